@@ -1,0 +1,47 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AreaStatistic, BenefitRecord, BenefitType, DemoDataset, Job
+
+
+@admin.register(BenefitType)
+class BenefitTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "out_of_work"]
+    list_filter = ["out_of_work"]
+
+
+@admin.register(BenefitRecord)
+class BenefitRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "month", "benefit", "amount"]
+    list_filter = ["benefit", "benefit__out_of_work"]
+    search_fields = ["=person__nino", "person__family_name"]
+    list_select_related = ["person", "benefit"]
+    raw_id_fields = ["person"]
+    date_hierarchy = "month"
+    show_full_result_count = False
+
+
+@admin.register(AreaStatistic)
+class AreaStatisticAdmin(admin.ModelAdmin):
+    list_display = ["area", "measure", "frequency", "period_start", "value", "source"]
+    list_filter = ["measure", "frequency", "area__type", "area__is_target"]
+    search_fields = ["area__name", "area__gss_code", "measure"]
+    list_select_related = ["area"]
+    raw_id_fields = ["area"]
+    show_full_result_count = False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "state", "done", "total", "message", "created_at", "finished_at", "worker"]
+    list_filter = ["kind", "state"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(DemoDataset)
+class DemoDatasetAdmin(admin.ModelAdmin):
+    list_display = ["seed", "households", "loaded_at"]
+    readonly_fields = ["seed", "households", "truths", "loaded_at", "job"]

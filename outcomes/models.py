@@ -1,0 +1,173 @@
+"""Benefit records, area statistics, and the jobs that report progress of long work."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from households.models import Person
+from taskforce.models import Area
+
+
+class BenefitType(models.Model):
+    """Reference data. `out_of_work` marks the benefits that make a household dependent."""
+
+    code = models.SlugField(max_length=12, unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    out_of_work = models.BooleanField(
+        default=False,
+        help_text="JSA, ESA, IS, IB, and Universal Credit in the searching-for-work or no-work-requirements groups.",
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BenefitRecord(models.Model):
+    """What one person received of one benefit in one calendar month."""
+
+    # Indexed through the unique (person, month, benefit) and (month, benefit) indexes below: separate
+    # foreign-key indexes would slow bulk loads of millions of rows for no query that needs them.
+    person = models.ForeignKey(Person, models.PROTECT, related_name="benefit_records", db_index=False)
+    month = models.DateField(help_text="The first day of the month.")
+    benefit = models.ForeignKey(BenefitType, models.PROTECT, related_name="records", db_index=False)
+    amount = models.DecimalField("amount (£)", max_digits=9, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["person", "month", "benefit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "month", "benefit"],
+                name="one_benefit_record_per_person_month",
+                violation_error_message="benefit: this person already has a record of this benefit for this month.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="benefit_amount_not_negative",
+                violation_error_message="amount: a benefit amount cannot be negative.",
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "benefit"], name="benefit_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.benefit.code} {self.month:%Y-%m}: £{self.amount}"
+
+    def clean(self) -> None:
+        # Not a database CHECK: on SQLite a day-of-month check calls back into Python for every row written.
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": "A benefit record covers a calendar month: give its first day."})
+
+
+class AreaStatistic(models.Model):
+    """A published or derived figure for an area and period (claimant counts, population, spend...)."""
+
+    class Frequency(models.TextChoices):
+        YEAR = "year", "Year"
+        QUARTER = "quarter", "Quarter"
+        MONTH = "month", "Month"
+        DAY = "day", "Day"
+
+    area = models.ForeignKey(Area, models.PROTECT, related_name="statistics")
+    frequency = models.CharField(max_length=8, choices=Frequency.choices)
+    period_start = models.DateField(help_text="First day of the period.")
+    measure = models.SlugField(max_length=60)
+    value = models.FloatField()
+    source = models.CharField(max_length=200)
+    vintage = models.CharField(max_length=40, blank=True, help_text="Release or edition of the source.")
+
+    class Meta:
+        ordering = ["area", "measure", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "measure", "frequency", "period_start"],
+                name="one_statistic_per_area_measure_period",
+                violation_error_message="period: this area already has a value of this measure for this period.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["measure", "frequency", "period_start"], name="statistic_measure_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.gss_code} {self.measure} {self.period}: {self.value}"
+
+    @property
+    def period(self) -> str:
+        """The period as written in imports: YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD."""
+        start = self.period_start
+        if self.frequency == self.Frequency.YEAR:
+            return f"{start:%Y}"
+        if self.frequency == self.Frequency.QUARTER:
+            return f"{start:%Y}-Q{(start.month - 1) // 3 + 1}"
+        if self.frequency == self.Frequency.MONTH:
+            return f"{start:%Y-%m}"
+        return start.isoformat()
+
+
+class Job(models.Model):
+    """Progress of a long task, recorded the same way whether it runs eagerly or in a worker."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+
+    kind = models.SlugField(max_length=40)
+    parameters = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=200, blank=True, help_text="What the job is doing now.")
+    errors = models.JSONField(default=list, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    worker = models.CharField(max_length=120, blank=True, help_text="Host and process that ran it.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(started_at__isnull=False),
+                name="job_finishes_after_start",
+                violation_error_message="finished_at: a job cannot finish before it started.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.get_state_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.SUCCEEDED:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in {self.State.SUCCEEDED, self.State.FAILED}
+
+
+class DemoDataset(models.Model):
+    """Marks a loaded demo data set and keeps the truths planted in it, for estimators to recover."""
+
+    seed = models.IntegerField(unique=True)
+    households = models.PositiveIntegerField()
+    truths = models.JSONField(help_text="Planted effects, start date and calibration targets.")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    job = models.ForeignKey(Job, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Demo data (seed {self.seed}, {self.households:,} households)"

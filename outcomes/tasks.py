@@ -1,0 +1,11 @@
+"""Celery tasks: thin wrappers that take ids and call one service."""
+
+from celery import shared_task
+
+from .services import job_run
+
+
+@shared_task(name="outcomes.run_job", ignore_result=True)
+def run_job(job_id: int) -> None:
+    """Run a job; a repeated delivery of a finished job does nothing."""
+    job_run(job_id=job_id)

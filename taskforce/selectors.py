@@ -1,0 +1,31 @@
+"""Reads that cross apps, for the home page."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from households.models import Household
+from outcomes.models import DemoDataset, Job
+
+from .models import StaffProfile
+
+
+def home_summary(*, user: AbstractBaseUser | AnonymousUser) -> dict[str, Any]:
+    """What a signed-in member of staff sees first: who they are, their wards, and work in progress.
+
+    Counts of households are given only to roles that work with named households, and only for their wards.
+    """
+    profile = (
+        StaffProfile.objects.select_related("agency").prefetch_related("wards").filter(user=user).first()
+    )
+    wards = list(profile.wards.all()) if profile else []
+    open_cases = None
+    if profile and profile.role in StaffProfile.PERSONAL_DATA_ROLES:
+        open_cases = Household.objects.open().in_wards(wards).count()
+    return {
+        "profile": profile,
+        "wards": wards,
+        "open_cases": open_cases,
+        "jobs": Job.objects.filter(requested_by=user)[:5] if user.is_authenticated else [],
+        "demo": DemoDataset.objects.first(),
+    }

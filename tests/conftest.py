@@ -1,0 +1,70 @@
+"""Shared fixtures: personas (one per role), and the switch that keeps service tests honest."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from taskforce.models import StaffProfile
+
+from .factories import StaffProfileFactory, UserFactory, agency, ward
+
+
+def _services_available() -> str | None:
+    """Why the service suite cannot run here, or None when PostgreSQL and a broker are configured."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "needs PostgreSQL (set DATABASE_URL)"
+    if not settings.CELERY_BROKER_URL or settings.CELERY_TASK_ALWAYS_EAGER:
+        return "needs a Celery broker and worker (set CELERY_BROKER_URL)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = _services_available()
+    if reason is None:
+        return
+    if os.environ.get("TASKFORCE_REQUIRE_SERVICES"):
+        raise pytest.UsageError(f"TASKFORCE_REQUIRE_SERVICES is set but the service suite {reason}.")
+    skip = pytest.mark.skip(reason=f"service test: {reason} (run by .ci/run)")
+    for item in items:
+        if "service" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def caseworker(db: None) -> StaffProfile:
+    return StaffProfileFactory(user=UserFactory(username="casey"), role=StaffProfile.Role.CASEWORKER)
+
+
+@pytest.fixture
+def housing_officer(db: None) -> StaffProfile:
+    return StaffProfileFactory(
+        user=UserFactory(username="harper"), role=StaffProfile.Role.HOUSING_OFFICER, agency=agency("tdc")
+    )
+
+
+@pytest.fixture
+def ward_manager(db: None) -> StaffProfile:
+    return StaffProfileFactory(
+        user=UserFactory(username="morgan"),
+        role=StaffProfile.Role.WARD_MANAGER,
+        agency=agency("tdc"),
+        wards=[ward("E05005088"), ward("E05005093")],
+    )
+
+
+@pytest.fixture
+def policy_lead(db: None) -> StaffProfile:
+    return StaffProfileFactory(
+        user=UserFactory(username="pat"), role=StaffProfile.Role.POLICY_LEAD, agency=agency("kcc"), wards=[]
+    )
+
+
+@pytest.fixture
+def data_protection_officer(db: None) -> StaffProfile:
+    return StaffProfileFactory(
+        user=UserFactory(username="dana"),
+        role=StaffProfile.Role.DATA_PROTECTION_OFFICER,
+        agency=agency("kcc"),
+        wards=[],
+    )
