@@ -22,7 +22,15 @@ from taskforce.validators import (
 
 from . import hhsrs
 from .deadlines import NoticeRule, notification_due_on
-from .querysets import HazardFindingQuerySet, HouseholdQuerySet, PlacementQuerySet
+from .querysets import (
+    HazardFindingQuerySet,
+    HouseholdQuerySet,
+    HouseholdRecordQuerySet,
+    PersonQuerySet,
+    PlacementQuerySet,
+    PropertyQuerySet,
+    PropertyRecordQuerySet,
+)
 
 CASE_REFERENCE_RE = r"^MTF-\d{6}$"
 MAX_LICENCE_YEARS = 5
@@ -75,6 +83,8 @@ class Property(models.Model):
     landlord = models.CharField(max_length=160, blank=True)
     history = HistoricalRecords()
 
+    objects = PropertyQuerySet.as_manager()
+
     class Meta:
         ordering = ["postcode", "address_line_1"]
         verbose_name_plural = "properties"
@@ -110,6 +120,8 @@ class Licence(models.Model):
     max_households = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.GRANTED)
     history = HistoricalRecords()
+
+    objects = PropertyRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on"]
@@ -175,6 +187,8 @@ class Inspection(models.Model):
     reason = models.CharField(max_length=10, choices=Reason.choices)
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
+
+    objects = PropertyRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-inspected_on"]
@@ -264,6 +278,8 @@ class EnforcementAction(models.Model):
     complied_on = models.DateField(null=True, blank=True)
     penalty_amount = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = PropertyRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-served_on"]
@@ -371,6 +387,8 @@ class Person(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
     history = HistoricalRecords()
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["family_name", "given_name"]
         verbose_name_plural = "people"
@@ -410,6 +428,8 @@ class Membership(models.Model):
     left_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = HouseholdRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["joined_on"]
         constraints = [
@@ -436,6 +456,8 @@ class Residence(models.Model):
     moved_in = models.DateField()
     moved_out = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = HouseholdRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["moved_in"]
@@ -476,6 +498,8 @@ class DataSharingBasis(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords(m2m_fields=[agencies])
+
+    objects = HouseholdRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on"]

@@ -1,14 +1,29 @@
-"""Named reads of households, hazards and placements."""
+"""Named reads of households, people, homes, hazards and placements, including who may see them.
+
+`visible_to(user)` is the access scope (rules in taskforce.scoping): the API and the web pages use it for
+every read of personal data, so a record out of scope is absent from lists, counts, searches and exports.
+"""
 
 from datetime import date
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
+
+from taskforce import scoping
 
 from .hhsrs import CATEGORY_1_THRESHOLD
 
 
+def _model(name: str) -> type[models.Model]:
+    # The models module imports this one, so models are looked up when a query is built.
+    return apps.get_model("households", name)
+
+
 class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user: scoping.User | None) -> "HouseholdQuerySet":
+        return self.filter(scoping.household_filter(user))
+
     def open(self) -> "HouseholdQuerySet":
         return self.filter(status="open")
 
@@ -19,7 +34,61 @@ class HouseholdQuerySet(models.QuerySet):
         return self.filter(placements__isnull=False).distinct()
 
 
-class HazardFindingQuerySet(models.QuerySet):
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user: scoping.User | None) -> "PersonQuerySet":
+        """People who are or were members of a household the user may see."""
+        if not scoping.sees_cases(user):
+            return self.none()
+        visible = _model("Household").objects.visible_to(user).values("pk")
+        member = _model("Membership").objects.filter(person=OuterRef("pk"), household__in=visible)
+        return self.filter(Exists(member))
+
+
+class HouseholdRecordQuerySet(models.QuerySet):
+    """Rows that belong to one household (membership, residence, placement, data-sharing basis,
+    intervention, referral): visible exactly when their household is."""
+
+    def visible_to(self, user: scoping.User | None) -> "HouseholdRecordQuerySet":
+        if not scoping.sees_cases(user):
+            return self.none()
+        return self.filter(household__in=_model("Household").objects.visible_to(user).values("pk"))
+
+
+class PropertyQuerySet(models.QuerySet):
+    def visible_to(self, user: scoping.User | None) -> "PropertyQuerySet":
+        return self.filter(scoping.property_filter(user))
+
+    def with_occupants(self, on: date) -> "PropertyQuerySet":
+        """Annotate `occupants`: current members of the households living there on `on`."""
+        return self.annotate(
+            occupants=Count(
+                "residences__household__memberships",
+                filter=Q(residences__moved_in__lte=on)
+                & (Q(residences__moved_out__isnull=True) | Q(residences__moved_out__gt=on))
+                & Q(residences__household__memberships__joined_on__lte=on)
+                & (
+                    Q(residences__household__memberships__left_on__isnull=True)
+                    | Q(residences__household__memberships__left_on__gt=on)
+                ),
+            )
+        )
+
+
+class PropertyRecordQuerySet(models.QuerySet):
+    """Licences, inspections and enforcement: visible to housing roles when their property is."""
+
+    property_path = "property"
+
+    def visible_to(self, user: scoping.User | None) -> "PropertyRecordQuerySet":
+        if not scoping.sees_housing_records(user):
+            return self.none()
+        visible = _model("Property").objects.visible_to(user).values("pk")
+        return self.filter(**{f"{self.property_path}__in": visible})
+
+
+class HazardFindingQuerySet(PropertyRecordQuerySet):
+    property_path = "inspection__property"
+
     def open(self) -> "HazardFindingQuerySet":
         return self.filter(status="open")
 
@@ -33,6 +102,6 @@ class HazardFindingQuerySet(models.QuerySet):
         )
 
 
-class PlacementQuerySet(models.QuerySet):
+class PlacementQuerySet(HouseholdRecordQuerySet):
     def current(self, on: date) -> "PlacementQuerySet":
         return self.filter(placed_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))

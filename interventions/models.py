@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 from households.models import Household, Person
 from taskforce.models import Agency, StaffProfile
 
+from .querysets import InterventionQuerySet, ReferralQuerySet
+
 
 class ServiceCategory(models.Model):
     """Reference data: employment, housing, health, mental health, substance misuse, family support..."""
@@ -74,6 +76,8 @@ class Intervention(models.Model):
     notes = models.TextField("case notes", blank=True)
     history = HistoricalRecords()
 
+    objects = InterventionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-referred_on"]
         constraints = [
@@ -133,6 +137,8 @@ class Referral(models.Model):
     responded_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_on"]

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.conf import settings
+from pytest_django.fixtures import Settings
 
 from taskforce.models import StaffProfile
 
@@ -29,6 +30,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "service" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Settings) -> None:
+    """Personas are made per test; the production hasher would spend most of the suite's time on them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -67,4 +74,20 @@ def data_protection_officer(db: None) -> StaffProfile:
         role=StaffProfile.Role.DATA_PROTECTION_OFFICER,
         agency=agency("kcc"),
         wards=[],
+    )
+
+
+@pytest.fixture
+def caseworker_central(db: None) -> StaffProfile:
+    """A Jobcentre Plus caseworker in the other ward, Margate Central."""
+    return StaffProfileFactory(
+        user=UserFactory(username="cal"), role=StaffProfile.Role.CASEWORKER, wards=[ward("E05005093")]
+    )
+
+
+@pytest.fixture
+def caseworker_police(db: None) -> StaffProfile:
+    """A Kent Police caseworker in Cliftonville West: same ward as `caseworker`, another agency."""
+    return StaffProfileFactory(
+        user=UserFactory(username="percy"), role=StaffProfile.Role.CASEWORKER, agency=agency("police")
     )

@@ -1,18 +1,21 @@
 """factory_boy factories for the domain model. Reference data (wards, agencies, hazards...) comes from
 the data migrations, so factories look it up rather than invent it."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from households.models import (
     DataSharingBasis,
+    EnforcementAction,
     Hazard,
     HazardFinding,
     Household,
     Inspection,
+    Licence,
     Membership,
     Person,
     Placement,
@@ -20,9 +23,9 @@ from households.models import (
     Property,
     Residence,
 )
-from interventions.models import Intervention, Service, ServiceCategory
-from outcomes.models import BenefitRecord, BenefitType
-from taskforce.models import Agency, Area, StaffProfile
+from interventions.models import Intervention, Referral, Service, ServiceCategory
+from outcomes.models import AreaStatistic, BenefitRecord, BenefitType, Job
+from taskforce.models import Agency, Area, BreakGlassGrant, StaffProfile
 
 
 def ward(code: str = "E05005088") -> Area:
@@ -178,3 +181,72 @@ class BenefitRecordFactory(factory.django.DjangoModelFactory):
     month = date(2011, 1, 1)
     benefit = factory.LazyFunction(lambda: BenefitType.objects.get(code="jsa"))
     amount = Decimal("280.00")
+
+
+class LicenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Licence
+
+    property = factory.SubFactory(PropertyFactory)
+    scheme = Licence.Scheme.MANDATORY_HMO
+    number = factory.Sequence(lambda n: f"HMO/{n + 1:05d}")
+    holder = "Example Lettings Ltd"
+    starts_on = date(2010, 10, 1)
+    expires_on = date(2015, 9, 30)
+    max_occupiers = 6
+    max_households = 3
+
+
+class EnforcementActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EnforcementAction
+
+    property = factory.SubFactory(PropertyFactory)
+    type = EnforcementAction.Type.IMPROVEMENT_NOTICE
+    served_on = date(2011, 6, 1)
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    household = factory.SubFactory(HouseholdFactory)
+    from_agency = factory.LazyFunction(agency)
+    to_agency = factory.LazyFunction(lambda: agency("nhs"))
+    reason = "Health assessment"
+    sent_on = date(2010, 11, 1)
+
+
+class AreaStatisticFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AreaStatistic
+
+    area = factory.LazyFunction(ward)
+    frequency = AreaStatistic.Frequency.MONTH
+    period_start = factory.Sequence(lambda n: date(2008 + n // 12, n % 12 + 1, 1))
+    measure = "claimant_count"
+    value = 420.0
+    source = "ONS claimant count"
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Job
+
+    kind = "load_demo"
+
+
+class BreakGlassGrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BreakGlassGrant
+
+    household = factory.SubFactory(HouseholdFactory)
+    reason = "Safeguarding call from the police out of hours"
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=8))
+
+
+def shared_household(*agencies: Agency, ward_code: str = "E05005088", **fields: object) -> Household:
+    """A household whose data-sharing basis, in force today, covers `agencies` (Jobcentre Plus by default)."""
+    household = HouseholdFactory(ward=ward(ward_code), **fields)
+    DataSharingBasisFactory(household=household, agencies=list(agencies) or [agency()])
+    return household

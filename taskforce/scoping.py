@@ -1,0 +1,97 @@
+"""Who may see which records: the one place that scopes personal data, for the API and the web pages alike.
+
+Every personal-data model has a `visible_to(user)` QuerySet method; each of them derives from the rules
+here, most through household visibility:
+
+- a caseworker sees households in their wards whose data-sharing basis covers their agency today
+  (started, not expired, not withdrawn), and everything recorded about those households and their members;
+- a ward manager sees every household in their wards, and a household outside them for which they hold an
+  unexpired break-glass grant;
+- a housing officer sees properties in their wards with their licences, inspections, hazards and
+  enforcement, and how many people live in each, but no household, person, case note or benefit record;
+- a policy lead and the data protection officer see no personal record through these methods: the policy
+  lead reads aggregates, the data protection officer reads the access log and subject access exports.
+
+An inactive account, or one without a staff profile, sees nothing.
+"""
+
+from datetime import date
+
+from django.apps import apps
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from .models import Area, BreakGlassGrant, StaffProfile
+
+User = AbstractBaseUser | AnonymousUser
+Role = StaffProfile.Role
+
+CASE_ROLES = frozenset({Role.CASEWORKER, Role.WARD_MANAGER})
+PROPERTY_ROLES = frozenset({Role.CASEWORKER, Role.HOUSING_OFFICER, Role.WARD_MANAGER})
+HOUSING_ROLES = frozenset({Role.HOUSING_OFFICER, Role.WARD_MANAGER})
+
+# Matches no row; Django answers it without asking the database.
+NOTHING = Q(pk__in=[])
+
+
+def profile_of(user: User | None) -> StaffProfile | None:
+    """The user's staff profile, or None for anonymous, inactive or profile-less accounts (cached on the user)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        return user.staff_profile  # type: ignore[union-attr]
+    except ObjectDoesNotExist:
+        return None
+
+
+def role_of(user: User | None) -> str | None:
+    profile = profile_of(user)
+    return profile.role if profile else None
+
+
+def sees_cases(user: User | None) -> bool:
+    """Households, people, interventions (with their case notes), referrals, placements, benefit records."""
+    return role_of(user) in CASE_ROLES
+
+
+def sees_properties(user: User | None) -> bool:
+    return role_of(user) in PROPERTY_ROLES
+
+
+def sees_housing_records(user: User | None) -> bool:
+    """Licences, inspections, hazard findings and enforcement."""
+    return role_of(user) in HOUSING_ROLES
+
+
+def _wards(profile: StaffProfile) -> Q:
+    return Q(ward__in=Area.objects.filter(staff=profile).values("pk"))
+
+
+def household_filter(user: User | None, *, on: date | None = None) -> Q:
+    """The condition a Household row meets when `user` may see it."""
+    profile = profile_of(user)
+    if profile is None:
+        return NOTHING
+    if profile.role == Role.WARD_MANAGER:
+        granted = BreakGlassGrant.objects.filter(user=profile.user_id, expires_at__gt=timezone.now())
+        return _wards(profile) | Q(pk__in=granted.values("household_id"))
+    if profile.role == Role.CASEWORKER:
+        on = on or timezone.localdate()
+        basis = apps.get_model("households", "DataSharingBasis")
+        in_force = (
+            basis.objects.filter(household=OuterRef("pk"), agencies=profile.agency_id, starts_on__lte=on)
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=on))
+            .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+        )
+        return _wards(profile) & Q(Exists(in_force))
+    return NOTHING
+
+
+def property_filter(user: User | None) -> Q:
+    """The condition a Property row meets when `user` may see it: it stands in one of their wards."""
+    profile = profile_of(user)
+    if profile is None or profile.role not in PROPERTY_ROLES:
+        return NOTHING
+    return Q(area__in=Area.objects.filter(staff=profile).values("pk"))
