@@ -1,7 +1,39 @@
-"""REST API under /api/v1/. Endpoints register on this router."""
+"""REST API under /api/v1/, its OpenAPI 3 schema and interactive docs (served from local static files)."""
 
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+from . import views
 
-urlpatterns = router.urls
+router = DefaultRouter()
+router.register("areas", views.AreaViewSet, basename="area")
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("staff", views.StaffViewSet, basename="staff")
+router.register("households", views.HouseholdViewSet, basename="household")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("memberships", views.MembershipViewSet, basename="membership")
+router.register("residences", views.ResidenceViewSet, basename="residence")
+router.register("data-sharing-bases", views.DataSharingBasisViewSet, basename="datasharingbasis")
+router.register("placements", views.PlacementViewSet, basename="placement")
+router.register("properties", views.PropertyViewSet, basename="property")
+router.register("licences", views.LicenceViewSet, basename="licence")
+router.register("inspections", views.InspectionViewSet, basename="inspection")
+router.register("hazard-findings", views.HazardFindingViewSet, basename="hazardfinding")
+router.register("enforcement-actions", views.EnforcementActionViewSet, basename="enforcementaction")
+router.register("services", views.ServiceViewSet, basename="service")
+router.register("interventions", views.InterventionViewSet, basename="intervention")
+router.register("referrals", views.ReferralViewSet, basename="referral")
+router.register("benefit-records", views.BenefitRecordViewSet, basename="benefitrecord")
+router.register("area-statistics", views.AreaStatisticViewSet, basename="areastatistic")
+router.register("jobs", views.JobViewSet, basename="job")
+router.register("tokens", views.ApiTokenViewSet, basename="token")
+router.register("audit", views.AccessLogViewSet, basename="audit")
+router.register("break-glass", views.BreakGlassViewSet, basename="breakglass")
+router.register("subject-access", views.SubjectAccessViewSet, basename="subjectaccess")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    *router.urls,
+]

@@ -1,13 +1,30 @@
 """Writes for households, people and homes. Each validates, then saves, in one transaction."""
 
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any, TypeVar
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
-from taskforce.models import Area, StaffProfile
+from taskforce.models import Agency, Area, StaffProfile
 
-from .models import Household, Membership, Person, Property, Residence
+from .models import (
+    DataSharingBasis,
+    EnforcementAction,
+    HazardFinding,
+    Household,
+    Inspection,
+    Licence,
+    Membership,
+    Person,
+    Placement,
+    Property,
+    Residence,
+)
+
+M = TypeVar("M", bound=models.Model)
 
 
 class MoveError(ValidationError):
@@ -90,3 +107,188 @@ def membership_end(*, membership: Membership, on: date) -> Membership:
     membership.full_clean()
     membership.save(update_fields=["left_on"])
     return membership
+
+
+UPDATABLE = {
+    Household: {"ward", "opened_on", "status", "closed_on"},
+    Person: {"given_name", "family_name", "date_of_birth", "nino", "sex"},
+    Membership: {"relationship", "joined_on", "left_on"},
+    Residence: {"moved_in", "moved_out"},
+    DataSharingBasis: {"basis", "starts_on", "expires_on", "withdrawn_on"},
+    Placement: {
+        "placing_authority",
+        "type",
+        "legal_basis",
+        "placed_on",
+        "ended_on",
+        "accommodation",
+        "notification_received_on",
+    },
+    Property: {
+        "uprn",
+        "address_line_1",
+        "address_line_2",
+        "town",
+        "postcode",
+        "area",
+        "tenure",
+        "is_hmo",
+        "landlord",
+    },
+    Licence: {"scheme", "holder", "starts_on", "expires_on", "max_occupiers", "max_households", "status"},
+    Inspection: {"inspected_on", "officer", "reason", "notes"},
+    HazardFinding: {"score", "status", "remedied_on"},
+    EnforcementAction: {"finding", "type", "served_on", "status", "complied_on", "penalty_amount"},
+}
+
+
+def _save_new(instance: M) -> M:
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def record_update(*, instance: M, changes: Mapping[str, Any]) -> M:
+    """Change the fields of a household, home or housing record that may change after it is recorded."""
+    refused = set(changes) - UPDATABLE[type(instance)]
+    if refused:
+        raise ValidationError(
+            {field: "This field cannot be changed once recorded." for field in sorted(refused)}
+        )
+    for field, value in changes.items():
+        setattr(instance, field, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def household_register(
+    *,
+    case_reference: str,
+    ward: Area,
+    opened_on: date,
+    basis: str,
+    agencies: Iterable[Agency],
+    recorded_by: AbstractBaseUser,
+    key_worker: StaffProfile | None = None,
+) -> Household:
+    """Open a case together with the data-sharing basis that lets the agencies in it work on it."""
+    household = household_open(
+        case_reference=case_reference, ward=ward, opened_on=opened_on, key_worker=key_worker
+    )
+    data_sharing_basis_record(
+        household=household, basis=basis, agencies=agencies, starts_on=opened_on, recorded_by=recorded_by
+    )
+    return household
+
+
+@transaction.atomic
+def household_assign(*, household: Household, key_worker: StaffProfile | None) -> Household:
+    """Give the case to a caseworker who works in its ward (None leaves it unassigned)."""
+    if key_worker is not None and (
+        key_worker.role != StaffProfile.Role.CASEWORKER
+        or not key_worker.wards.filter(pk=household.ward_id).exists()
+    ):
+        raise ValidationError(
+            {"key_worker": f"The key worker must be a caseworker in {household.ward.name}."}
+        )
+    household.key_worker = key_worker
+    household.full_clean()
+    household.save(update_fields=["key_worker"])
+    return household
+
+
+@transaction.atomic
+def person_register(
+    *,
+    household: Household,
+    relationship: str,
+    joined_on: date,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date,
+    nino: str | None = None,
+    sex: str = "",
+) -> Person:
+    """Record a person as a member of a household from `joined_on`."""
+    person = person_create(
+        given_name=given_name, family_name=family_name, date_of_birth=date_of_birth, nino=nino, sex=sex
+    )
+    membership_start(household=household, person=person, relationship=relationship, on=joined_on)
+    return person
+
+
+@transaction.atomic
+def residence_record(*, household: Household, property: Property, moved_in: date) -> Residence:
+    return household_move(household=household, to=property, on=moved_in)
+
+
+@transaction.atomic
+def data_sharing_basis_record(
+    *,
+    household: Household,
+    basis: str,
+    agencies: Iterable[Agency],
+    starts_on: date,
+    recorded_by: AbstractBaseUser | None,
+    expires_on: date | None = None,
+    withdrawn_on: date | None = None,
+) -> DataSharingBasis:
+    agencies = list(agencies)
+    if not agencies:
+        raise ValidationError({"agencies": "Name at least one agency the basis covers."})
+    sharing = _save_new(
+        DataSharingBasis(
+            household=household,
+            basis=basis,
+            starts_on=starts_on,
+            expires_on=expires_on,
+            withdrawn_on=withdrawn_on,
+            recorded_by=recorded_by,
+        )
+    )
+    sharing.agencies.set(agencies)
+    return sharing
+
+
+@transaction.atomic
+def placement_record(**fields: Any) -> Placement:
+    """Record a placement into the wards (fields as on Placement)."""
+    return _save_new(Placement(**fields))
+
+
+@transaction.atomic
+def property_register(**fields: Any) -> Property:
+    return _save_new(Property(**fields))
+
+
+@transaction.atomic
+def licence_record(**fields: Any) -> Licence:
+    return _save_new(Licence(**fields))
+
+
+@transaction.atomic
+def inspection_record(**fields: Any) -> Inspection:
+    return _save_new(Inspection(**fields))
+
+
+@transaction.atomic
+def hazard_finding_record(**fields: Any) -> HazardFinding:
+    return _save_new(HazardFinding(**fields))
+
+
+@transaction.atomic
+def enforcement_record(**fields: Any) -> EnforcementAction:
+    return _save_new(EnforcementAction(**fields))
+
+
+@transaction.atomic
+def data_sharing_basis_cover(*, basis: DataSharingBasis, agencies: Iterable[Agency]) -> DataSharingBasis:
+    """Change which agencies a data-sharing basis covers."""
+    agencies = list(agencies)
+    if not agencies:
+        raise ValidationError({"agencies": "Name at least one agency the basis covers."})
+    basis.agencies.set(agencies)
+    return basis

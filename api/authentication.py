@@ -1,0 +1,49 @@
+"""Bearer tokens for the API: `Authorization: Token <key>`. Only the key's SHA-256 is stored."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from taskforce.models import ApiToken
+from taskforce.services import hash_key
+
+KEYWORD = "Token"
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request: Request) -> tuple[AbstractBaseUser, ApiToken] | None:
+        parts = authentication.get_authorization_header(request).split()
+        if not parts or parts[0].lower() != KEYWORD.lower().encode():
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed("Give the token as 'Authorization: Token <key>'.")
+        try:
+            key = parts[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed("The token contains characters a token never has.") from exc
+        token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("The token is not valid: it was revoked, or never existed.")
+        # Marked at most once a minute, so a busy script does not write on every request.
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return KEYWORD
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>`: create a key at POST /api/v1/tokens/.",
+        }

@@ -1,0 +1,34 @@
+"""OpenAPI generation: every operation also documents the errors it can answer with."""
+
+from typing import Any
+
+from drf_spectacular import openapi
+
+ERROR = {
+    "application/json": {
+        "schema": {
+            "type": "object",
+            "additionalProperties": True,
+            "description": "`detail` with a message, or each field with its list of messages.",
+        }
+    }
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        errors = {
+            "401": "Not signed in, or the token is not valid.",
+            "403": "Your role cannot use this endpoint.",
+        }
+        if self.method in {"POST", "PATCH", "PUT"} or self._is_list_view() or self.view.action == "export":
+            errors["400"] = "The request is not valid: see the messages for each field or parameter."
+        if "{" in self.path:
+            errors["404"] = "No such record, or none you may see."
+        if self.method == "PATCH" or getattr(self.view, "action", None) == "assign":
+            errors["412"] = "The If-Match ETag is not the record's current one: read it again."
+            errors["428"] = "If-Match is missing."
+        for code, description in errors.items():
+            responses.setdefault(code, {"description": description, "content": ERROR})
+        return responses

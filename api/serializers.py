@@ -1,0 +1,384 @@
+"""Thin serializers: fields in, fields out. Rules live on the models and in the services.
+
+Every relation to a personal-data model accepts only records the requesting user may see, so an
+out-of-scope id is refused exactly like one that does not exist.
+"""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from households.models import (
+    DataSharingBasis,
+    EnforcementAction,
+    Hazard,
+    HazardFinding,
+    Household,
+    Inspection,
+    Licence,
+    Membership,
+    Person,
+    Placement,
+    PlacementType,
+    Property,
+    Residence,
+)
+from interventions.models import Intervention, Referral, Service, ServiceCategory
+from outcomes.models import AreaStatistic, BenefitRecord, BenefitType, Job
+from taskforce.models import AccessLog, Agency, ApiToken, Area, BreakGlassGrant, StaffProfile
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A relation by id that, for personal-data models, offers only what the requesting user may see."""
+
+    def get_queryset(self) -> Any:
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(request.user if request else None)
+        return queryset
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_related_field = ScopedPrimaryKeyRelatedField
+
+
+class AreaSerializer(ModelSerializer):
+    class Meta:
+        model = Area
+        fields = ["id", "gss_code", "vintage", "name", "type", "parent", "is_target", "is_synthetic"]
+
+
+class AgencySerializer(ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "code", "name", "kind", "sector"]
+
+
+class StaffSerializer(ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    name = serializers.CharField(source="user.get_full_name", read_only=True)
+
+    class Meta:
+        model = StaffProfile
+        fields = ["id", "username", "name", "agency", "role", "wards"]
+
+
+class HouseholdSerializer(ModelSerializer):
+    class Meta:
+        model = Household
+        fields = ["id", "case_reference", "ward", "key_worker", "status", "opened_on", "closed_on"]
+        read_only_fields = ["case_reference", "key_worker"]
+
+
+class HouseholdCreateSerializer(ModelSerializer):
+    basis = serializers.ChoiceField(
+        choices=DataSharingBasis.LawfulBasis.choices,
+        write_only=True,
+        help_text="The lawful basis on which the household's data is shared from the day it opens.",
+    )
+    agencies = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.all(), many=True, write_only=True, help_text="Agencies the basis covers."
+    )
+
+    class Meta:
+        model = Household
+        fields = ["id", "case_reference", "ward", "key_worker", "opened_on", "basis", "agencies"]
+
+
+class HouseholdAssignSerializer(serializers.Serializer):
+    key_worker = serializers.PrimaryKeyRelatedField(queryset=StaffProfile.objects.all(), allow_null=True)
+
+
+class PersonSerializer(ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "given_name", "family_name", "date_of_birth", "nino", "sex"]
+
+
+class PersonCreateSerializer(ModelSerializer):
+    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all(), write_only=True)
+    relationship = serializers.ChoiceField(choices=Membership.Relationship.choices, write_only=True)
+    joined_on = serializers.DateField(write_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "nino",
+            "sex",
+            "household",
+            "relationship",
+            "joined_on",
+        ]
+
+
+class MembershipSerializer(ModelSerializer):
+    class Meta:
+        model = Membership
+        fields = ["id", "household", "person", "relationship", "joined_on", "left_on"]
+
+
+class ResidenceSerializer(ModelSerializer):
+    class Meta:
+        model = Residence
+        fields = ["id", "household", "property", "moved_in", "moved_out"]
+        read_only_fields = ["moved_out"]
+
+
+class DataSharingBasisSerializer(ModelSerializer):
+    class Meta:
+        model = DataSharingBasis
+        fields = [
+            "id",
+            "household",
+            "basis",
+            "agencies",
+            "starts_on",
+            "expires_on",
+            "withdrawn_on",
+            "recorded_by",
+        ]
+        read_only_fields = ["recorded_by"]
+
+
+class PlacementSerializer(ModelSerializer):
+    type = serializers.SlugRelatedField(slug_field="code", queryset=PlacementType.objects.all())
+    notification_due_on = serializers.DateField(read_only=True, allow_null=True)
+    deadline_met = serializers.SerializerMethodField(
+        help_text="Whether the notification came on time; null where no rule applies or it is not yet due."
+    )
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id",
+            "household",
+            "placing_authority",
+            "type",
+            "legal_basis",
+            "placed_on",
+            "ended_on",
+            "accommodation",
+            "notification_received_on",
+            "notification_due_on",
+            "deadline_met",
+        ]
+
+    def get_deadline_met(self, placement: Placement) -> bool | None:
+        return placement.deadline_met()
+
+
+class PropertySerializer(ModelSerializer):
+    occupants = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="People living there today: current members of current residents.",
+    )
+
+    class Meta:
+        model = Property
+        fields = [
+            "id",
+            "uprn",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "area",
+            "tenure",
+            "is_hmo",
+            "landlord",
+            "occupants",
+        ]
+
+
+class LicenceSerializer(ModelSerializer):
+    class Meta:
+        model = Licence
+        fields = [
+            "id",
+            "property",
+            "scheme",
+            "number",
+            "holder",
+            "starts_on",
+            "expires_on",
+            "max_occupiers",
+            "max_households",
+            "status",
+        ]
+
+
+class InspectionSerializer(ModelSerializer):
+    class Meta:
+        model = Inspection
+        fields = ["id", "property", "inspected_on", "officer", "reason", "notes"]
+
+
+class HazardFindingSerializer(ModelSerializer):
+    hazard = serializers.SlugRelatedField(
+        slug_field="number", queryset=Hazard.objects.all(), help_text="HHSRS hazard number, 1 to 29."
+    )
+    band = serializers.CharField(read_only=True, help_text="HHSRS band A-J, from the score.")
+    category = serializers.IntegerField(read_only=True, help_text="1 (score 1000 or more) or 2.")
+
+    class Meta:
+        model = HazardFinding
+        fields = ["id", "inspection", "hazard", "score", "band", "category", "status", "remedied_on"]
+
+
+class EnforcementActionSerializer(ModelSerializer):
+    class Meta:
+        model = EnforcementAction
+        fields = ["id", "property", "finding", "type", "served_on", "status", "complied_on", "penalty_amount"]
+
+
+class ServiceSerializer(ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="code", queryset=ServiceCategory.objects.all())
+
+    class Meta:
+        model = Service
+        fields = ["id", "agency", "category", "name", "is_active"]
+
+
+class InterventionSerializer(ModelSerializer):
+    class Meta:
+        model = Intervention
+        fields = [
+            "id",
+            "household",
+            "person",
+            "service",
+            "worker",
+            "referred_on",
+            "started_on",
+            "ended_on",
+            "status",
+            "outcome",
+            "cost",
+            "notes",
+        ]
+
+
+class ReferralSerializer(ModelSerializer):
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "household",
+            "person",
+            "from_agency",
+            "to_agency",
+            "reason",
+            "sent_on",
+            "status",
+            "responded_on",
+            "outcome",
+        ]
+        read_only_fields = ["from_agency"]
+
+
+class BenefitRecordSerializer(ModelSerializer):
+    benefit = serializers.SlugRelatedField(slug_field="code", queryset=BenefitType.objects.all())
+
+    class Meta:
+        model = BenefitRecord
+        fields = ["id", "person", "month", "benefit", "amount"]
+
+
+class AreaStatisticSerializer(ModelSerializer):
+    period = serializers.CharField(read_only=True, help_text="YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD.")
+
+    class Meta:
+        model = AreaStatistic
+        fields = [
+            "id",
+            "area",
+            "frequency",
+            "period_start",
+            "period",
+            "measure",
+            "value",
+            "source",
+            "vintage",
+        ]
+
+
+class JobSerializer(ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "state",
+            "total",
+            "done",
+            "percent",
+            "message",
+            "errors",
+            "result",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class ApiTokenSerializer(ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at"]
+        read_only_fields = ["prefix", "created_at", "last_used_at"]
+
+
+class NewApiTokenSerializer(ApiTokenSerializer):
+    key = serializers.CharField(
+        read_only=True, help_text="Shown once: store it now, it cannot be read again."
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "key"]
+
+
+class AccessLogSerializer(ModelSerializer):
+    people = serializers.SerializerMethodField(help_text="Ids of the people whose data the read exposed.")
+
+    class Meta:
+        model = AccessLog
+        fields = [
+            "id",
+            "at",
+            "user",
+            "username",
+            "role",
+            "route",
+            "action",
+            "resource",
+            "object_ids",
+            "people",
+            "query",
+            "purpose",
+            "client_address",
+        ]
+
+    def get_people(self, entry: AccessLog) -> list[int]:
+        return [subject.person_id for subject in entry.subjects.all()]
+
+
+class BreakGlassGrantSerializer(ModelSerializer):
+    household = serializers.SlugRelatedField(
+        slug_field="case_reference",
+        queryset=Household.objects.all(),
+        help_text="Case reference of the household to open.",
+    )
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = BreakGlassGrant
+        fields = ["id", "household", "reason", "user", "username", "granted_at", "expires_at"]
+        read_only_fields = ["user", "granted_at", "expires_at"]

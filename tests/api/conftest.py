@@ -1,0 +1,87 @@
+"""A small world of records, one of each kind, inside every persona's scope where their role allows."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from rest_framework.test import APIClient
+
+from taskforce.models import AccessLog, StaffProfile
+from taskforce.services import api_token_create
+from tests.factories import (
+    AreaStatisticFactory,
+    BenefitRecordFactory,
+    BreakGlassGrantFactory,
+    EnforcementActionFactory,
+    HazardFindingFactory,
+    InterventionFactory,
+    JobFactory,
+    LicenceFactory,
+    MembershipFactory,
+    PlacementFactory,
+    ReferralFactory,
+    ResidenceFactory,
+    ServiceFactory,
+    UserFactory,
+    agency,
+    shared_household,
+)
+
+
+@dataclass
+class World:
+    ids: dict[str, int]
+
+
+@pytest.fixture
+def world(caseworker: StaffProfile, ward_manager: StaffProfile) -> World:
+    """One record per endpoint, in Cliftonville West, shared with Jobcentre Plus (the caseworker's agency)."""
+    household = shared_household(agency("jcp"))
+    membership = MembershipFactory(household=household)
+    residence = ResidenceFactory(household=household)
+    finding = HazardFindingFactory(inspection__property=residence.property)
+    grant = BreakGlassGrantFactory(user=ward_manager.user, household=household)
+    entry = AccessLog.objects.create(
+        username="casey", route="api", action="detail", resource="households.household"
+    )
+    token, _ = api_token_create(user=caseworker.user, name="script")
+    ids = {
+        "households": household.pk,
+        "people": membership.person_id,
+        "memberships": membership.pk,
+        "residences": residence.pk,
+        "data-sharing-bases": household.sharing_bases.get().pk,
+        "placements": PlacementFactory(household=household).pk,
+        "properties": residence.property_id,
+        "licences": LicenceFactory(property=residence.property).pk,
+        "inspections": finding.inspection_id,
+        "hazard-findings": finding.pk,
+        "enforcement-actions": EnforcementActionFactory(property=residence.property).pk,
+        "services": ServiceFactory().pk,
+        "interventions": InterventionFactory(household=household, person=membership.person).pk,
+        "referrals": ReferralFactory(household=household).pk,
+        "benefit-records": BenefitRecordFactory(person=membership.person).pk,
+        "area-statistics": AreaStatisticFactory().pk,
+        "jobs": JobFactory(requested_by=caseworker.user).pk,
+        "areas": household.ward_id,
+        "agencies": agency("jcp").pk,
+        "staff": caseworker.pk,
+        "tokens": token.pk,
+        "audit": entry.pk,
+        "break-glass": grant.pk,
+        "subject-access": membership.person_id,
+    }
+    return World(ids=ids)
+
+
+@pytest.fixture
+def administrator(db: None) -> AbstractBaseUser:
+    """A Django administrator with no staff profile: no role, so no personal data."""
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+def client_for(user: AbstractBaseUser | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client

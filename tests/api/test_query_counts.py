@@ -1,0 +1,82 @@
+"""List endpoints cost the same number of queries however many records a page holds (no N+1)."""
+
+import pytest
+from pytest_django import DjangoAssertNumQueries
+
+from taskforce.models import StaffProfile
+from tests.api.conftest import client_for
+from tests.factories import (
+    BenefitRecordFactory,
+    DataSharingBasisFactory,
+    HazardFindingFactory,
+    InterventionFactory,
+    LicenceFactory,
+    MembershipFactory,
+    PlacementFactory,
+    ReferralFactory,
+    ResidenceFactory,
+    agency,
+    shared_household,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Per list request, besides authentication and the staff-profile lookup (cached on these test users): the
+# read's savepoint, count, page, the people it exposes, the log's savepoint, its row, its subjects, and two
+# releases. Data-sharing bases add one prefetch of their agencies.
+PINNED = {
+    "households": 9,
+    "people": 8,  # the people exposed are the rows themselves
+    "memberships": 9,
+    "residences": 9,
+    "data-sharing-bases": 10,
+    "placements": 9,
+    "interventions": 9,
+    "referrals": 9,
+    "benefit-records": 9,
+}
+
+
+def populate(n: int) -> None:
+    for _ in range(n):
+        household = shared_household(agency("jcp"))
+        member = MembershipFactory(household=household)
+        ResidenceFactory(household=household)
+        PlacementFactory(household=household)
+        InterventionFactory(household=household, person=member.person)
+        BenefitRecordFactory(person=member.person)
+        ReferralFactory(household=household)
+        DataSharingBasisFactory(household=household)
+
+
+@pytest.mark.parametrize(("resource", "queries"), PINNED.items())
+def test_case_lists_have_pinned_query_counts(
+    resource: str, queries: int, caseworker: StaffProfile, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    populate(3)
+    client = client_for(caseworker.user)
+    with django_assert_num_queries(queries):
+        assert client.get(f"/api/v1/{resource}/").status_code == 200
+
+
+def test_the_count_does_not_grow_with_the_page(
+    caseworker: StaffProfile, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = client_for(caseworker.user)
+    populate(1)
+    with django_assert_num_queries(PINNED["interventions"]):
+        client.get("/api/v1/interventions/")
+    populate(5)
+    with django_assert_num_queries(PINNED["interventions"]):
+        assert client.get("/api/v1/interventions/").json()["count"] == 6
+
+
+@pytest.mark.parametrize("resource", ["properties", "licences", "inspections", "hazard-findings"])
+def test_housing_lists_have_pinned_query_counts(
+    resource: str, housing_officer: StaffProfile, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    for _ in range(3):
+        LicenceFactory(property=HazardFindingFactory().inspection.property)
+    # Housing records expose no person: no people to find, no subjects to write.
+    with django_assert_num_queries(7):
+        assert client_for(housing_officer.user).get(f"/api/v1/{resource}/").status_code == 200
