@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AreaStatistic, BenefitRecord, BenefitType, DemoDataset, Job
+from .models import AnalysisRun, AreaStatistic, BenefitRecord, BenefitType, DemoDataset, Job, UnitCost
 
 
 @admin.register(BenefitType)
@@ -45,3 +45,21 @@ class JobAdmin(admin.ModelAdmin):
 class DemoDatasetAdmin(admin.ModelAdmin):
     list_display = ["seed", "households", "loaded_at"]
     readonly_fields = ["seed", "households", "truths", "loaded_at", "job"]
+
+
+@admin.register(UnitCost)
+class UnitCostAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "line", "value", "unit", "price_year", "source"]
+    list_filter = ["line", "price_year"]
+    search_fields = ["name", "source"]
+
+
+@admin.register(AnalysisRun)
+class AnalysisRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "status", "requested_by", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in AnalysisRun._meta.fields]
+    list_select_related = ["requested_by"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -171,3 +171,76 @@ class DemoDataset(models.Model):
 
     def __str__(self) -> str:
         return f"Demo data (seed {self.seed}, {self.households:,} households)"
+
+
+class UnitCost(models.Model):
+    """Editable reference data for the savings layer: what one unit of an outcome is worth, and where from."""
+
+    class Line(models.TextChoices):
+        EXCHEQUER = "exchequer", "Exchequer (AME benefit spending)"
+        SOCIAL = "social", "Social value"
+        CASHABLE = "cashable", "Cashable local saving"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    line = models.CharField(max_length=10, choices=Line.choices)
+    unit = models.CharField(
+        max_length=60, help_text="What one unit is, e.g. 'claimant-year off out-of-work benefit'."
+    )
+    value = models.DecimalField("value (£)", max_digits=12, decimal_places=2)
+    price_year = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=300)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["line", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="unit_cost_not_negative",
+                violation_error_message="value: a unit cost cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: £{self.value} ({self.price_year} prices)"
+
+
+class AnalysisRun(models.Model):
+    """One requested analysis: its parameters, progress (through its job) and stored result."""
+
+    class Kind(models.TextChoices):
+        GAP = "gap", "Gap to Kent average (descriptive)"
+        AREA_IMPACT = "area-impact", "Area impact"
+        ITS = "its", "Comparative interrupted time series"
+        HOUSEHOLD_IMPACT = "household-impact", "Household impact"
+        MATCHED = "matched", "Matched comparison"
+        SAVINGS = "savings", "Savings (Green Book)"
+        PLACEMENTS = "placements", "Placements evidence"
+        HOUSING = "housing", "Housing evidence"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parameters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    job = models.OneToOneField(Job, models.PROTECT, related_name="analysis_run")
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "status", "-created_at"], name="analysis_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"

@@ -13,13 +13,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import Job
+from .models import AnalysisRun, Job
 
 logger = logging.getLogger(__name__)
 
 # kind -> dotted path of `handler(job: Job, progress: JobProgress) -> dict` (the job's result).
 JOB_HANDLERS: dict[str, str] = {
     "load_demo": "taskforce.demo.jobs.run_load_demo",
+    "analysis": "outcomes.services.run_analysis_job",
 }
 
 ProgressListener = Callable[[Job], None]
@@ -133,3 +134,49 @@ def _finish(job: Job, *, state: str, errors: list[str], result: dict[str, Any]) 
             done=job.done,
             message=job.message,
         )
+
+
+@transaction.atomic
+def analysis_request(
+    *,
+    kind: str,
+    parameters: dict[str, Any] | None = None,
+    requested_by: AbstractBaseUser | None = None,
+    enqueue: bool = True,
+) -> AnalysisRun:
+    """Record a requested analysis and hand it to Celery (run at once when eager) after commit.
+
+    With `enqueue=False` the caller runs it itself through `job_run(job_id=run.job_id)`, as the CLI does.
+    """
+    if kind not in AnalysisRun.Kind.values:
+        raise ValueError(
+            f"Unknown analysis kind {kind!r}: expected one of {', '.join(AnalysisRun.Kind.values)}."
+        )
+    job = job_create(kind="analysis", parameters={"kind": kind}, requested_by=requested_by)
+    run = AnalysisRun(kind=kind, parameters=parameters or {}, job=job, requested_by=requested_by)
+    run.full_clean()
+    run.save()
+    if enqueue:
+        job_enqueue(job=job)
+    return run
+
+
+def run_analysis_job(job: Job, progress: JobProgress) -> dict[str, Any]:
+    """Job handler: run the analysis behind `job` and store its result on the AnalysisRun."""
+    from .analyses import run_analysis
+
+    run = AnalysisRun.objects.get(job=job)
+    AnalysisRun.objects.filter(pk=run.pk).update(status=AnalysisRun.Status.RUNNING, error="")
+    progress.start(2, f"Running {run.get_kind_display().lower()}")
+    try:
+        result = run_analysis(run.kind, run.parameters)
+    except Exception as exc:
+        AnalysisRun.objects.filter(pk=run.pk).update(
+            status=AnalysisRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
+        )
+        raise
+    progress.advance(1, "Storing the result")
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status=AnalysisRun.Status.SUCCEEDED, result=result, finished_at=timezone.now()
+    )
+    return {"analysis_run": run.pk}

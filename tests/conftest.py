@@ -15,7 +15,7 @@ def _services_available() -> str | None:
     """Why the service suite cannot run here, or None when PostgreSQL and a broker are configured."""
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         return "needs PostgreSQL (set DATABASE_URL)"
-    if not settings.CELERY_BROKER_URL or settings.CELERY_TASK_ALWAYS_EAGER:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         return "needs a Celery broker and worker (set CELERY_BROKER_URL)"
     return None
 

@@ -302,17 +302,18 @@ def generate(*, seed: int = 2010, households: int = 6000, effect: float = -0.10)
     # People and membership.
     couple = rng.random(n_hh) < np.where(is_hmo_hh, 0.05, COUPLE_SHARE[tenure])
     n_children = np.minimum(rng.poisson(np.where(is_hmo_hh, 0.05, CHILDREN_MEAN[tenure])), 4)
-    head_age_2010 = np.where(tenure == 2, rng.integers(28, 82, n_hh), rng.integers(19, 62, n_hh))
+    # Ages are drawn at arrival, so each year's newcomers look alike and the wards' age mix stays steady.
+    head_age = np.where(tenure == 2, rng.integers(28, 82, n_hh), rng.integers(19, 62, n_hh))
     p_hh, p_rel, p_dob, p_join, p_left, p_sex = [], [], [], [], [], []
     for i in range(n_hh):
         join = opened_on[i]
-        base = date(2010 - int(head_age_2010[i]), 1, 1)
+        base = date(join.year - int(head_age[i]), 1, 1)
         members = [("head", base + timedelta(days=int(rng.integers(0, 365))))]
         if couple[i]:
             members.append(("partner", base + timedelta(days=int(rng.integers(-1500, 1500)))))
         for _ in range(int(n_children[i])):
             age = int(rng.integers(0, 17))
-            members.append(("child", date(2010 - age, 1, 1) + timedelta(days=int(rng.integers(0, 365)))))
+            members.append(("child", date(join.year - age, 1, 1) + timedelta(days=int(rng.integers(0, 365)))))
         for rel, dob in members:
             p_hh.append(i)
             p_rel.append(rel)
@@ -323,7 +324,7 @@ def generate(*, seed: int = 2010, households: int = 6000, effect: float = -0.10)
                 left = _month_end(int(rng.integers(first_m[i], last_m[i] + 1)))
             p_left.append(left if left is None or left >= max(join, dob) else max(join, dob))
             p_sex.append("F" if rng.random() < 0.5 else "M")
-        if head_age_2010[i] < 40 and rng.random() < 0.08 and last_m[i] > first_m[i] + 1:
+        if head_age[i] < 40 and rng.random() < 0.08 and last_m[i] > first_m[i] + 1:
             born = month_start(int(rng.integers(first_m[i] + 1, last_m[i] + 1))) + timedelta(
                 days=int(rng.integers(0, 27))
             )
@@ -474,6 +475,11 @@ def generate(*, seed: int = 2010, households: int = 6000, effect: float = -0.10)
     exp_cf = np.zeros((2, N_MONTHS))
     np.add.at(exp_act, (hm_ward, hm_m), p_act * head_present)
     np.add.at(exp_cf, (hm_ward, hm_m), p_cf * head_present)
+    # How far the wards' claimant rate moves (in points) per unit of the common shock: comparator wards
+    # load on the same scale, so a weighted set of them can track the wards' path.
+    heads = np.zeros((2, N_MONTHS))
+    np.add.at(heads, (hm_ward, hm_m), head_present)
+    loading = float(100 * heads.sum() / wap.sum())
     post_m = slice(TASK_FORCE_START, N_MONTHS)
     rate_effect_by_ward = (100 * (exp_act - exp_cf) / np.maximum(wap, 1))[:, post_m].mean(axis=1)
     rate_effect_combined = float((100 * (exp_act - exp_cf).sum(0) / wap.sum(0))[post_m].mean())
@@ -529,6 +535,7 @@ def generate(*, seed: int = 2010, households: int = 6000, effect: float = -0.10)
         treat_start=treat_start,
         records=(r_person, r_month, r_code, r_amount),
         ward_stats=(claimants, wap, pop, spend),
+        loading=loading,
         gamma=gamma,
         kent_per_head_2009=kent_per_head_2009,
     )
@@ -804,7 +811,9 @@ def _tables(*, rng: np.random.Generator, seed: int, **k: Any) -> dict[str, pd.Da
     benefits = benefits.sort_values(["person", "month", "benefit"], ignore_index=True)
 
     statistics = _area_statistics(
-        rng=rng, source=source, **{key: k[key] for key in ("ward_stats", "gamma", "kent_per_head_2009")}
+        rng=rng,
+        source=source,
+        **{key: k[key] for key in ("ward_stats", "gamma", "kent_per_head_2009", "loading")},
     )
 
     return {
@@ -826,7 +835,13 @@ def _tables(*, rng: np.random.Generator, seed: int, **k: Any) -> dict[str, pd.Da
 
 
 def _area_statistics(
-    *, rng: np.random.Generator, source: str, ward_stats: tuple, gamma: np.ndarray, kent_per_head_2009: float
+    *,
+    rng: np.random.Generator,
+    source: str,
+    ward_stats: tuple,
+    gamma: np.ndarray,
+    kent_per_head_2009: float,
+    loading: float,
 ) -> pd.DataFrame:
     """Area statistics in long form: (code, name, frequency, period index, measure, value, source)."""
     claimants, wap, pop, spend = ward_stats
@@ -846,13 +861,16 @@ def _area_statistics(
         yearly(code, "population", pop[w].reshape(years, 12)[:, 5])
         yearly(code, "benefit_spend", np.round(spend[w], 2))
 
-    shock_pp = 65 * gamma  # the wards' loading on the common shock, in rate points
+    shock_pp = loading * gamma
     year_shock = gamma.reshape(years, 12).mean(1)
     growth = (1 + UPRATING) ** (np.arange(years) + START_YEAR - CALIBRATION_YEAR)
 
-    def comparator(code: str, mu: float, lam: float, population: float, noise: float) -> None:
-        rate = np.clip(mu + lam * shock_pp + rng.normal(0, noise, N_MONTHS), 0.2, 95)
+    def comparator(code: str, mu: float, lam: float, population: float) -> None:
         wap_c = np.round(population * 0.63 * (1 + 0.002 * np.arange(N_MONTHS) / 12))
+        expected = np.clip(mu + lam * shock_pp, 0.2, 95)
+        # Sampling noise of a count of claimants among this many working-age residents.
+        noise = 100 * np.sqrt(expected / 100 * (1 - expected / 100) / wap_c)
+        rate = np.clip(expected + rng.normal(0, 1, N_MONTHS) * noise, 0.2, 95)
         monthly(code, "out_of_work_rate", np.round(rate, 3))
         monthly(code, "working_age_population", wap_c)
         monthly(code, "out_of_work_claimants", np.round(rate / 100 * wap_c))
@@ -861,11 +879,11 @@ def _area_statistics(
         per_head = kent_per_head_2009 * (mu / 9.0) ** 0.9 * growth * (1 + 4 * (year_shock - year_shock[3]))
         yearly(code, "benefit_spend", np.round(per_head * pop_y, 2))
 
-    comparator(KENT, 9.0, 0.45, KENT_POPULATION, 0.05)
+    comparator(KENT, 9.0, 0.45, KENT_POPULATION)
     mus = np.concatenate([rng.uniform(3, 16, N_COMPARATORS - 30), rng.uniform(20, 42, 30)])
     lams = np.concatenate([rng.uniform(0.15, 0.7, N_COMPARATORS - 30), rng.uniform(0.6, 1.5, 30)])
     for j in range(N_COMPARATORS):
-        comparator(f"E059{j + 1:05d}", float(mus[j]), float(lams[j]), float(rng.integers(3000, 9500)), 0.35)
+        comparator(f"E059{j + 1:05d}", float(mus[j]), float(lams[j]), float(rng.integers(3000, 9500)))
     frame = pd.DataFrame(rows, columns=["code", "frequency", "index", "measure", "value"])
     frame["source"] = source
     return frame

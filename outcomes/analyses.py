@@ -1,0 +1,254 @@
+"""Run one kind of analysis: read the data through `datasets`, call the pure core, return a JSON result.
+
+Parameters arrive as JSON (from the CLI, the API or the web page); each runner checks its own and raises
+ParameterError naming the parameter and the rule.
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from django.utils import timezone
+
+from . import datasets
+from .analysis.area import area_impact
+from .analysis.gap import gap_to_average
+from .analysis.household import household_did, household_event_study
+from .analysis.housing import housing_evidence
+from .analysis.its import comparative_its
+from .analysis.matched import ipw_att
+from .analysis.placements import placements_evidence
+from .analysis.savings import Additionality, UnitCost, savings_npv
+from .models import UnitCost as UnitCostRow
+
+DEFAULT_START = "2010-09"
+AREA_METHODS = ("did", "event-study", "sc", "sdid", "cs")
+
+
+class ParameterError(ValueError):
+    """A parameter of an analysis request is missing or out of range."""
+
+
+def _get(
+    params: Mapping[str, Any], name: str, default: Any, kind: type, *, choices: tuple | None = None
+) -> Any:
+    value = params.get(name, default)
+    if value is None:
+        return None
+    try:
+        value = kind(value)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"{name}: expected {kind.__name__}, got {value!r}") from exc
+    if choices is not None and value not in choices:
+        raise ParameterError(f"{name}: expected one of {', '.join(map(str, choices))}, got {value!r}")
+    return value
+
+
+def parse_treated(text: str | Mapping[str, str] | None, *, start: str) -> dict[str, str]:
+    """'E05005088:2010-09,E05005093' -> {code: start}; codes without a start take `start`."""
+    if text is None or text == "":
+        return dict.fromkeys(datasets.target_codes(), start)
+    if isinstance(text, Mapping):
+        return {str(k): str(v) for k, v in text.items()}
+    treated: dict[str, str] = {}
+    for part in str(text).split(","):
+        code, _, own = part.strip().partition(":")
+        if not code:
+            continue
+        treated[code.upper()] = own or start
+    if not treated:
+        raise ParameterError("treated: give at least one area code")
+    return treated
+
+
+def run_gap(params: Mapping[str, Any]) -> dict[str, Any]:
+    period = _get(params, "period", "2009", str)
+    measures = params.get("measures") or ["benefit_spend"]
+    frame = datasets.area_statistics(frequency="year")
+    targets = params.get("targets") or datasets.target_codes()
+    result = gap_to_average(
+        frame,
+        target=targets,
+        reference=params.get("reference") or datasets.reference_code(),
+        measures=measures,
+        period=period,
+    )
+    return result.as_dict()
+
+
+def run_area_impact(params: Mapping[str, Any]) -> dict[str, Any]:
+    measure = _get(params, "measure", "out_of_work_rate", str)
+    method = _get(params, "method", "sdid", str, choices=AREA_METHODS)
+    start = _get(params, "start", DEFAULT_START, str)
+    treated = parse_treated(params.get("treated"), start=start)
+    donors = params.get("donors")
+    if isinstance(donors, str):
+        donors = [d.strip().upper() for d in donors.split(",") if d.strip()]
+    placebos = _get(params, "placebos", None, int)
+    panel = datasets.area_panel(measure, frequency=_get(params, "frequency", "month", str))
+    if panel.empty:
+        raise ParameterError(f"measure: no monthly statistics for {measure!r}")
+    unknown = sorted(set(treated) - set(panel["unit"]))
+    if unknown:
+        raise ParameterError(f"treated: no {measure} figures for {', '.join(unknown)}")
+    result = area_impact(
+        panel, treated, method, donors=donors, placebos=placebos, seed=_get(params, "seed", 0, int)
+    )
+    return result.as_dict()
+
+
+def run_its(params: Mapping[str, Any]) -> dict[str, Any]:
+    measure = _get(params, "measure", "out_of_work_rate", str)
+    start = _get(params, "start", DEFAULT_START, str)
+    targets = params.get("targets") or datasets.target_codes()
+    reference = params.get("reference") or datasets.reference_code()
+    stats = datasets.area_statistics(measures=[measure], frequency="month", areas=[*targets, reference])
+    if measure.endswith("_rate"):
+        # A combined rate for several wards weights each by its working-age population.
+        wap = datasets.area_statistics(measures=["working_age_population"], frequency="month", areas=targets)
+        merged = stats[stats["area"].isin(targets)].merge(
+            wap[["area", "period", "value"]].rename(columns={"value": "weight"}),
+            on=["area", "period"],
+            how="left",
+        )
+        merged["weight"] = merged["weight"].fillna(1.0)
+        target = merged.groupby("period").apply(
+            lambda g: (g["value"] * g["weight"]).sum() / g["weight"].sum(), include_groups=False
+        )
+    else:
+        target = stats[stats["area"].isin(targets)].groupby("period")["value"].sum()
+    comparison = stats[stats["area"] == reference].set_index("period")["value"]
+    frame = pd.DataFrame({"target": target, "comparison": comparison}).dropna().reset_index(names="period")
+    result = comparative_its(frame, period="period", target="target", comparison="comparison", start=start)
+    return result.as_dict()
+
+
+def run_household_impact(params: Mapping[str, Any]) -> dict[str, Any]:
+    outcome = _get(
+        params, "outcome", "dependent", str, choices=("dependent", "benefit", "out_of_work_benefit")
+    )
+    design = _get(params, "design", "did", str, choices=("did", "event-study"))
+    panel = datasets.household_panel()
+    if design == "event-study":
+        return household_event_study(panel, outcome=outcome).as_dict()
+    draws = _get(params, "bootstrap_draws", 999, int)
+    return household_did(
+        panel, outcome=outcome, bootstrap_draws=draws, seed=_get(params, "seed", 0, int)
+    ).as_dict()
+
+
+def run_matched(params: Mapping[str, Any]) -> dict[str, Any]:
+    on = date.fromisoformat(_get(params, "baseline", "2010-08-01", str))
+    follow_up = _get(params, "follow_up", "2012-09", str)
+    profiles = datasets.household_profiles(on=on)
+    panel = datasets.household_panel()
+    later = panel[panel["period"] == follow_up].set_index("household")["dependent"]
+    frame = profiles.assign(outcome=profiles["household"].map(later)).dropna(subset=["outcome"])
+    covariates = ["head_age", "members", "children", "prior_dependency", "placed", "private_rent"]
+    return ipw_att(frame, treatment="treated", outcome="outcome", covariates=covariates).as_dict()
+
+
+def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Green Book layer over a stored area-impact result (or an effect given directly)."""
+    from .models import AnalysisRun
+
+    effect = params.get("effect")
+    effect_se = params.get("effect_se")
+    basis: dict[str, Any] = {}
+    if effect is None:
+        latest = (
+            AnalysisRun.objects.filter(kind=AnalysisRun.Kind.AREA_IMPACT, status=AnalysisRun.Status.SUCCEEDED)
+            .order_by("-finished_at")
+            .first()
+        )
+        if latest is None:
+            raise ParameterError("effect: give an effect, or run an area-impact analysis first")
+        effect, effect_se = latest.result.get("estimate"), latest.result.get("se")
+        basis = {"analysis_run": latest.pk, "method": latest.result.get("method")}
+    wap = datasets.area_statistics(
+        measures=["working_age_population"], frequency="month", areas=datasets.target_codes()
+    )
+    population = float(wap.groupby("period")["value"].sum().iloc[-1]) if not wap.empty else 0.0
+    population = float(params.get("population", population))
+    # The Exchequer cost of one claimant-year, measured from the records: out-of-work benefit plus the
+    # housing benefit and council tax support that come with it.
+    exchequer = _exchequer_unit_cost()
+    costs = [exchequer] + [
+        UnitCost(name=u.name, line=u.line, amount=float(u.value), price_year=u.price_year, source=u.source)
+        for u in UnitCostRow.objects.all()
+    ]
+    add = Additionality(**{k: float(v) for k, v in (params.get("additionality") or {}).items()})
+    result = savings_npv(
+        effect=float(effect),
+        effect_se=None if effect_se is None else float(effect_se),
+        population=population,
+        unit_costs=costs,
+        additionality=add,
+        optimism_bias=float(params.get("optimism_bias", 0.0)),
+        horizon_years=int(params.get("horizon_years", 10)),
+        persistence_years=params.get("persistence_years"),
+        decay=float(params.get("decay", 1.0)),
+    ).as_dict()
+    result["effect_basis"] = basis or {"given": True}
+    return result
+
+
+def _exchequer_unit_cost() -> UnitCost:
+    panel = datasets.household_panel(first_month=date(2009, 1, 1), last_month=date(2009, 12, 1))
+    dependent = panel[panel["dependent"] == 1]
+    others = panel[panel["dependent"] == 0]
+    if dependent.empty:
+        raise ParameterError("No out-of-work benefit records in 2009 to cost a claimant-year from.")
+    extra = dependent["benefit"].mean() - (others["benefit"].mean() if not others.empty else 0.0)
+    return UnitCost(
+        name="Out-of-work benefit and linked support per claimant household-year",
+        line="exchequer",
+        amount=round(float(extra) * 12, 2),
+        price_year=2009,
+        source="Benefit records in this system, 2009: mean monthly benefit of dependent minus other households x 12",
+    )
+
+
+def run_placements(params: Mapping[str, Any]) -> dict[str, Any]:
+    placements = datasets.placements_frame()
+    panel = datasets.household_panel()
+    rates = datasets.area_statistics(measures=["out_of_work_rate"], frequency="month")
+    year = _get(params, "year", "2009", str)
+    in_year = rates[rates["period"].str.startswith(year)]
+    targets = datasets.target_codes()
+    target_rate = in_year[in_year["area"].isin(targets)]["value"].mean() if not in_year.empty else None
+    reference_rate = (
+        in_year[in_year["area"] == datasets.reference_code()]["value"].mean() if not in_year.empty else None
+    )
+    result = placements_evidence(
+        placements,
+        panel,
+        today=timezone.localdate(),
+        target_rate=None if pd.isna(target_rate) else float(target_rate),
+        reference_rate=None if pd.isna(reference_rate) else float(reference_rate),
+    )
+    return result.as_dict()
+
+
+def run_housing(params: Mapping[str, Any]) -> dict[str, Any]:
+    return housing_evidence(datasets.housing_benefit_homes()).as_dict()
+
+
+RUNNERS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    "gap": run_gap,
+    "area-impact": run_area_impact,
+    "its": run_its,
+    "household-impact": run_household_impact,
+    "matched": run_matched,
+    "savings": run_savings,
+    "placements": run_placements,
+    "housing": run_housing,
+}
+
+
+def run_analysis(kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Run one analysis. ParameterError and AnalysisError say what is wrong with the request or the data."""
+    if kind not in RUNNERS:
+        raise ParameterError(f"kind: expected one of {', '.join(RUNNERS)}, got {kind!r}")
+    return RUNNERS[kind](params)

@@ -1,0 +1,622 @@
+"""Household impact on a household-month panel: two-way fixed-effects DiD and event study.
+
+The panel has one row per household and month with the household's area, outcomes (e.g. a 0/1 flag
+for out-of-work benefit dependency, or benefit paid) and the month the household's treatment started
+(missing if never). Household and month effects are absorbed by ``fe.feols``; standard errors are CRV1
+clustered by household.
+
+When every household in an area shares the same start, treatment is assigned by place and household-
+clustered errors understate the uncertainty badly (the effective sample is the number of areas). The
+DiD then also reports area-level inference: a restricted wild cluster bootstrap (WCR) over areas with
+its test-inverted interval, and randomisation inference that reassigns the areas' start months.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .errors import AnalysisError
+from .fe import Design, demean, feols, fit
+from .results import ResultMixin
+
+MIN_GROUP = 10
+FEW_AREAS = 42
+FEW_TREATED_AREAS = 5
+ENUMERATE_RADEMACHER_UP_TO = 13
+ENUMERATE_WEBB_UP_TO = 5
+# Resampling statistics need far less precision than the point estimate.
+AUXILIARY_TOLERANCE = 1e-8
+WEBB = np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)])
+
+
+@dataclass(frozen=True)
+class AreaInference(ResultMixin):
+    """Inference treating areas as the units of assignment."""
+
+    n_areas: int
+    n_treated_areas: int
+    area_clustered_se: float
+    wild_p_value: float
+    wild_ci_low: float
+    wild_ci_high: float
+    wild_weights: str
+    wild_draws: int
+    wild_enumerated: bool
+    randomisation_p_value: float
+    randomisation_assignments: int
+    randomisation_enumerated: bool
+    inference: str
+
+
+@dataclass(frozen=True)
+class HouseholdDiD(ResultMixin):
+    """TWFE DiD; ``se`` .. ``p_value`` are household-clustered, ``area`` holds area-level inference."""
+
+    outcome: str
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    inference: str
+    area: AreaInference | None
+    treatment_assigned_by_area: bool
+    n_obs: int
+    n_units: int
+    n_periods: int
+    n_clusters: int
+    n_areas: int
+    n_treated_households: int
+    n_treated_areas: int
+    n_treated_obs: int
+    singletons_dropped: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventTime(ResultMixin):
+    relative_period: int
+    label: str
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+
+
+@dataclass(frozen=True)
+class HouseholdEventStudy(ResultMixin):
+    """Coefficients relative to month ``reference``; ``estimate`` is the mean of the post-start ones."""
+
+    outcome: str
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    coefficients: tuple[EventTime, ...]
+    reference: int
+    window: tuple[int, int]
+    pre_trend_f: float
+    pre_trend_df: tuple[int, int]
+    pre_trend_p_value: float
+    inference: str
+    treatment_assigned_by_area: bool
+    n_obs: int
+    n_units: int
+    n_periods: int
+    n_clusters: int
+    n_areas: int
+    n_treated_households: int
+    n_treated_areas: int
+    singletons_dropped: int
+    warnings: tuple[str, ...] = ()
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame([c.as_dict() for c in self.coefficients]).set_index("relative_period")
+
+
+@dataclass(frozen=True)
+class _Panel:
+    frame: pd.DataFrame
+    treated_households: int
+    treated_areas: int
+    n_areas: int
+    by_area: bool
+    area_starts: dict[object, float]
+
+
+def household_did(
+    frame: pd.DataFrame,
+    *,
+    outcome: str,
+    household: str = "household",
+    area: str = "area",
+    period: str = "period",
+    start: str = "start",
+    area_inference: bool | None = None,
+    bootstrap_draws: int = 9999,
+    permutations: int = 2000,
+    seed: int = 0,
+) -> HouseholdDiD:
+    """DiD of ``outcome`` on being treated, with household and month effects.
+
+    ``area_inference`` defaults to on exactly when the treatment start is shared by all households of
+    each area. ``bootstrap_draws`` and ``permutations`` apply only when there are too many areas to
+    enumerate every sign vector or assignment.
+    """
+    panel = _prepare(frame, outcome, household, area, period, start)
+    data = panel.frame
+    result, design = fit(data, outcome, ["_treated"], [household, "_period"], cluster=household)
+    if result.collinear_dropped:
+        raise AnalysisError(
+            "the treatment is absorbed by the household and month effects: no comparison left"
+        )
+    warnings = list(result.warnings)
+    warnings += _group_warnings(panel)
+    use_area = panel.by_area if area_inference is None else area_inference
+    area_result = None
+    inference = f"{result.inference}. Household clustering allows for serial correlation within a household"
+    if panel.by_area:
+        warnings.append(
+            f"treatment is assigned by area ({panel.treated_areas} treated of {panel.n_areas} areas): "
+            "household-clustered standard errors treat households as independent draws and are far too "
+            "small; use the area-level wild bootstrap and randomisation inference"
+        )
+    if use_area:
+        rng = np.random.default_rng(seed)
+        area_codes = pd.factorize(data[area].to_numpy()[design.keep])[0].astype(np.intp)
+        area_clustered = feols(data, outcome, ["_treated"], [household, "_period"], cluster=area)
+        wild = _wild_cluster_bootstrap(design, area_codes, result.estimate, bootstrap_draws, rng)
+        # Reassigning start months between areas only makes sense when areas, not households, were assigned.
+        ri = (
+            _randomisation(design, data, area, panel, permutations, rng)
+            if panel.by_area
+            else (math.nan, 0, False)
+        )
+        area_result = AreaInference(
+            n_areas=panel.n_areas,
+            n_treated_areas=panel.treated_areas,
+            area_clustered_se=area_clustered.se,
+            wild_p_value=wild[0],
+            wild_ci_low=wild[1],
+            wild_ci_high=wild[2],
+            wild_weights=wild[3],
+            wild_draws=wild[4],
+            wild_enumerated=wild[5],
+            randomisation_p_value=ri[0],
+            randomisation_assignments=ri[1],
+            randomisation_enumerated=ri[2],
+            inference=(
+                f"wild cluster bootstrap with the null imposed (WCR, {wild[3]} weights, "
+                f"{'all ' if wild[5] else ''}{wild[4]} draws) clustering by {area} ({panel.n_areas} areas), "
+                f"95% interval by test inversion; "
+                + (
+                    f"randomisation inference reassigning the areas' start months "
+                    f"({'all ' if ri[2] else ''}{ri[1]} assignments), two-sided on the coefficient. "
+                    if panel.by_area
+                    else "no randomisation inference because starts vary within areas. "
+                )
+                + "Areas are treated as the units of assignment because treatment is assigned by place"
+            ),
+        )
+        inference += (
+            f"; these household-level errors are shown for reference only: area-level inference gives "
+            f"wild bootstrap p = {wild[0]:.3f}, randomisation p = {ri[0]:.3f}"
+        )
+        if panel.treated_areas < FEW_TREATED_AREAS and ri[1] > 0:
+            warnings.append(
+                f"only {panel.treated_areas} treated area(s): the wild cluster bootstrap is unreliable with "
+                "so few treated clusters (MacKinnon and Webb 2017) and randomisation inference can reach at "
+                f"best p = {1 / ri[1]:.3f}; treat area-level p-values as indicative"
+            )
+    treated_rows = int(data.loc[design.keep, "_treated"].sum())
+    return HouseholdDiD(
+        outcome=outcome,
+        estimate=result.estimate,
+        se=result.se,
+        ci_low=result.ci_low,
+        ci_high=result.ci_high,
+        p_value=result.p_value,
+        inference=inference,
+        area=area_result,
+        treatment_assigned_by_area=panel.by_area,
+        n_obs=result.n_obs,
+        n_units=result.n_units,
+        n_periods=result.n_periods or 0,
+        n_clusters=result.n_clusters or 0,
+        n_areas=panel.n_areas,
+        n_treated_households=panel.treated_households,
+        n_treated_areas=panel.treated_areas,
+        n_treated_obs=treated_rows,
+        singletons_dropped=result.singletons_dropped,
+        warnings=tuple(warnings),
+    )
+
+
+def household_event_study(
+    frame: pd.DataFrame,
+    *,
+    outcome: str,
+    household: str = "household",
+    area: str = "area",
+    period: str = "period",
+    start: str = "start",
+    window: tuple[int, int] = (-6, 12),
+    reference: int = -1,
+) -> HouseholdEventStudy:
+    """Coefficients on months relative to the start; months beyond ``window`` are binned into its ends."""
+    lo, hi = window
+    if not lo < reference < 0 <= hi or lo >= reference:
+        raise AnalysisError(f"window {window} must contain the reference month {reference} and month 0")
+    panel = _prepare(frame, outcome, household, area, period, start)
+    data = panel.frame
+    relative = data["_period"] - data["_start"]
+    treated = data["_start"].notna()
+    binned = relative.clip(lower=lo, upper=hi)
+    if not (treated & (relative == reference)).any():
+        raise AnalysisError(f"no treated household is observed in relative month {reference}, the reference")
+    names: list[str] = []
+    labels: dict[str, tuple[int, str]] = {}
+    dummies = {}
+    for r in range(lo, hi + 1):
+        if r == reference:
+            continue
+        name = f"_rel_{r}".replace("-", "m")
+        indicator = (treated & (binned == r)).to_numpy(dtype=np.float64)
+        if indicator.sum() == 0:
+            continue
+        dummies[name] = indicator
+        label = f"<={r}" if r == lo else f">={r}" if r == hi else str(r)
+        names.append(name)
+        labels[name] = (r, label)
+    data = data.assign(**dummies)
+    result = feols(data, outcome, names, [household, "_period"], cluster=household)
+    warnings = list(result.warnings) + _group_warnings(panel)
+    crit = stats.t.ppf(0.975, result.df_resid)
+
+    coefs = [
+        EventTime(
+            relative_period=labels[c.name][0],
+            label=labels[c.name][1],
+            estimate=c.estimate,
+            se=c.se,
+            ci_low=c.ci_low,
+            ci_high=c.ci_high,
+            p_value=c.p_value,
+        )
+        for c in result.coefficients
+    ]
+    kept = [c.name for c in result.coefficients]
+    vcov = np.array(result.vcov)
+    beta = np.array([c.estimate for c in result.coefficients])
+    leads = [i for i, n in enumerate(kept) if labels[n][0] < 0]
+    posts = [i for i, n in enumerate(kept) if labels[n][0] >= 0]
+    f_stat, p_pre, q = math.nan, math.nan, len(leads)
+    if leads:
+        b, v = beta[leads], vcov[np.ix_(leads, leads)]
+        f_stat = float(b @ np.linalg.pinv(v) @ b / q)
+        p_pre = float(stats.f.sf(f_stat, q, result.df_resid))
+        if p_pre < 0.05:
+            warnings.append(
+                f"pre-trend test fails (F = {f_stat:.2f}, p = {p_pre:.3f}): treated and comparison "
+                "households already diverged before the start, so the parallel-trends assumption is doubtful"
+            )
+    else:
+        warnings.append("no lead coefficients: parallel pre-trends cannot be tested")
+    if not posts:
+        raise AnalysisError("no post-start month could be estimated")
+    gradient = np.zeros(len(kept))
+    gradient[posts] = 1 / len(posts)
+    avg = float(gradient @ beta)
+    avg_se = float(math.sqrt(gradient @ vcov @ gradient))
+    if panel.by_area:
+        warnings.append(
+            f"treatment is assigned by area ({panel.treated_areas} treated of {panel.n_areas} areas): "
+            "household-clustered standard errors and the pre-trend test are far too confident; read the "
+            "pattern of coefficients, and take inference from household_did's area-level tests"
+        )
+    return HouseholdEventStudy(
+        outcome=outcome,
+        estimate=avg,
+        se=avg_se,
+        ci_low=avg - crit * avg_se,
+        ci_high=avg + crit * avg_se,
+        p_value=float(2 * stats.t.sf(abs(avg / avg_se), result.df_resid)) if avg_se > 0 else math.nan,
+        coefficients=tuple(coefs),
+        reference=reference,
+        window=(lo, hi),
+        pre_trend_f=f_stat,
+        pre_trend_df=(q, result.df_resid),
+        pre_trend_p_value=p_pre,
+        inference=(
+            f"{result.inference}; months before {lo} and after {hi} binned into the end points; pre-trend is "
+            f"a joint Wald F test that the {q} lead coefficients are zero using the same clustered covariance"
+        ),
+        treatment_assigned_by_area=panel.by_area,
+        n_obs=result.n_obs,
+        n_units=result.n_units,
+        n_periods=result.n_periods or 0,
+        n_clusters=result.n_clusters or 0,
+        n_areas=panel.n_areas,
+        n_treated_households=panel.treated_households,
+        n_treated_areas=panel.treated_areas,
+        singletons_dropped=result.singletons_dropped,
+        warnings=tuple(warnings),
+    )
+
+
+def _prepare(frame: pd.DataFrame, outcome: str, household: str, area: str, period: str, start: str) -> _Panel:
+    """Check the panel and add integer month ``_period``, ``_start`` (NaN if never) and ``_treated``."""
+    for c in (outcome, household, area, period, start):
+        if c not in frame.columns:
+            raise AnalysisError(f"missing column: {c}")
+    for c in (outcome, household, area, period):
+        if frame[c].isna().any():
+            raise AnalysisError(f"column '{c}' has {int(frame[c].isna().sum())} missing values")
+    if not pd.api.types.is_numeric_dtype(frame[outcome]) and not pd.api.types.is_bool_dtype(frame[outcome]):
+        raise AnalysisError(f"column '{outcome}' must be numeric, not {frame[outcome].dtype}")
+    if frame.duplicated([household, period]).any():
+        first = frame.loc[frame.duplicated([household, period]), [household, period]].iloc[0]
+        raise AnalysisError(
+            f"duplicate ({household}, {period}) rows, e.g. {first[household]!r} in {first[period]}: "
+            "one row per household-month"
+        )
+    month = _months(frame[period], period)
+    begins = pd.Series(np.nan, index=frame.index)
+    has_start = frame[start].notna()
+    if has_start.any():
+        begins[has_start] = _months(frame.loc[has_start, start], start)
+    data = frame.assign(_period=month, _start=begins)
+    starts_per_household = data.groupby(household, sort=False)["_start"].nunique(dropna=False)
+    if (starts_per_household > 1).any():
+        bad = starts_per_household[starts_per_household > 1].index[0]
+        raise AnalysisError(f"household {bad!r} has more than one value in column '{start}'")
+    if data["_period"].nunique() < 2:
+        raise AnalysisError(f"column '{period}' needs at least two months")
+    treated = (data["_start"].notna() & (data["_period"] >= data["_start"])).astype(np.float64)
+    if treated.sum() == 0:
+        raise AnalysisError(f"no household-month is treated: column '{start}' is empty or after every month")
+    if treated.sum() == len(treated):
+        raise AnalysisError("every household-month is treated: there is no comparison")
+    data["_treated"] = treated
+    per_area = data.groupby(area, sort=False)["_start"].agg(lambda s: s.nunique(dropna=False))
+    by_area = bool((per_area == 1).all()) and data.groupby(household)[area].nunique().max() == 1
+    area_starts = data.groupby(area, sort=False)["_start"].first().to_dict() if by_area else {}
+    return _Panel(
+        frame=data,
+        treated_households=int(data.loc[data["_start"].notna(), household].nunique()),
+        treated_areas=int(data.loc[data["_start"].notna(), area].nunique()),
+        n_areas=int(data[area].nunique()),
+        by_area=by_area,
+        area_starts=area_starts,
+    )
+
+
+def _months(values: pd.Series, name: str) -> np.ndarray:
+    """Months as integers: monthly Periods and dates by ordinal, integers as given."""
+    if isinstance(values.dtype, pd.PeriodDtype):
+        return values.dt.asfreq("M").map(lambda p: p.ordinal).to_numpy(dtype=np.float64)
+    if pd.api.types.is_numeric_dtype(values):
+        return values.to_numpy(dtype=np.float64)
+    try:
+        return pd.to_datetime(values).dt.to_period("M").map(lambda p: p.ordinal).to_numpy(dtype=np.float64)
+    except (ValueError, TypeError) as exc:
+        raise AnalysisError(
+            f"column '{name}' must hold months (integers, dates, periods or 'YYYY-MM')"
+        ) from exc
+
+
+def _group_warnings(panel: _Panel) -> list[str]:
+    out = []
+    if panel.treated_households < MIN_GROUP:
+        out.append(
+            f"only {panel.treated_households} treated households: estimates are fragile below {MIN_GROUP}"
+        )
+    control = panel.frame.loc[panel.frame["_start"].isna()].iloc[:, 0].size
+    if 0 < control < MIN_GROUP:
+        out.append("fewer than 10 never-treated household-months in the comparison group")
+    return out
+
+
+def _wild_cluster_bootstrap(
+    design: Design, clusters: np.ndarray, estimate: float, draws: int, rng: np.random.Generator
+) -> tuple[float, float, float, str, int, bool]:
+    """WCR p-value for the first coefficient and its 95% interval by inverting the test.
+
+    Uses the algebra of Roodman et al. (2019): with residuals under the null linear in the null value
+    b0, every bootstrap t statistic is a ratio of small matrices, so each draw costs O(G^2) whatever the
+    number of rows; the null can then be moved cheaply to find the interval's ends.
+    """
+    x = design.x
+    y = design.y
+    codes = design.codes
+    g = int(clusters.max()) + 1
+    bread = np.linalg.inv(x.T @ x)
+    a = bread[:, 0]
+    others = x[:, 1:]
+    if others.shape[1]:
+        proj = np.linalg.solve(others.T @ others, others.T)
+        e0 = y - others @ (proj @ y)
+        m = x[:, 0] - others @ (proj @ x[:, 0])
+    else:
+        e0, m = y.copy(), x[:, 0].copy()
+    xa = x @ a
+    p_mat = _group_sums(xa[:, None] * x, clusters, g)
+
+    # Q[g, h] = (xa 1_g)' M (e 1_h) with M the fixed-effect annihilator; M is symmetric, so one
+    # demeaning per cluster of xa 1_g serves both e0 and m.
+    cross_0, cross_m = np.empty((g, g)), np.empty((g, g))
+    for h in range(g):
+        z = demean(np.where(clusters == h, xa, 0.0), codes, tol=AUXILIARY_TOLERANCE)[0]
+        cross_0[h] = np.bincount(clusters, weights=e0 * z, minlength=g)
+        cross_m[h] = np.bincount(clusters, weights=m * z, minlength=g)
+
+    def pieces(e: np.ndarray, cross: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        s = _group_sums(x * e[:, None], clusters, g)
+        return cross - p_mat @ bread @ s.T, s @ a
+
+    q0, r0 = pieces(e0, cross_0)
+    qm, rm = pieces(m, cross_m)
+    resid = y - x @ (bread @ (x.T @ y))
+    se_obs = math.sqrt(float(np.sum(np.bincount(clusters, weights=xa * resid, minlength=g) ** 2)))
+
+    if g <= ENUMERATE_WEBB_UP_TO:
+        v = np.array(list(itertools.product(WEBB, repeat=g)))
+        label, enumerated = "Webb six-point", True
+    elif g <= ENUMERATE_RADEMACHER_UP_TO:
+        v = np.array(list(itertools.product([-1.0, 1.0], repeat=g)))
+        label, enumerated = "Rademacher", True
+    else:
+        v = rng.choice([-1.0, 1.0], size=(draws, g))
+        label, enumerated = "Rademacher", False
+
+    def p_value(b0: float) -> float:
+        q, r = q0 - b0 * qm, r0 - b0 * rm
+        num = v @ r
+        den = np.sqrt(np.sum((v @ q.T) ** 2, axis=1))
+        t_star = np.divide(np.abs(num), den, out=np.full(num.shape, np.inf), where=den > 0)
+        t_obs = abs(estimate - b0) / se_obs if se_obs > 0 else math.inf
+        return float(np.mean(t_star >= t_obs - 1e-12 * max(1.0, t_obs)))
+
+    p = p_value(0.0)
+    step = max(se_obs * math.sqrt(g / max(g - 1, 1)), abs(estimate) * 1e-3, 1e-12)
+    low = _invert(p_value, estimate, -step)
+    high = _invert(p_value, estimate, step)
+    return p, low, high, label, int(v.shape[0]), enumerated
+
+
+def _invert(p_value: Callable[[float], float], centre: float, step: float) -> float:
+    """The null value where the bootstrap p-value falls to 0.05, searching from ``centre`` by ``step``."""
+    inside, outside = centre, centre + step
+    for _ in range(40):
+        if p_value(outside) < 0.05:
+            break
+        inside, outside = outside, centre + 2 * (outside - centre)
+    else:
+        return math.copysign(math.inf, step)
+    for _ in range(60):
+        mid = (inside + outside) / 2
+        if p_value(mid) < 0.05:
+            outside = mid
+        else:
+            inside = mid
+    return (inside + outside) / 2
+
+
+def _randomisation(
+    design: Design, data: pd.DataFrame, area: str, panel: _Panel, permutations: int, rng: np.random.Generator
+) -> tuple[float, int, bool]:
+    """Two-sided p-value of the DiD coefficient over reassignments of the areas' start months.
+
+    The coefficient for any assignment is sum(c) / sum(Gram) over the demeaned indicators
+    1[area = a, month >= s], so only one demeaning per (area, start) pair is needed.
+    """
+    keep = design.keep
+    codes = design.codes
+    y = design.y
+    areas = list(panel.area_starts)
+    area_index = {a: i for i, a in enumerate(areas)}
+    row_area = data[area].map(area_index).to_numpy()[keep].astype(np.intp)
+    months = data["_period"].to_numpy()[keep]
+    month_values, month_codes = np.unique(months, return_inverse=True)
+    n_a, n_m = len(areas), len(month_values)
+    starts = sorted({float(s) for s in panel.area_starts.values() if not pd.isna(s)})
+
+    def by_area_month(values: np.ndarray) -> np.ndarray:
+        cells = np.bincount(row_area * n_m + month_codes, weights=values, minlength=n_a * n_m)
+        # Reverse cumulative sums give sums over months >= each start.
+        return np.cumsum(cells.reshape(n_a, n_m)[:, ::-1], axis=1)[:, ::-1]
+
+    def at_start(tail: np.ndarray, s: float) -> np.ndarray:
+        i = int(np.searchsorted(month_values, s))
+        return tail[:, i] if i < n_m else np.zeros(n_a)
+
+    y_tail = by_area_month(y)
+    pairs = [(a, s) for a in range(n_a) for s in starts]
+    pair_index = {p: i for i, p in enumerate(pairs)}
+    c = np.array([at_start(y_tail, s)[a] for a, s in pairs])
+    gram = np.zeros((len(pairs), len(pairs)))
+    for j, (a, s) in enumerate(pairs):
+        indicator = ((row_area == a) & (months >= s)).astype(np.float64)
+        if indicator.sum() == 0:
+            continue
+        tail = by_area_month(demean(indicator, codes, tol=AUXILIARY_TOLERANCE)[0])
+        for s2 in starts:
+            values = at_start(tail, s2)
+            for a2 in range(n_a):
+                gram[pair_index[(a2, s2)], j] = values[a2]
+
+    observed = [panel.area_starts[a] for a in areas]
+
+    def coefficient(assignment: Sequence[float]) -> float:
+        idx = [pair_index[(a, s)] for a, s in enumerate(assignment) if not math.isinf(s)]
+        denominator = gram[np.ix_(idx, idx)].sum()
+        return float(c[idx].sum() / denominator) if denominator > 0 else math.nan
+
+    # Never-treated areas carry an infinite start: unlike NaN it compares equal to itself.
+    labels = [math.inf if pd.isna(s) else float(s) for s in observed]
+    beta_obs = coefficient(labels)
+    total = _count_assignments(labels)
+    if total <= permutations:
+        assignments: Iterator[Sequence[float]] = _multiset_permutations(labels)
+        enumerated = True
+    else:
+        assignments = itertools.chain(
+            [labels], ([labels[i] for i in rng.permutation(n_a)] for _ in range(permutations - 1))
+        )
+        enumerated = False
+    draws = np.array([coefficient(assignment) for assignment in assignments])
+    draws = draws[~np.isnan(draws)]
+    p = float(np.mean(np.abs(draws) >= abs(beta_obs) - 1e-12 * max(1.0, abs(beta_obs))))
+    return p, int(draws.size), enumerated
+
+
+def _count_assignments(labels: list[float]) -> int:
+    total = math.factorial(len(labels))
+    for count in Counter(labels).values():
+        total //= math.factorial(count)
+    return total
+
+
+def _multiset_permutations(labels: list[float]) -> Iterator[list[float]]:
+    """Every distinct arrangement of ``labels`` (choose positions for each value in turn)."""
+    counts = list(Counter(labels).items())
+
+    def place(free: tuple[int, ...], rest: list[tuple[float, int]]) -> Iterator[dict[int, float]]:
+        if not rest:
+            yield {}
+            return
+        (value, k), tail = rest[0], rest[1:]
+        for chosen in itertools.combinations(free, k):
+            remaining = tuple(i for i in free if i not in chosen)
+            for partial in place(remaining, tail):
+                yield {**dict.fromkeys(chosen, value), **partial}
+
+    n = len(labels)
+    for mapping in place(tuple(range(n)), counts):
+        yield [mapping[i] for i in range(n)]
+
+
+def _group_sums(values: np.ndarray, groups: np.ndarray, g: int) -> np.ndarray:
+    return np.column_stack(
+        [np.bincount(groups, weights=values[:, j], minlength=g) for j in range(values.shape[1])]
+    )
+
+
+__all__ = [
+    "AreaInference",
+    "EventTime",
+    "HouseholdDiD",
+    "HouseholdEventStudy",
+    "household_did",
+    "household_event_study",
+]

@@ -1,0 +1,161 @@
+"""manage.py analyse KIND [options]: run an analysis as an AnalysisRun and print its result."""
+
+import json as jsonlib
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from outcomes.analyses import ParameterError
+from outcomes.analysis import AnalysisError
+from outcomes.models import AnalysisRun, Job
+from outcomes.services import analysis_request, job_run
+
+
+class Command(BaseCommand):
+    help = (
+        "Run an analysis (gap, area-impact, its, household-impact, matched, savings, placements, housing) and "
+        "print a readable summary, or with --json only the result JSON."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("kind", choices=AnalysisRun.Kind.values)
+        parser.add_argument(
+            "--json", action="store_true", help="Print only the result JSON on standard output."
+        )
+        parser.add_argument(
+            "--enqueue", action="store_true", help="Hand the run to a Celery worker and follow its progress."
+        )
+        parser.add_argument("--measure", help="Area measure, e.g. out_of_work_rate (area-impact, its).")
+        parser.add_argument("--treated", help="CODE[:START][,...]; default: the target wards (area-impact).")
+        parser.add_argument("--start", help="Start period YYYY-MM (default 2010-09).")
+        parser.add_argument(
+            "--method", choices=["did", "event-study", "sc", "sdid", "cs"], help="area-impact method."
+        )
+        parser.add_argument("--placebos", type=int, help="Number of in-space placebo fits (area-impact).")
+        parser.add_argument("--donors", help="Comma-separated donor area codes (area-impact).")
+        parser.add_argument(
+            "--outcome",
+            choices=["dependent", "benefit", "out_of_work_benefit"],
+            help="household-impact outcome.",
+        )
+        parser.add_argument("--design", choices=["did", "event-study"], help="household-impact design.")
+        parser.add_argument("--period", help="Headline period for the gap (default 2009).")
+        parser.add_argument(
+            "--effect", type=float, help="savings: effect in rate points (default: latest area impact)."
+        )
+        parser.add_argument("--effect-se", type=float, help="savings: standard error of the effect.")
+        parser.add_argument("--seed", type=int, help="Random seed for resampling.")
+        parser.add_argument(
+            "--param",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="Any other parameter (JSON value or text); may repeat.",
+        )
+
+    def handle(
+        self, *args: Any, kind: str, json: bool, param: list[str], enqueue: bool, **options: Any
+    ) -> None:
+        names = (
+            "measure",
+            "treated",
+            "start",
+            "method",
+            "placebos",
+            "donors",
+            "outcome",
+            "design",
+            "period",
+            "effect",
+            "effect_se",
+            "seed",
+        )
+        parameters: dict[str, Any] = {n: options[n] for n in names if options.get(n) is not None}
+        for item in param:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise CommandError(f"--param {item!r}: expected NAME=VALUE")
+            parameters[name] = _value(value)
+        run = analysis_request(kind=kind, parameters=parameters, enqueue=enqueue)
+        bar = tqdm(total=100, desc=f"Analysis {kind}", disable=json, file=self.stderr, unit="%")
+
+        def show(job: Job) -> None:
+            bar.n = job.percent
+            bar.set_postfix_str(job.message, refresh=True)
+
+        try:
+            if enqueue:
+                while run.status not in {AnalysisRun.Status.SUCCEEDED, AnalysisRun.Status.FAILED}:
+                    time.sleep(0.5)
+                    run.refresh_from_db()
+                    run.job.refresh_from_db()
+                    show(run.job)
+            else:
+                job_run(job_id=run.job_id, listener=show)
+        except (ParameterError, AnalysisError):
+            pass  # recorded on the run, reported below
+        finally:
+            bar.close()
+        run.refresh_from_db()
+        if run.status == AnalysisRun.Status.FAILED:
+            raise CommandError(f"The {kind} analysis failed: {run.error}")
+        if json:
+            self.stdout.write(jsonlib.dumps(run.result, indent=2, sort_keys=True))
+            return
+        self.stdout.write(summary(run))
+
+
+def _value(text: str) -> Any:
+    try:
+        return jsonlib.loads(text)
+    except ValueError:
+        return text
+
+
+def summary(run: AnalysisRun) -> str:
+    r = run.result
+    lines = [f"{run.get_kind_display()} (analysis run #{run.pk})"]
+
+    def number(v: Any) -> str:
+        return "n/a" if v is None else f"{v:,.4g}" if isinstance(v, float) else str(v)
+
+    for key in (
+        "method",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "n_treated",
+        "n_donors",
+        "pre_rmspe",
+        "level_change",
+        "slope_change",
+        "att",
+        "npv",
+        "total_housing_benefit",
+        "into_category_1_homes",
+        "into_unlicensed_hmos",
+    ):
+        if key in r and not isinstance(r[key], dict | list):
+            lines.append(f"  {key.replace('_', ' ')}: {number(r[key])}")
+    for row in r.get("rows", []):  # gap to the reference average
+        lines.append(
+            f"  {row['area']} {row['measure']} {r.get('period', '')}: £{row['rate_per_head']:,.0f} a head against "
+            f"£{row['reference_rate_per_head']:,.0f}; at the reference rate £{row['value_at_reference_rate']:,.0f}; "
+            f"gap £{row['gap_total']:,.0f}"
+        )
+    for line in r.get("lines", []):  # savings
+        lines.append(
+            f"  {line['line']}: £{line['annual_net']:,.0f} a year; NPV £{line['npv']:,.0f} "
+            f"(95% £{line.get('npv_ci_low') or 0:,.0f} to £{line.get('npv_ci_high') or 0:,.0f})"
+        )
+    if "inference" in r:
+        lines.append(f"  inference: {r['inference']}")
+    if r.get("note") or r.get("label"):
+        lines.append(f"  note: {r.get('note') or r['label']}")
+    for warning in r.get("warnings", []):
+        lines.append(f"  warning: {warning}")
+    return "\n".join(lines)
