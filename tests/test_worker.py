@@ -53,3 +53,17 @@ def test_a_repeated_delivery_of_a_finished_job_changes_nothing() -> None:
     assert job.finished_at == finished
     assert job.attempts == 1
     assert DemoDataset.objects.filter(seed=22).count() == 1
+
+
+def test_an_analysis_runs_in_the_worker_through_its_job() -> None:
+    from outcomes.models import AnalysisRun
+    from outcomes.services import analysis_request
+    from taskforce.demo.load import load_demo
+
+    load_demo(seed=23, households=60)
+    run = analysis_request(kind="gap", parameters={"period": "2009"})
+    job = wait_for(run.job)
+    run.refresh_from_db()
+    assert run.status == AnalysisRun.Status.SUCCEEDED, run.error
+    assert int(job.worker.rsplit(":", 1)[1]) != os.getpid()
+    assert "not an impact" in run.result["label"]
