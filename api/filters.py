@@ -7,7 +7,19 @@ exists, and costs no query to validate.
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db import models
+
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A whole number that fits a database id column (a larger one would overflow the driver)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, min_value=-MAX_ID, max_value=MAX_ID, **kwargs)
 
 
 def filterset(
@@ -21,7 +33,7 @@ def filterset(
     """A FilterSet: `ids` maps a parameter to a relation path (`ward` -> `household__ward`), `exact` fields
     match as given, `dates` get `<field>__gte` and `<field>__lte` bounds."""
     attrs: dict[str, Any] = {
-        name: django_filters.NumberFilter(field_name=path, help_text=f"Id of the {name.replace('_', ' ')}.")
+        name: IdFilter(field_name=path, help_text=f"Id of the {name.replace('_', ' ')}.")
         for name, path in (ids or {}).items()
     }
     attrs.update(extra)

@@ -26,6 +26,8 @@ class AutoSchema(openapi.AutoSchema):
             errors["400"] = "The request is not valid: see the messages for each field or parameter."
         if "{" in self.path:
             errors["404"] = "No such record, or none you may see."
+        elif self._is_list_view() and getattr(self.view, "pagination_class", None):
+            errors["404"] = "No such page."
         if self.method == "PATCH" or getattr(self.view, "action", None) == "assign":
             errors["412"] = "The If-Match ETag is not the record's current one: read it again."
             errors["428"] = "If-Match is missing."

@@ -24,12 +24,18 @@ from households.models import (
     Residence,
 )
 from interventions.models import Intervention, Referral, Service, ServiceCategory
-from outcomes.models import AreaStatistic, BenefitRecord, BenefitType, Job
+from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord, BenefitType, Job
 from taskforce.models import AccessLog, Agency, ApiToken, Area, BreakGlassGrant, StaffProfile
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A relation by id that, for personal-data models, offers only what the requesting user may see."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except OverflowError:  # an id too large for the database column cannot exist
+            self.fail("does_not_exist", pk_value=data)
 
     def get_queryset(self) -> Any:
         queryset = super().get_queryset()
@@ -77,7 +83,7 @@ class HouseholdCreateSerializer(ModelSerializer):
         write_only=True,
         help_text="The lawful basis on which the household's data is shared from the day it opens.",
     )
-    agencies = serializers.PrimaryKeyRelatedField(
+    agencies = ScopedPrimaryKeyRelatedField(
         queryset=Agency.objects.all(), many=True, write_only=True, help_text="Agencies the basis covers."
     )
 
@@ -87,7 +93,7 @@ class HouseholdCreateSerializer(ModelSerializer):
 
 
 class HouseholdAssignSerializer(serializers.Serializer):
-    key_worker = serializers.PrimaryKeyRelatedField(queryset=StaffProfile.objects.all(), allow_null=True)
+    key_worker = ScopedPrimaryKeyRelatedField(queryset=StaffProfile.objects.all(), allow_null=True)
 
 
 class PersonSerializer(ModelSerializer):
@@ -382,3 +388,22 @@ class BreakGlassGrantSerializer(ModelSerializer):
         model = BreakGlassGrant
         fields = ["id", "household", "reason", "user", "username", "granted_at", "expires_at"]
         read_only_fields = ["user", "granted_at", "expires_at"]
+
+
+class AnalysisRunSerializer(ModelSerializer):
+    percent = serializers.IntegerField(source="job.percent", read_only=True, help_text="Progress of the run.")
+
+    class Meta:
+        model = AnalysisRun
+        fields = [
+            "id",
+            "kind",
+            "parameters",
+            "status",
+            "percent",
+            "result",
+            "error",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = ["status", "result", "error", "created_at", "finished_at"]

@@ -1,10 +1,12 @@
 """REST API under /api/v1/, its OpenAPI 3 schema and interactive docs (served from local static files)."""
 
-from django.urls import path
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import imports, views
 
 router = DefaultRouter()
 router.register("areas", views.AreaViewSet, basename="area")
@@ -31,9 +33,19 @@ router.register("tokens", views.ApiTokenViewSet, basename="token")
 router.register("audit", views.AccessLogViewSet, basename="audit")
 router.register("break-glass", views.BreakGlassViewSet, basename="breakglass")
 router.register("subject-access", views.SubjectAccessViewSet, basename="subjectaccess")
+router.register("imports", imports.ImportBatchViewSet, basename="importbatch")
+router.register("analysis-runs", views.AnalysisRunViewSet, basename="analysisrun")
+
+
+@csrf_exempt  # a 404 is the answer whatever the method; a CSRF refusal would be an HTML page instead
+def not_found(request: HttpRequest) -> JsonResponse:
+    """Any other path under /api/v1/ (an id that is not a number, say) is a JSON 404 like the rest."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     *router.urls,
+    re_path(r"", not_found),
 ]

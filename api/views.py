@@ -35,8 +35,9 @@ from households.models import (
 )
 from interventions import services as intervention_services
 from interventions.models import Intervention, Referral, Service
-from outcomes.models import AreaStatistic, Job
+from outcomes.models import AnalysisRun, AreaStatistic, Job
 from outcomes.querysets import benefit_records
+from outcomes.services import analysis_request
 from taskforce import audit, scoping
 from taskforce import services as taskforce_services
 from taskforce.models import AccessLog, Agency, ApiToken, Area, BreakGlassGrant, StaffProfile
@@ -50,6 +51,8 @@ from .renderers import CSVRenderer, csv_text
 
 Role = StaffProfile.Role
 EXPORT_LIMIT = 10_000
+# Ids in paths: digits that fit a database id column; anything else is a JSON 404 from api.urls.
+ID_IN_PATH = r"[0-9]{1,18}"
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -73,12 +76,14 @@ def client_address(request: Request) -> str | None:
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
     """Reference data any signed-in member of staff may read."""
 
+    lookup_value_regex = ID_IN_PATH
     permission_classes = [permissions.IsAuthenticated]
 
 
 class AuditedReads(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Reads of personal data: list, detail, search and CSV export, each logged in its own transaction."""
 
+    lookup_value_regex = ID_IN_PATH
     permission_classes = [permissions.IsAuthenticated, RoleAllowed]
     model: type[models.Model]
     read_roles: frozenset[str] = scoping.CASE_ROLES
@@ -237,6 +242,7 @@ class AreaStatisticViewSet(ReferenceViewSet):
 class StaffViewSet(viewsets.ReadOnlyModelViewSet):
     """Staff accounts and roles: administrators only."""
 
+    lookup_value_regex = ID_IN_PATH
     permission_classes = [permissions.IsAdminUser]
     queryset = StaffProfile.objects.select_related("user").prefetch_related("wards")
     serializer_class = s.StaffSerializer
@@ -248,6 +254,7 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet):
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
     """Progress of long tasks the user started."""
 
+    lookup_value_regex = ID_IN_PATH
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = s.JobSerializer
     filterset_class = filterset(Job, exact=("kind", "state"))
@@ -597,6 +604,7 @@ class ApiTokenViewSet(
 ):
     """Your API tokens: create one (its key is shown once) and revoke it (DELETE)."""
 
+    lookup_value_regex = ID_IN_PATH
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = s.ApiTokenSerializer
     pagination_class = None
@@ -621,6 +629,7 @@ class ApiTokenViewSet(
 class AccessLogViewSet(viewsets.ReadOnlyModelViewSet):
     """The access log, for the data protection officer: who read whose data, when, why, from where."""
 
+    lookup_value_regex = ID_IN_PATH
     permission_classes = [permissions.IsAuthenticated, RoleAllowed]
     read_roles = frozenset({Role.DATA_PROTECTION_OFFICER})
     serializer_class = s.AccessLogSerializer
@@ -667,6 +676,7 @@ class SubjectAccessViewSet(viewsets.GenericViewSet):
     """Subject access requests, for the data protection officer: everything held about one person,
     including the access log of who read their data."""
 
+    lookup_value_regex = ID_IN_PATH
     permission_classes = [permissions.IsAuthenticated, RoleAllowed]
     read_roles = frozenset({Role.DATA_PROTECTION_OFFICER})
     queryset = Person.objects.all()
@@ -711,3 +721,29 @@ class SubjectAccessViewSet(viewsets.GenericViewSet):
             content_type="application/zip",
             headers={"Content-Disposition": f'attachment; filename="subject-access-{pk}.zip"'},
         )
+
+
+class AnalysisRunViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Analyses for the evidence pack: request one (it runs as a job), poll its status, read its result.
+    Results are aggregates computed by outcomes.analyses; no run holds a person-level record."""
+
+    lookup_value_regex = ID_IN_PATH
+    permission_classes = [permissions.IsAuthenticated, RoleAllowed]
+    read_roles = frozenset({Role.POLICY_LEAD, Role.WARD_MANAGER})
+    write_roles = read_roles
+    serializer_class = s.AnalysisRunSerializer
+    queryset = AnalysisRun.objects.select_related("job").order_by("-created_at", "-id")
+    filterset_class = filterset(AnalysisRun, exact=("kind", "status"), dates=("created_at",))
+    ordering_fields = ["created_at"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run = analysis_request(
+            kind=serializer.validated_data["kind"],
+            parameters=serializer.validated_data.get("parameters") or {},
+            requested_by=request.user,
+        )
+        return Response(self.get_serializer(run).data, status=status.HTTP_201_CREATED)

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from rest_framework.test import APIClient
 
+from outcomes.services import analysis_request
 from taskforce.models import AccessLog, StaffProfile
 from taskforce.services import api_token_create
 from tests.factories import (
@@ -34,7 +35,7 @@ class World:
 
 
 @pytest.fixture
-def world(caseworker: StaffProfile, ward_manager: StaffProfile) -> World:
+def world(caseworker: StaffProfile, ward_manager: StaffProfile, policy_lead: StaffProfile) -> World:
     """One record per endpoint, in Cliftonville West, shared with Jobcentre Plus (the caseworker's agency)."""
     household = shared_household(agency("jcp"))
     membership = MembershipFactory(household=household)
@@ -70,6 +71,7 @@ def world(caseworker: StaffProfile, ward_manager: StaffProfile) -> World:
         "audit": entry.pk,
         "break-glass": grant.pk,
         "subject-access": membership.person_id,
+        "analysis-runs": analysis_request(kind="gap", requested_by=policy_lead.user, enqueue=False).pk,
     }
     return World(ids=ids)
 

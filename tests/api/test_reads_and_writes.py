@@ -250,3 +250,17 @@ def test_subject_access_export_holds_everything_and_who_read_it(
     assert person_rows[0]["given_name"] == "'=cmd|'/c calc'!A1"
     access = list(csv.DictReader(io.StringIO(archive.read("access_log.csv").decode())))
     assert [(e["username"], e["action"]) for e in access] == [("casey", "detail"), ("dana", "sar")]
+
+
+def test_policy_lead_requests_an_analysis_and_polls_it(policy_lead: StaffProfile) -> None:
+    from outcomes.models import AnalysisRun
+
+    client = client_for(policy_lead.user)
+    requested = client.post("/api/v1/analysis-runs/", {"kind": "gap", "parameters": {}}, format="json")
+    assert requested.status_code == 201, requested.content
+    run = requested.json()
+    assert (run["kind"], run["status"]) == ("gap", "pending")
+    AnalysisRun.objects.filter(pk=run["id"]).update(status="succeeded", result={"gap": 37.0})
+    polled = client.get(f"/api/v1/analysis-runs/{run['id']}/").json()
+    assert (polled["status"], polled["result"]) == ("succeeded", {"gap": 37.0})
+    assert client.post("/api/v1/analysis-runs/", {"kind": "not-a-kind"}, format="json").status_code == 400

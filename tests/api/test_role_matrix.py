@@ -47,6 +47,7 @@ READ = {
     "audit": frozenset({DPO}),
     "subject-access": frozenset({DPO}),
     "break-glass": frozenset({MANAGER, DPO}),
+    "analysis-runs": frozenset({POLICY, MANAGER}),
 }
 WRITE = {
     **dict.fromkeys(
@@ -68,6 +69,7 @@ WRITE = {
     ),
     "tokens": EVERYONE,
     "break-glass": frozenset({MANAGER}),
+    "analysis-runs": frozenset({POLICY, MANAGER}),
     "assign": frozenset({MANAGER}),
 }
 # Records that belong to one user: another user finds nothing there.
