@@ -5,12 +5,13 @@ gives 10M rows and 500,000 households), fits ``dependent ~ treated | household +
 errors clustered by household in each library, after one warm-up run each, and prints times, ratios
 and the largest differences in estimate and standard error.
 
-    .venv/bin/python bench/twfe.py [--big] [--area] [--repeats N]
+    .venv/bin/python bench/twfe.py [--big] [--area] [--repeats N] [--only project,pyfixest,linearmodels]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import warnings
@@ -69,8 +70,14 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="10M rows, 500,000 households")
     parser.add_argument("--area", action="store_true", help="also time the area-level wild bootstrap and RI")
     parser.add_argument("--repeats", type=int, default=1, help="timed runs per library (best is kept)")
+    parser.add_argument(
+        "--only",
+        default="project,pyfixest,linearmodels",
+        help="comma-separated libraries to time (project is always timed: it is the base of the ratios)",
+    )
     args = parser.parse_args()
     households, rows = (500_000, 10_000_000) if args.big else (50_000, 1_000_000)
+    wanted = {"project", *args.only.split(",")}
 
     progress(f"building panel: {households:,} households, 60 months, ~{rows:,} rows")
     panel = build_panel(households, 60, rows)
@@ -88,21 +95,24 @@ def main() -> None:
 
     from linearmodels.panel import PanelOLS
 
-    indexed = panel.set_index(["household", "period"])
+    indexed = panel.set_index(["household", "period"]) if "linearmodels" in wanted else panel
 
     def linear() -> tuple[float, float]:
         m = PanelOLS(indexed["dependent"], indexed[["treated"]], entity_effects=True, time_effects=True)
         fitted = m.fit(cov_type="clustered", cluster_entity=True)
         return float(fitted.params.iloc[0]), float(fitted.std_errors.iloc[0])
 
+    runs = [
+        ("project", "project (fe.feols)", ours),
+        ("pyfixest", "pyfixest", fixest),
+        ("linearmodels", "linearmodels PanelOLS", linear),
+    ]
     results = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name, fn in [
-            ("project (fe.feols)", ours),
-            ("pyfixest", fixest),
-            ("linearmodels PanelOLS", linear),
-        ]:
+        for key, name, fn in runs:
+            if key not in wanted:
+                continue
             progress(f"{name}: warm-up")
             fn()
             progress(f"{name}: timing")
@@ -111,6 +121,7 @@ def main() -> None:
 
     base_time, (base_est, base_se) = results["project (fe.feols)"]
     print()
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(
         f"rows {len(panel):,}  households {panel['household'].nunique():,}  months {panel['period'].nunique()}"
     )

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, stats
+from scipy import linalg, sparse, stats
+from scipy.sparse import csgraph
 
 from .errors import AnalysisError
 from .results import ResultMixin
@@ -33,6 +34,10 @@ FEW_CLUSTERS = 42
 DEMEAN_TOLERANCE = 1e-10
 DEMEAN_MAX_ITERATIONS = 10_000
 COLLINEARITY_TOLERANCE = 1e-9
+# Two factors where one has at most this many levels are absorbed exactly rather than iteratively.
+EXACT_MAX_LEVELS = 200
+EXACT_BLOCK_CELLS = 4_000_000
+EXACT_DENSE_CELLS = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,8 @@ def demean(
         return (out[:, 0] if squeeze else out), 0
     w = None if weights is None else np.asarray(weights, dtype=np.float64)
     sizes = [int(c.max()) + 1 if c.size else 0 for c in codes]
+    if len(codes) == 2 and out.shape[0] and _exact_two_way(out, codes, sizes, w):
+        return (out[:, 0] if squeeze else out), 1
     totals = [np.bincount(c, weights=w, minlength=g) for c, g in zip(codes, sizes, strict=True)]
     offsets = np.cumsum([0, *sizes])
     buffer = np.empty(out.shape[0])
@@ -182,6 +189,108 @@ def demean(
     return (out[:, 0] if squeeze else out), iterations
 
 
+def _exact_two_way(
+    out: np.ndarray, codes: Sequence[np.ndarray], sizes: list[int], w: np.ndarray | None
+) -> bool:
+    """Two-way within transformation of the columns of ``out`` in place, exactly, in one pass.
+
+    With factor A (many levels) and B (few levels), Frisch-Waugh-Lovell gives the residual on both as
+    M_A z - M_A D_B theta, where theta solves the B x B normal equations
+    (D_B' W M_A D_B) theta = D_B' W M_A z. That matrix is diag(w_b) - S' diag(1 / w_a) S, with S the
+    A x B table of summed weights (dense when small, sparse otherwise, multiplied out a block of A
+    levels at a time), so nothing N x B is formed. Its null space is spanned by the indicators of the
+    connected pieces of the A-B graph; fixing one B level of each piece at zero leaves a positive
+    definite system. The residual is then z - theta_B - alpha_A with alpha the weighted A means of
+    z - theta_B. Returns False, leaving ``out`` alone, when neither factor has few enough levels.
+    """
+    few_i = 0 if sizes[0] < sizes[1] else 1
+    few, many = codes[few_i], codes[1 - few_i]
+    g_few, g_many = sizes[few_i], sizes[1 - few_i]
+    if g_few > EXACT_MAX_LEVELS:
+        return False
+    w_many = np.bincount(many, weights=w, minlength=g_many).astype(np.float64, copy=False)
+    w_few = np.bincount(few, weights=w, minlength=g_few).astype(np.float64, copy=False)
+    inv_many = np.divide(1.0, w_many, out=np.zeros(g_many), where=w_many > 0)
+    table: np.ndarray | sparse.csr_matrix
+    if g_many * g_few <= EXACT_DENSE_CELLS:
+        cells = many * g_few + few
+        table = np.bincount(cells, weights=w, minlength=g_many * g_few).reshape(g_many, g_few)
+        table = table.astype(np.float64, copy=False)
+    else:
+        ones = np.ones(many.size) if w is None else w
+        table = sparse.csr_matrix((ones, (many, few)), shape=(g_many, g_few))
+        table.sum_duplicates()
+    cross = np.zeros((g_few, g_few))
+    step = max(1, EXACT_BLOCK_CELLS // g_few)
+    for start in range(0, g_many, step):
+        block = table[start : start + step]
+        if not isinstance(block, np.ndarray):
+            block = block.toarray()
+        block = block * np.sqrt(inv_many[start : start + step])[:, None]
+        cross += block.T @ block
+    linked = cross > 0
+    np.fill_diagonal(linked, False)
+    labels = csgraph.connected_components(sparse.csr_matrix(linked), directed=False)[1]
+    free = np.ones(g_few, dtype=bool)
+    free[np.unique(labels, return_index=True)[1]] = False
+    normal = np.diag(w_few) - cross
+
+    p = out.shape[1]
+    rhs = np.empty((g_few, p))
+    means = np.empty((g_many, p))
+    for j in range(p):
+        col = out[:, j]
+        weighted = col if w is None else col * w
+        means[:, j] = np.bincount(many, weights=weighted, minlength=g_many) * inv_many
+        rhs[:, j] = np.bincount(few, weights=weighted, minlength=g_few)
+    rhs -= table.T @ means
+    theta = np.zeros((g_few, p))
+    if free.any():
+        theta[free] = linalg.solve(normal[np.ix_(free, free)], rhs[free], assume_a="pos")
+    alpha = means - (table @ theta) * inv_many[:, None]
+    for j in range(p):
+        col = out[:, j]
+        col -= np.take(theta[:, j], few)
+        col -= np.take(alpha[:, j], many)
+    return True
+
+
+def factor_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
+    """Integer codes 0..G-1 for the distinct values and G; integers in a compact range skip hashing.
+
+    Codes follow the sorted values for integer columns (and floats holding whole numbers) whose range
+    is at most a few times the number of rows, and first appearance otherwise.
+    """
+    array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    n = array.size
+    if array.dtype.kind == "b":
+        array = array.view(np.uint8)
+    if n and array.dtype.kind in "iuf":
+        low, high = array.min(), array.max()
+        if np.isfinite(low) and np.isfinite(high) and float(high) - float(low) <= 4 * n + 1024:
+            if array.dtype.kind == "f":
+                shifted = array - low
+                whole = shifted.astype(np.intp)
+            else:
+                # In 64 bits (wrapping for huge unsigned values) the differences are exact: the range is small.
+                shifted = whole = array.astype(np.int64) - np.int64(low)
+            if whole is shifted or np.array_equal(whole, shifted):
+                present = np.bincount(whole) > 0
+                relabel = np.cumsum(present, dtype=np.intp) - 1
+                return relabel[whole], int(relabel[-1]) + 1
+    codes, uniques = pd.factorize(array)
+    return codes.astype(np.intp, copy=False), len(uniques)
+
+
+def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, int]:
+    """Codes renumbered 0..G-1 over the levels that occur, keeping their order."""
+    present = np.bincount(codes, minlength=size) > 0
+    if present.all():
+        return codes, size
+    relabel = np.cumsum(present, dtype=np.intp) - 1
+    return relabel[codes], int(relabel[-1]) + 1
+
+
 def feols(
     frame: pd.DataFrame,
     y: str,
@@ -235,19 +344,27 @@ def fit(
         w_all = frame[weights].to_numpy(dtype=np.float64)
         if np.any(w_all <= 0):
             raise AnalysisError(f"column '{weights}' has weights that are zero or negative")
-    codes_all = [pd.factorize(frame[f], sort=False)[0].astype(np.intp) for f in fe]
+    factors = {f: factor_codes(frame[f]) for f in dict.fromkeys([*fe, *clusters])}
+    codes_all = [factors[f][0] for f in fe]
     singletons = 0
     if drop_singletons and codes_all:
-        keep = _non_singletons(codes_all)
+        keep = _non_singletons(codes_all, [factors[f][1] for f in fe])
         singletons = int(n_input - keep.sum())
-    codes = [pd.factorize(c[keep])[0].astype(np.intp) for c in codes_all]
+    everything = singletons == 0
+    if not everything:
+        factors = {f: _compact(c[keep], g) for f, (c, g) in factors.items()}
+    codes = [factors[f][0] for f in fe]
     n = int(keep.sum())
     if n == 0:
         raise AnalysisError("no observations left after dropping singleton fixed-effect groups")
     w = None if w_all is None else w_all[keep]
 
-    yv = frame[y].to_numpy(dtype=np.float64)[keep]
-    xm = np.column_stack([frame[c].to_numpy(dtype=np.float64)[keep] for c in x]) if x else np.empty((n, 0))
+    def column(name: str) -> np.ndarray:
+        values = frame[name].to_numpy(dtype=np.float64)
+        return values if everything else values[keep]
+
+    yv = column(y)
+    xm = np.column_stack([column(c) for c in x]) if x else np.empty((n, 0))
     names = list(x)
     if not fe:
         flat = [c for i, c in enumerate(x) if np.ptp(xm[:, i]) == 0]
@@ -270,11 +387,12 @@ def fit(
     names = [names[i] for i in kept_cols]
     k = xd.shape[1]
 
-    sw = np.ones(n) if w is None else w
-    xtwx = xd.T @ (xd * sw[:, None])
-    bread = linalg.inv(xtwx)
-    beta = bread @ (xd.T @ (sw * yd))
+    xw = xd if w is None else xd * w[:, None]
+    bread = linalg.inv(xw.T @ xd)
+    beta = bread @ (xw.T @ yd)
     resid = yd - xd @ beta
+    wresid = resid if w is None else w * resid
+    ssr = float(wresid @ resid)
 
     levels = [int(c.max()) + 1 for c in codes]
     k_fe = sum(levels) - (len(levels) - 1) if levels else 0
@@ -286,10 +404,10 @@ def fit(
             f"dropped for collinearity with the fixed effects or other regressors: {', '.join(collinear)}"
         )
 
-    cluster_codes = [pd.factorize(frame[c].to_numpy()[keep])[0].astype(np.intp) for c in clusters]
+    cluster_codes = [factors[c][0] for c in clusters]
     n_clusters: int | None = None
     if vcov_type == "CRV1":
-        nested = [i for i, c in enumerate(codes) if any(_nested(c, g) for g in cluster_codes)]
+        nested = [i for i, c in enumerate(codes) if any(c is g or _nested(c, g) for g in cluster_codes)]
         df_k = k + k_fe - sum(levels[i] for i in nested) + len(nested)
         g_counts = [int(g.max()) + 1 for g in cluster_codes]
         g_min = min(g_counts)
@@ -300,7 +418,7 @@ def fit(
             raise AnalysisError(f"{n} observations cannot identify {df_k} parameters")
         k_factor = (n - 1) / (n - df_k)
         factor = g_min / (g_min - 1) * k_factor
-        scores = xd * (sw * resid)[:, None]
+        scores = xd * wresid[:, None]
         pieces = [(g, 1.0) for g in cluster_codes]
         if len(cluster_codes) == 2:
             pieces.append((pd.factorize(cluster_codes[0] * g_counts[1] + cluster_codes[1])[0], -1.0))
@@ -334,7 +452,7 @@ def fit(
         df_resid = n - df_k
         if vcov_type == "HC1":
             factor = n / (n - df_k)
-            scores = xd * (sw * resid)[:, None]
+            scores = xd * wresid[:, None]
             v = factor * bread @ (scores.T @ scores) @ bread
             inference = (
                 f"HC1 heteroskedasticity-robust standard errors, factor N/(N-K) with K={df_k}; "
@@ -342,7 +460,7 @@ def fit(
             )
         else:
             factor = 1.0
-            v = float(np.sum(sw * resid**2) / (n - df_k)) * bread
+            v = ssr / (n - df_k) * bread
             inference = (
                 f"classical (iid) standard errors, sigma^2 = SSR/(N-K) with K={df_k}; "
                 f"t({df_resid}) reference distribution"
@@ -367,8 +485,8 @@ def fit(
                 ci_high=float(beta[i] + crit * se[i]),
             )
         )
-    tss = float(np.sum(sw * yd**2))
-    r2_within = 1.0 - float(np.sum(sw * resid**2)) / tss if tss > 0 else math.nan
+    tss = float(yd @ (yd if w is None else w * yd))
+    r2_within = 1.0 - ssr / tss if tss > 0 else math.nan
     first = coefs[0]
     result = FEOLSResult(
         estimate=first.estimate,
@@ -438,17 +556,19 @@ def _check_columns(
         raise AnalysisError("each regressor may appear once and the outcome cannot be a regressor")
 
 
-def _non_singletons(codes: list[np.ndarray]) -> np.ndarray:
+def _non_singletons(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray:
     """Rows left after repeatedly dropping fixed-effect levels seen only once, as fixest does."""
     keep = np.ones(codes[0].size, dtype=bool)
+    first = True
     while True:
         changed = False
-        for c in codes:
-            counts = np.bincount(c[keep], minlength=int(c.max()) + 1)
+        for c, g in zip(codes, sizes, strict=True):
+            counts = np.bincount(c, minlength=g) if first else np.bincount(c[keep], minlength=g)
             single = keep & (counts[c] == 1)
             if single.any():
                 keep &= ~single
                 changed = True
+                first = False
         if not changed:
             return keep
 
@@ -472,12 +592,13 @@ def _independent_columns(
     demeaned: np.ndarray, raw: np.ndarray, w: np.ndarray | None
 ) -> tuple[list[int], list[int]]:
     """Indices of regressors kept in order, dropping any explained by the fixed effects or earlier ones."""
-    sw = np.ones(demeaned.shape[0]) if w is None else w
-    gram = demeaned.T @ (demeaned * sw[:, None])
-    centred = raw - np.average(raw, axis=0, weights=sw)
-    scale = np.sum(sw[:, None] * centred**2, axis=0)
+    weighted = demeaned if w is None else demeaned * w[:, None]
+    gram = weighted.T @ demeaned
+    centred = raw - np.average(raw, axis=0, weights=w)
+    scale = np.einsum("ij,ij->j", centred if w is None else centred * w[:, None], centred)
     # An intercept column has zero centred variance; judge it against its raw size instead.
-    scale = np.where(scale > 0, scale, np.sum(sw[:, None] * raw**2, axis=0))
+    raw_squares = np.einsum("ij,ij->j", raw if w is None else raw * w[:, None], raw)
+    scale = np.where(scale > 0, scale, raw_squares)
     kept: list[int] = []
     dropped: list[int] = []
     for j in range(demeaned.shape[1]):

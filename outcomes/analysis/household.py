@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import stats
 
 from .errors import AnalysisError
-from .fe import Design, demean, feols, fit
+from .fe import Design, demean, factor_codes, feols, fit
 from .results import ResultMixin
 
 MIN_GROUP = 10
@@ -218,7 +218,7 @@ def household_did(
                 "so few treated clusters (MacKinnon and Webb 2017) and randomisation inference can reach at "
                 f"best p = {1 / ri[1]:.3f}; treat area-level p-values as indicative"
             )
-    treated_rows = int(data.loc[design.keep, "_treated"].sum())
+    treated_rows = int(data["_treated"].to_numpy()[design.keep].sum())
     return HouseholdDiD(
         outcome=outcome,
         estimate=result.estimate,
@@ -364,41 +364,75 @@ def _prepare(frame: pd.DataFrame, outcome: str, household: str, area: str, perio
             raise AnalysisError(f"column '{c}' has {int(frame[c].isna().sum())} missing values")
     if not pd.api.types.is_numeric_dtype(frame[outcome]) and not pd.api.types.is_bool_dtype(frame[outcome]):
         raise AnalysisError(f"column '{outcome}' must be numeric, not {frame[outcome].dtype}")
-    if frame.duplicated([household, period]).any():
+    households, n_households = factor_codes(frame[household])
+    periods, n_periods = factor_codes(frame[period])
+    if _has_duplicates(households, periods, n_periods):
         first = frame.loc[frame.duplicated([household, period]), [household, period]].iloc[0]
         raise AnalysisError(
             f"duplicate ({household}, {period}) rows, e.g. {first[household]!r} in {first[period]}: "
             "one row per household-month"
         )
     month = _months(frame[period], period)
-    begins = pd.Series(np.nan, index=frame.index)
-    has_start = frame[start].notna()
-    if has_start.any():
-        begins[has_start] = _months(frame.loc[has_start, start], start)
-    data = frame.assign(_period=month, _start=begins)
-    starts_per_household = data.groupby(household, sort=False)["_start"].nunique(dropna=False)
-    if (starts_per_household > 1).any():
+    if pd.api.types.is_numeric_dtype(frame[start]) and not pd.api.types.is_bool_dtype(frame[start]):
+        begins = frame[start].to_numpy(dtype=np.float64)
+    else:
+        begins = np.full(len(frame), np.nan)
+        has_start = frame[start].notna().to_numpy()
+        if has_start.any():
+            begins[has_start] = _months(frame.loc[has_start, start], start)
+    if _varies_within(households, n_households, begins).any():
+        starts_per_household = (
+            frame.assign(_start=begins).groupby(household, sort=False)["_start"].nunique(dropna=False)
+        )
         bad = starts_per_household[starts_per_household > 1].index[0]
         raise AnalysisError(f"household {bad!r} has more than one value in column '{start}'")
-    if data["_period"].nunique() < 2:
+    n_months = n_periods if pd.api.types.is_numeric_dtype(frame[period]) else factor_codes(month)[1]
+    if n_months < 2:
         raise AnalysisError(f"column '{period}' needs at least two months")
-    treated = (data["_start"].notna() & (data["_period"] >= data["_start"])).astype(np.float64)
-    if treated.sum() == 0:
+    treated = (month >= begins).astype(np.float64)
+    n_treated = treated.sum()
+    if n_treated == 0:
         raise AnalysisError(f"no household-month is treated: column '{start}' is empty or after every month")
-    if treated.sum() == len(treated):
+    if n_treated == len(treated):
         raise AnalysisError("every household-month is treated: there is no comparison")
-    data["_treated"] = treated
-    per_area = data.groupby(area, sort=False)["_start"].agg(lambda s: s.nunique(dropna=False))
-    by_area = bool((per_area == 1).all()) and data.groupby(household)[area].nunique().max() == 1
-    area_starts = data.groupby(area, sort=False)["_start"].first().to_dict() if by_area else {}
+    data = frame.assign(_period=month, _start=begins, _treated=treated)
+    areas, n_areas = factor_codes(frame[area])
+    by_area = not _varies_within(areas, n_areas, begins).any()
+    by_area = by_area and not _varies_within(households, n_households, areas.astype(np.float64)).any()
+    area_starts: dict[object, float] = {}
+    if by_area:
+        first_rows = np.full(n_areas, len(frame), dtype=np.intp)
+        np.minimum.at(first_rows, areas, np.arange(len(frame), dtype=np.intp))
+        first_rows.sort()
+        area_starts = pd.Series(
+            begins[first_rows], index=pd.Index(frame[area].to_numpy()[first_rows])
+        ).to_dict()
+    started = ~np.isnan(begins)
     return _Panel(
         frame=data,
-        treated_households=int(data.loc[data["_start"].notna(), household].nunique()),
-        treated_areas=int(data.loc[data["_start"].notna(), area].nunique()),
-        n_areas=int(data[area].nunique()),
+        treated_households=int(np.count_nonzero(np.bincount(households[started], minlength=n_households))),
+        treated_areas=int(np.count_nonzero(np.bincount(areas[started], minlength=n_areas))),
+        n_areas=n_areas,
         by_area=by_area,
         area_starts=area_starts,
     )
+
+
+def _has_duplicates(first: np.ndarray, second: np.ndarray, n_second: int) -> bool:
+    """True when some pair of codes occurs twice; a panel sorted by both is checked in one pass."""
+    key = first.astype(np.int64) * n_second + second
+    if key.size < 2 or bool(np.all(key[1:] > key[:-1])):
+        return False
+    return not pd.Index(key).is_unique
+
+
+def _varies_within(codes: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:
+    """For each group, whether ``values`` (floats, NaN equal to NaN) differ within it."""
+    representative = np.empty(size, dtype=np.intp)
+    representative[codes] = np.arange(codes.size, dtype=np.intp)
+    reference = values[representative][codes]
+    same = (values == reference) | (np.isnan(values) & np.isnan(reference))
+    return np.bincount(codes[~same], minlength=size) > 0
 
 
 def _months(values: pd.Series, name: str) -> np.ndarray:
@@ -421,7 +455,7 @@ def _group_warnings(panel: _Panel) -> list[str]:
         out.append(
             f"only {panel.treated_households} treated households: estimates are fragile below {MIN_GROUP}"
         )
-    control = panel.frame.loc[panel.frame["_start"].isna()].iloc[:, 0].size
+    control = int(panel.frame["_start"].isna().sum())
     if 0 < control < MIN_GROUP:
         out.append("fewer than 10 never-treated household-months in the comparison group")
     return out

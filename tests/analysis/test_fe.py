@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import statsmodels
 
+from outcomes.analysis import fe
 from outcomes.analysis.errors import AnalysisError
 from outcomes.analysis.fe import demean, feols
 
@@ -163,3 +164,114 @@ def test_result_is_json_ready():
     data = result.as_dict()
     assert data["coefficients"][0]["name"] == "x1"
     assert data["n_clusters"] == result.n_clusters
+
+
+def alternating(monkeypatch) -> None:
+    """Force the iterative absorber even where the exact two-way path applies."""
+    monkeypatch.setattr(fe, "EXACT_MAX_LEVELS", 0)
+
+
+def singleton_panel(seed: int) -> pd.DataFrame:
+    """Unbalanced, with units and periods seen once (dropped repeatedly) and positive weights."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"unit": rng.integers(0, 400, 900), "period": rng.integers(0, 40, 900)})
+    frame = frame.drop_duplicates(["unit", "period"]).reset_index(drop=True)
+    m = len(frame)
+    frame["x1"] = rng.normal(size=m) + frame["unit"] % 5
+    frame["x2"] = rng.normal(size=m) + 0.05 * frame["period"]
+    frame["w"] = rng.uniform(0.2, 3.0, m)
+    frame["y"] = frame["x1"] - 0.5 * frame["x2"] + np.cos(frame["period"]) + rng.normal(size=m)
+    return frame
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+@pytest.mark.parametrize("weights", [None, "w"])
+def test_exact_two_way_demeaning_equals_alternating_projections(seed, weights, monkeypatch):
+    frame = random_panel(seed)
+    codes = [pd.factorize(frame[c])[0].astype(np.intp) for c in ["unit", "period"]]
+    values = frame[["y", "x1", "x2"]].to_numpy()
+    w = None if weights is None else frame[weights].to_numpy()
+    exact, sweeps = demean(values, codes, w)
+    assert sweeps == 1
+    alternating(monkeypatch)
+    iterated, sweeps = demean(values, codes, w, tol=1e-14)
+    assert sweeps > 1
+    np.testing.assert_allclose(exact, iterated, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("seed", [13, 14])
+@pytest.mark.parametrize("weights", [None, "w"])
+@pytest.mark.parametrize("vcov", [{"CRV1": "unit"}, "iid", "hetero"])
+def test_exact_path_matches_alternating_projections_and_pyfixest_with_singletons(
+    seed, weights, vcov, monkeypatch
+):
+    frame = singleton_panel(seed)
+    kwargs = (
+        {"cluster": "unit"} if isinstance(vcov, dict) else {"vcov": {"iid": "iid", "hetero": "HC1"}[vcov]}
+    )
+    exact = feols(frame, "y", ["x1", "x2"], ["unit", "period"], weights=weights, **kwargs)
+    assert exact.singletons_dropped > 0
+    assert exact.demean_iterations == 1
+    theirs = peer(frame, vcov, weights)
+    np.testing.assert_allclose(exact.table()["estimate"], theirs["Estimate"], rtol=0, atol=1e-8)
+    np.testing.assert_allclose(exact.table()["se"], theirs["Std. Error"], rtol=0, atol=1e-6)
+    alternating(monkeypatch)
+    iterated = feols(frame, "y", ["x1", "x2"], ["unit", "period"], weights=weights, **kwargs)
+    assert iterated.demean_iterations > 1
+    assert exact.n_obs == iterated.n_obs
+    assert exact.df_k == iterated.df_k
+    np.testing.assert_allclose(exact.table()["estimate"], iterated.table()["estimate"], rtol=0, atol=1e-8)
+    np.testing.assert_allclose(exact.table()["se"], iterated.table()["se"], rtol=0, atol=1e-6)
+
+
+def test_exact_path_with_a_sparse_table_and_either_factor_few(monkeypatch):
+    frame = random_panel(15)
+    dense = feols(frame, "y", ["x1", "x2"], ["unit", "period"], cluster="unit", weights="w").table()
+    flipped = feols(frame, "y", ["x1", "x2"], ["period", "unit"], cluster="unit", weights="w").table()
+    monkeypatch.setattr(fe, "EXACT_DENSE_CELLS", 0)
+    monkeypatch.setattr(fe, "EXACT_BLOCK_CELLS", 500)
+    sparse_table = feols(frame, "y", ["x1", "x2"], ["unit", "period"], cluster="unit", weights="w").table()
+    for other in (flipped, sparse_table):
+        np.testing.assert_allclose(dense.to_numpy(), other.to_numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_exact_path_on_a_panel_in_disconnected_pieces(monkeypatch):
+    """Units and periods in two separate blocks: the normal equations have a two-dimensional null space."""
+    first, second = random_panel(16, units=150, periods=10), random_panel(17, units=150, periods=10)
+    second = second.assign(unit=second["unit"] + 1000, period=second["period"] + 100)
+    frame = pd.concat([first, second], ignore_index=True)
+    codes = [pd.factorize(frame[c])[0].astype(np.intp) for c in ["unit", "period"]]
+    values = frame[["y", "x1"]].to_numpy()
+    exact = demean(values, codes, frame["w"].to_numpy())[0]
+    ours = feols(frame, "y", ["x1", "x2"], ["unit", "period"], cluster="unit")
+    theirs = peer(frame, {"CRV1": "unit"})
+    np.testing.assert_allclose(ours.table()["estimate"], theirs["Estimate"], rtol=0, atol=1e-8)
+    np.testing.assert_allclose(ours.table()["se"], theirs["Std. Error"], rtol=0, atol=1e-6)
+    alternating(monkeypatch)
+    np.testing.assert_allclose(exact, demean(values, codes, frame["w"].to_numpy(), tol=1e-14)[0], atol=1e-10)
+
+
+def test_many_levels_on_both_factors_still_iterate(monkeypatch):
+    monkeypatch.setattr(fe, "EXACT_MAX_LEVELS", 5)
+    result = feols(random_panel(18), "y", ["x1", "x2"], ["unit", "period"], cluster="unit")
+    assert result.demean_iterations > 1
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([5, 3, 5, 9, 3]),
+        np.array([2.0, -1.0, 2.0, 7.0]),
+        np.array([0.5, 1.5, 0.5]),
+        np.array([True, False, True]),
+        np.array([-(2**62), 2**62, -(2**62)]),
+        np.array([-100, 100, 5, -100], dtype=np.int8),
+        np.array([2**64 - 1, 2**64 - 3, 2**64 - 1], dtype=np.uint64),
+        np.array(["b", "a", "b"], dtype=object),
+    ],
+)
+def test_factor_codes_identify_equal_values(values):
+    codes, size = fe.factor_codes(values)
+    assert size == len(set(values.tolist())) == codes.max() + 1
+    pairs = {(a, b) for a, b in zip(values.tolist(), codes.tolist(), strict=True)}
+    assert len(pairs) == size
