@@ -39,6 +39,20 @@ def _fast_password_hashing(settings: Settings) -> None:
 
 
 @pytest.fixture
+def eager_celery():  # type: ignore[no-untyped-def]
+    """Run tasks in this process, as the embedded default does, also when the suite runs against a broker.
+
+    Tests that need the worker itself are in the service suite (tests/test_worker.py).
+    """
+    from taskforce.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def caseworker(db: None) -> StaffProfile:
     return StaffProfileFactory(user=UserFactory(username="casey"), role=StaffProfile.Role.CASEWORKER)
 
@@ -91,3 +105,47 @@ def caseworker_police(db: None) -> StaffProfile:
     return StaffProfileFactory(
         user=UserFactory(username="percy"), role=StaffProfile.Role.CASEWORKER, agency=agency("police")
     )
+
+
+@pytest.fixture(scope="module")
+def small_demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """A small synthetic demo loaded once for a module of page tests, removed when the module ends."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import connection
+
+    from households.models import (
+        DataSharingBasis,
+        EnforcementAction,
+        HazardFinding,
+        Household,
+        Inspection,
+        Licence,
+        Membership,
+        Person,
+        Placement,
+        Property,
+        Residence,
+    )
+    from interventions.models import Intervention, Referral, Service
+    from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord, DemoDataset, Job
+    from taskforce.demo.load import load_demo
+    from taskforce.models import Agency, Area
+
+    # Written in bulk by the demo, so removed in bulk: row-by-row deletion would also fire history signals.
+    tables = (
+        BenefitRecord, AreaStatistic, EnforcementAction, HazardFinding, Inspection, Licence, Referral,
+        Intervention, Placement, DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
+        Person, Household, Property, Service, AnalysisRun, DemoDataset, Job, StaffProfile.wards.through,
+        StaffProfile,
+    )  # fmt: skip
+    with django_db_blocker.unblock():
+        cache.clear()
+        dataset = load_demo(seed=2010, households=800).dataset
+        yield dataset
+        for model in tables:
+            model.objects.all()._raw_delete(connection.alias)
+        Area.objects.filter(is_synthetic=True).delete()
+        Agency.objects.filter(kind=Agency.Kind.PLACING_AUTHORITY).delete()
+        get_user_model().objects.all().delete()
+        cache.clear()

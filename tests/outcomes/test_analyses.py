@@ -69,7 +69,7 @@ def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
         get_user_model().objects.all().delete()
 
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo", "eager_celery")]
 
 
 @pytest.fixture

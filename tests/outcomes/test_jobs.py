@@ -15,17 +15,6 @@ pytestmark = [
 
 
 @pytest.fixture
-def eager_celery():  # type: ignore[no-untyped-def]
-    """The embedded default's path, also when the suite runs against a real broker (the worker tests cover that)."""
-    from taskforce.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
-
-
-@pytest.fixture
 def failing_handler(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(JOB_HANDLERS, "explode", "tests.outcomes.test_jobs.explode")
 
