@@ -271,11 +271,15 @@ def factor_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
             if array.dtype.kind == "f":
                 shifted = array - low
                 whole = shifted.astype(np.intp)
+            elif array.dtype == np.intp and low == 0:
+                shifted = whole = array
             else:
                 # In 64 bits (wrapping for huge unsigned values) the differences are exact: the range is small.
                 shifted = whole = array.astype(np.int64) - np.int64(low)
             if whole is shifted or np.array_equal(whole, shifted):
                 present = np.bincount(whole) > 0
+                if present.all():
+                    return whole, present.size
                 relabel = np.cumsum(present, dtype=np.intp) - 1
                 return relabel[whole], int(relabel[-1]) + 1
     codes, uniques = pd.factorize(array)
@@ -383,7 +387,8 @@ def fit(
             f"every regressor ({', '.join(x)}) is constant within the fixed effects ({', '.join(fe)}): "
             "nothing left to estimate"
         )
-    xd = xd[:, kept_cols]
+    if len(kept_cols) < xd.shape[1]:
+        xd = xd[:, kept_cols]
     names = [names[i] for i in kept_cols]
     k = xd.shape[1]
 
@@ -394,7 +399,7 @@ def fit(
     wresid = resid if w is None else w * resid
     ssr = float(wresid @ resid)
 
-    levels = [int(c.max()) + 1 for c in codes]
+    levels = [factors[f][1] for f in fe]
     k_fe = sum(levels) - (len(levels) - 1) if levels else 0
     warnings: list[str] = []
     if singletons:
@@ -407,7 +412,12 @@ def fit(
     cluster_codes = [factors[c][0] for c in clusters]
     n_clusters: int | None = None
     if vcov_type == "CRV1":
-        nested = [i for i, c in enumerate(codes) if any(c is g or _nested(c, g) for g in cluster_codes)]
+        # A factor nested in a clustering has at least as many levels as it has clusters.
+        nested = [
+            i
+            for i, c in enumerate(codes)
+            if any(c is g or (levels[i] >= int(g.max()) + 1 and _nested(c, g)) for g in cluster_codes)
+        ]
         df_k = k + k_fe - sum(levels[i] for i in nested) + len(nested)
         g_counts = [int(g.max()) + 1 for g in cluster_codes]
         g_min = min(g_counts)

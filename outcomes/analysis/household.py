@@ -398,7 +398,7 @@ def _prepare(frame: pd.DataFrame, outcome: str, household: str, area: str, perio
     data = frame.assign(_period=month, _start=begins, _treated=treated)
     areas, n_areas = factor_codes(frame[area])
     by_area = not _varies_within(areas, n_areas, begins).any()
-    by_area = by_area and not _varies_within(households, n_households, areas.astype(np.float64)).any()
+    by_area = by_area and not _varies_within(households, n_households, areas).any()
     area_starts: dict[object, float] = {}
     if by_area:
         first_rows = np.full(n_areas, len(frame), dtype=np.intp)
@@ -427,11 +427,13 @@ def _has_duplicates(first: np.ndarray, second: np.ndarray, n_second: int) -> boo
 
 
 def _varies_within(codes: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:
-    """For each group, whether ``values`` (floats, NaN equal to NaN) differ within it."""
+    """For each group, whether ``values`` (NaN equal to NaN) differ within it."""
     representative = np.empty(size, dtype=np.intp)
     representative[codes] = np.arange(codes.size, dtype=np.intp)
     reference = values[representative][codes]
-    same = (values == reference) | (np.isnan(values) & np.isnan(reference))
+    same = values == reference
+    if values.dtype.kind == "f":
+        same |= np.isnan(values) & np.isnan(reference)
     return np.bincount(codes[~same], minlength=size) > 0
 
 
