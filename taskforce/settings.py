@@ -4,6 +4,7 @@ With nothing set, the site runs on the embedded default: an SQLite file under va
 tasks executed eagerly in the web process, so `make run` needs no other service.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "taskforce",
     "households",
     "interventions",
@@ -58,8 +62,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "taskforce.middleware.AbsoluteSessionExpiryMiddleware",
+    "taskforce.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the sign-in page's locked message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "taskforce.urls"
@@ -134,6 +143,32 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Sign-in lockout (django-axes), counted per account so that changing address does not help an attacker.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address too; counting by address would let a spoofed or shared address lock
+# others out or escape the count. Guessing one password across many accounts is left to the password rules.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "taskforce.auth_views.locked_out"
+# The client address is only recorded, never trusted for lockout; X-Forwarded-For is read only when
+# AXES_IPWARE_PROXY_COUNT says how many proxies of ours append to it, and then from the right.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+
+# Two-factor sign-in (TOTP, django-otp) for every role that sees records about named people, and for
+# administrators. Only tests and a deliberate choice turn it off.
+TASKFORCE_REQUIRE_2FA = env.bool("TASKFORCE_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "Margate Task Force"
 
 # Transport security: on whenever the site is not in debug mode.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

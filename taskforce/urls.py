@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .auth_views import two_factor_setup, two_factor_verify
 
 admin.site.site_header = "Margate Task Force administration"
 admin.site.site_title = "Margate Task Force"
@@ -11,6 +12,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", auth_views.LoginView.as_view(template_name="taskforce/login.html"), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/set-up/", two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", two_factor_verify, name="two_factor_verify"),
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),

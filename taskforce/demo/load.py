@@ -548,4 +548,13 @@ def _create_staff(*, agencies: dict[str, Agency], wards: list[Area]) -> list[Sta
         User.objects.create(
             username="admin", email="admin@demo.invalid", password=password, is_staff=True, is_superuser=True
         )
+    # Accounts that must use two-factor sign-in get an authenticator secret printed by load_demo.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from taskforce.two_factor import DEVICE_NAME, demo_totp_key, demo_two_factor_usernames
+
+    for user in User.objects.filter(username__in=demo_two_factor_usernames()):
+        TOTPDevice.objects.get_or_create(
+            user=user, defaults={"name": DEVICE_NAME, "key": demo_totp_key(user.username), "confirmed": True}
+        )
     return profiles

@@ -82,7 +82,16 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
+        from taskforce.two_factor import demo_base32_secret, demo_two_factor_usernames
+
+        two_factor = set(demo_two_factor_usernames())
         self.stdout.write(f"Demo sign-ins (password for all: {settings.DEMO_PASSWORD}):")
-        for username, _first, _last, role, agency in DEMO_STAFF[:5]:
-            self.stdout.write(f"  {username:<12} {role.label} ({agency})")
-        self.stdout.write(f"  {'admin':<12} Administrator (Django admin at /admin/)")
+        logins = [(u, f"{role.label} ({agency})") for u, _f, _l, role, agency in DEMO_STAFF[:5]]
+        for username, label in [*logins, ("admin", "Administrator (Django admin at /admin/)")]:
+            secret = f"  two-factor secret {demo_base32_secret(username)}" if username in two_factor else ""
+            self.stdout.write(f"  {username:<12} {label:<44}{secret}".rstrip())
+        if settings.TASKFORCE_REQUIRE_2FA:
+            self.stdout.write(
+                "Accounts with a two-factor secret are asked for a code after the password: add the secret to "
+                "an authenticator app, or run `manage.py demo_totp USERNAME` for the current code."
+            )
