@@ -198,8 +198,9 @@ class RecordViewSet(Updates, AuditedReads):
 # Reference data
 
 
-@extend_schema_view(list=extend_schema(description="Areas: wards, LSOAs, districts, county."))
 class AreaViewSet(ReferenceViewSet):
+    """Areas: wards, LSOAs, districts, the county."""
+
     queryset = Area.objects.all()
     serializer_class = s.AreaSerializer
     filterset_class = filterset(
@@ -210,6 +211,8 @@ class AreaViewSet(ReferenceViewSet):
 
 
 class AgencyViewSet(ReferenceViewSet):
+    """Partner agencies and placing authorities."""
+
     queryset = Agency.objects.all()
     serializer_class = s.AgencySerializer
     filterset_class = filterset(Agency, exact=("kind", "code"))
@@ -218,6 +221,8 @@ class AgencyViewSet(ReferenceViewSet):
 
 
 class ServiceViewSet(ReferenceViewSet):
+    """The service catalogue of the partner agencies."""
+
     queryset = Service.objects.select_related("category")
     serializer_class = s.ServiceSerializer
     filterset_class = filterset(
@@ -231,6 +236,8 @@ class ServiceViewSet(ReferenceViewSet):
 
 
 class AreaStatisticViewSet(ReferenceViewSet):
+    """Published and derived figures for areas and periods."""
+
     queryset = AreaStatistic.objects.all()
     serializer_class = s.AreaStatisticSerializer
     filterset_class = filterset(
@@ -269,6 +276,8 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(create=extend_schema(responses={201: s.HouseholdSerializer}))
 class HouseholdViewSet(RecordViewSet):
+    """Households (cases) you may see; caseworkers open and update them, ward managers assign them."""
+
     model = Household
     write_roles = frozenset({Role.CASEWORKER})
     action_roles = {"assign": frozenset({Role.WARD_MANAGER})}
@@ -290,6 +299,9 @@ class HouseholdViewSet(RecordViewSet):
 
     def create_record(self, data: dict[str, Any]) -> models.Model:
         return household_services.household_register(**data, recorded_by=self.request.user)
+
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.household_update(household=instance, changes=changes)  # type: ignore[arg-type]
 
     def written(self, instance: models.Model, status_code: int) -> Response:
         data = s.HouseholdSerializer(instance, context=self.get_serializer_context()).data
@@ -317,6 +329,8 @@ class HouseholdViewSet(RecordViewSet):
 
 @extend_schema_view(create=extend_schema(responses={201: s.PersonSerializer}))
 class PersonViewSet(RecordViewSet):
+    """People who are or were members of a household you may see."""
+
     model = Person
     write_roles = frozenset({Role.CASEWORKER})
     filterset_class = filterset(
@@ -340,6 +354,8 @@ class PersonViewSet(RecordViewSet):
 
 
 class MembershipViewSet(RecordViewSet):
+    """Who belongs to which household, and when."""
+
     model = Membership
     serializer_class = s.MembershipSerializer
     write_roles = frozenset({Role.CASEWORKER})
@@ -370,6 +386,8 @@ def _membership_args(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class ResidenceViewSet(RecordViewSet):
+    """Where each household has lived: recording a move ends the current residence."""
+
     model = Residence
     serializer_class = s.ResidenceSerializer
     write_roles = frozenset({Role.CASEWORKER})
@@ -386,6 +404,8 @@ class ResidenceViewSet(RecordViewSet):
 
 
 class DataSharingBasisViewSet(RecordViewSet):
+    """The lawful basis on which each household's data is shared, and with which agencies."""
+
     model = DataSharingBasis
     serializer_class = s.DataSharingBasisSerializer
     write_roles = frozenset({Role.CASEWORKER})
@@ -412,6 +432,8 @@ class DataSharingBasisViewSet(RecordViewSet):
 
 
 class PlacementViewSet(RecordViewSet):
+    """Placements into the wards by other authorities, with their notification deadlines."""
+
     model = Placement
     serializer_class = s.PlacementSerializer
     write_roles = frozenset({Role.CASEWORKER})
@@ -439,6 +461,8 @@ class PlacementViewSet(RecordViewSet):
 
 
 class PropertyViewSet(RecordViewSet):
+    """Properties in your wards, with how many people live there today."""
+
     model = Property
     serializer_class = s.PropertySerializer
     read_roles = scoping.PROPERTY_ROLES
@@ -466,6 +490,8 @@ class HousingRecordViewSet(RecordViewSet):
 
 
 class LicenceViewSet(HousingRecordViewSet):
+    """HMO and selective licences."""
+
     model = Licence
     serializer_class = s.LicenceSerializer
     create_service = household_services.licence_record
@@ -480,6 +506,8 @@ class LicenceViewSet(HousingRecordViewSet):
 
 
 class InspectionViewSet(HousingRecordViewSet):
+    """Inspections of properties."""
+
     model = Inspection
     serializer_class = s.InspectionSerializer
     create_service = household_services.inspection_record
@@ -493,6 +521,8 @@ class InspectionViewSet(HousingRecordViewSet):
 
 
 class HazardFindingViewSet(HousingRecordViewSet):
+    """HHSRS hazards found at inspections; band and category follow from the score."""
+
     model = HazardFinding
     serializer_class = s.HazardFindingSerializer
     create_service = household_services.hazard_finding_record
@@ -509,6 +539,8 @@ class HazardFindingViewSet(HousingRecordViewSet):
 
 
 class EnforcementActionViewSet(HousingRecordViewSet):
+    """Enforcement against properties: notices, orders, civil penalties, prosecutions."""
+
     model = EnforcementAction
     serializer_class = s.EnforcementActionSerializer
     create_service = household_services.enforcement_record
@@ -525,6 +557,8 @@ class EnforcementActionViewSet(HousingRecordViewSet):
 
 
 class InterventionViewSet(RecordViewSet):
+    """Interventions (episodes of work) with households, including case notes."""
+
     model = Intervention
     serializer_class = s.InterventionSerializer
     write_roles = frozenset({Role.CASEWORKER})
@@ -552,6 +586,8 @@ class InterventionViewSet(RecordViewSet):
 
 
 class ReferralViewSet(RecordViewSet):
+    """Referrals between agencies; the sending agency is yours."""
+
     model = Referral
     serializer_class = s.ReferralSerializer
     write_roles = frozenset({Role.CASEWORKER})
@@ -579,6 +615,8 @@ class ReferralViewSet(RecordViewSet):
 
 
 class BenefitRecordViewSet(AuditedReads):
+    """Monthly benefit records of people you may see (written by imports)."""
+
     model = benefit_records().model
     serializer_class = s.BenefitRecordSerializer
     related = ("benefit",)

@@ -292,3 +292,19 @@ def data_sharing_basis_cover(*, basis: DataSharingBasis, agencies: Iterable[Agen
         raise ValidationError({"agencies": "Name at least one agency the basis covers."})
     basis.agencies.set(agencies)
     return basis
+
+
+@transaction.atomic
+def household_update(*, household: Household, changes: Mapping[str, Any]) -> Household:
+    """Change a case; closing it (status closed with a closed_on date) also closes its memberships and home."""
+    changes = dict(changes)
+    closing = changes.get("status") == Household.Status.CLOSED and household.status != Household.Status.CLOSED
+    if not closing:
+        return record_update(instance=household, changes=changes)
+    changes.pop("status")
+    closed_on = changes.pop("closed_on", None)
+    if closed_on is None:
+        raise ValidationError({"closed_on": "A closed case needs the date it was closed."})
+    if changes:
+        record_update(instance=household, changes=changes)
+    return household_close(household=household, on=closed_on)

@@ -264,3 +264,14 @@ def test_policy_lead_requests_an_analysis_and_polls_it(policy_lead: StaffProfile
     polled = client.get(f"/api/v1/analysis-runs/{run['id']}/").json()
     assert (polled["status"], polled["result"]) == ("succeeded", {"gap": 37.0})
     assert client.post("/api/v1/analysis-runs/", {"kind": "not-a-kind"}, format="json").status_code == 400
+
+
+def test_closing_a_case_through_the_api_ends_its_memberships(caseworker: StaffProfile) -> None:
+    member = MembershipFactory(household=shared_household(agency("jcp")))
+    client = client_for(caseworker.user)
+    url = f"/api/v1/households/{member.household_id}/"
+    etag = client.get(url)["ETag"]
+    closed = client.patch(url, {"status": "closed", "closed_on": "2012-03-01"}, HTTP_IF_MATCH=etag)
+    assert closed.status_code == 200
+    member.refresh_from_db()
+    assert str(member.left_on) == "2012-03-01"
