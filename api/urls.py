@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import imports, views
 
 router = DefaultRouter()
 router.register("areas", views.AreaViewSet, basename="area")
@@ -33,6 +33,7 @@ router.register("tokens", views.ApiTokenViewSet, basename="token")
 router.register("audit", views.AccessLogViewSet, basename="audit")
 router.register("break-glass", views.BreakGlassViewSet, basename="breakglass")
 router.register("subject-access", views.SubjectAccessViewSet, basename="subjectaccess")
+router.register("imports", imports.ImportBatchViewSet, basename="importbatch")
 router.register("analysis-runs", views.AnalysisRunViewSet, basename="analysisrun")
 
 

@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 JOB_HANDLERS: dict[str, str] = {
     "load_demo": "taskforce.demo.jobs.run_load_demo",
     "analysis": "outcomes.services.run_analysis_job",
+    "import": "imports.services.run_import_job",
 }
 
 ProgressListener = Callable[[Job], None]
@@ -71,11 +72,17 @@ def job_create(
     return job
 
 
-def job_enqueue(*, job: Job) -> None:
-    """Hand the job to Celery once the surrounding transaction commits (at once when eager)."""
+def job_enqueue(*, job: Job, queue: str | None = None) -> None:
+    """Hand the job to Celery once the surrounding transaction commits (at once when eager).
+
+    `queue` routes it to the workers consuming that queue instead of the default one.
+    """
     from .tasks import run_job
 
-    run_job.delay_on_commit(job.pk)
+    if queue:
+        run_job.apply_async_on_commit((job.pk,), queue=queue)
+    else:
+        run_job.delay_on_commit(job.pk)
 
 
 def job_claim(*, job_id: int) -> Job | None:

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from taskforce.imports.core import Problem, RowError, duplicates
+from imports.core import Problem, RowError, duplicates
 from taskforce.models import Area
 from taskforce.validators import validate_gss_code
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "households",
     "interventions",
     "outcomes",
+    "imports",
     "api",
 ]
 
@@ -240,6 +241,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers an unacknowledged task after this long; it must exceed the hard time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 CELERY_TIMEZONE = TIME_ZONE
+
+# Uploaded import files, kept so a worker on any machine sharing this directory can read them by batch id.
+IMPORTS_DIR = Path(env.str("IMPORTS_DIR", default=str(VAR_DIR / "imports")))
 
 # The demo prints its logins; outside the demo every account is created by an administrator.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="margate-demo-2010")

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from outcomes.models import AreaStatistic
 from outcomes.statistics_import import AreaStatisticsImport, parse_period
-from taskforce.imports.core import RowError, run_import
+from imports.core import RowError, run_import
 from taskforce.models import Area
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_unreadable_files_are_refused_with_a_reason(data: bytes, message: str) -
 
 
 def test_oversized_files_are_refused() -> None:
-    from taskforce.imports.core import FileError, read_rows
+    from imports.core import FileError, read_rows
 
     with pytest.raises(FileError, match="the limit is 1 MB"):
         read_rows(b"x" * 1_000_001, columns=["a"], max_bytes=1_000_000)

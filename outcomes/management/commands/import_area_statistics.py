@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from outcomes.statistics_import import AreaStatisticsImport
-from taskforce.imports.core import run_import
+from imports.core import run_import
 
 
 class Command(BaseCommand):

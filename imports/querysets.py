@@ -1,0 +1,48 @@
+"""Who may import which kinds, and whose batches they see."""
+
+from django.db import models
+from django.db.models import Q
+
+from taskforce import scoping
+from taskforce.models import StaffProfile
+
+Role = StaffProfile.Role
+ALL_KINDS = frozenset(
+    {
+        "households",
+        "benefit-records",
+        "interventions",
+        "placements",
+        "properties",
+        "licences",
+        "inspections",
+        "area-statistics",
+    }
+)
+KINDS_BY_ROLE: dict[str, frozenset[str]] = {
+    Role.CASEWORKER: frozenset({"households", "interventions", "placements"}),
+    Role.HOUSING_OFFICER: frozenset({"properties", "licences", "inspections"}),
+    Role.WARD_MANAGER: ALL_KINDS,
+    Role.POLICY_LEAD: frozenset({"area-statistics"}),
+}
+
+
+def kinds_for(user: scoping.User | None) -> frozenset[str]:
+    """The kinds of file `user` may import (none without a role)."""
+    return KINDS_BY_ROLE.get(scoping.role_of(user) or "", frozenset())
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, user: scoping.User | None) -> "ImportBatchQuerySet":
+        """Batches of kinds the user may import: their own, and for a ward manager everyone's.
+
+        A report quotes the bad values it found, which may be personal data, so a caseworker does not see
+        another caseworker's batches.
+        """
+        kinds = kinds_for(user)
+        if not kinds:
+            return self.none()
+        mine = Q(uploaded_by=user.pk)  # type: ignore[union-attr]
+        if scoping.role_of(user) == Role.WARD_MANAGER:
+            mine = Q()
+        return self.filter(mine, kind__in=kinds)

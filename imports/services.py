@@ -1,0 +1,238 @@
+"""Writes for imports: keep the uploaded file, check it, and write it as a job, all or nothing, once.
+
+A batch's file is stored under settings.IMPORTS_DIR by batch id, so a worker on another machine sharing
+that directory can read it. Committing hands the batch to a job; the job's handler checks every row again
+(the database may have changed since the upload) and writes them in one transaction that also marks the
+batch committed. A worker killed mid-import leaves nothing behind (the transaction rolls back) and the
+redelivered task runs the import again from the start; a batch already committed is never written twice,
+and the same file committed under another batch is recognised by its hash and written no more.
+"""
+
+import hashlib
+import io
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from outcomes.models import Job
+from outcomes.services import JobProgress, job_create, job_enqueue
+
+from .core import MAX_BYTES, ImportReport, Problem, Progress, run_import
+from .kinds import KINDS, kind_for
+from .models import ImportBatch
+
+
+class ImportRefused(Exception):
+    """The batch cannot be committed in its current state."""
+
+
+def batch_path(batch: ImportBatch) -> Path:
+    return Path(settings.IMPORTS_DIR) / f"{batch.pk}.csv"
+
+
+def batch_data(batch: ImportBatch) -> bytes:
+    return batch_path(batch).read_bytes()
+
+
+def already_imported(batch: ImportBatch) -> ImportBatch | None:
+    """The committed batch of the same kind whose file is byte for byte this one, if any."""
+    return (
+        ImportBatch.objects.filter(kind=batch.kind, sha256=batch.sha256, status=ImportBatch.Status.COMMITTED)
+        .exclude(pk=batch.pk)
+        .first()
+    )
+
+
+@transaction.atomic
+def batch_create(
+    *,
+    kind: str,
+    file_name: str,
+    data: bytes | IO[bytes],
+    uploaded_by: AbstractBaseUser | None = None,
+    options: dict[str, Any] | None = None,
+) -> ImportBatch:
+    """Record an uploaded file and keep it. A file over the size limit is recorded but not kept."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown import kind {kind!r}: expected one of {', '.join(KINDS)}.")
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    batch = ImportBatch(
+        kind=kind,
+        file_name=Path(file_name).name[:255] or "upload.csv",
+        sha256="0" * 64,
+        size=0,
+        uploaded_by=uploaded_by,
+        options=options or {},
+    )
+    batch.full_clean()
+    batch.save()
+    path = batch_path(batch)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("wb") as out:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+            if size <= MAX_BYTES:
+                out.write(chunk)
+    if size > MAX_BYTES:
+        path.unlink()
+    batch.sha256, batch.size = digest.hexdigest(), size
+    batch.save(update_fields=["sha256", "size"])
+    return batch
+
+
+def batch_upload(
+    *,
+    kind: str,
+    file_name: str,
+    data: bytes | IO[bytes],
+    uploaded_by: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+    options: dict[str, Any] | None = None,
+) -> ImportBatch:
+    """Keep and check a file; unless this is a dry run and if every row is good, hand it to a job to write."""
+    batch = batch_create(kind=kind, file_name=file_name, data=data, uploaded_by=uploaded_by, options=options)
+    batch = batch_check(batch=batch)
+    if batch.status == ImportBatch.Status.VALID and not dry_run:
+        batch_commit(batch=batch, requested_by=uploaded_by)
+        batch.refresh_from_db()
+    return batch
+
+
+def _record(batch: ImportBatch, report: ImportReport, *, status: str) -> None:
+    batch.status = status
+    batch.rows = report.rows
+    batch.created, batch.updated, batch.unchanged = report.created, report.updated, report.unchanged
+    batch.problem_count = len(report.problems)
+    batch.report = report.as_dict()
+    fields = ["status", "rows", "created", "updated", "unchanged", "problem_count", "report"]
+    if status == ImportBatch.Status.COMMITTED:
+        batch.committed_at = timezone.now()
+        fields.append("committed_at")
+    batch.save(update_fields=fields)
+
+
+def _read(batch: ImportBatch) -> bytes | ImportReport:
+    """The batch's file, or a report of why it cannot be read."""
+    path = batch_path(batch)
+    if batch.size > MAX_BYTES or not path.exists():
+        report = ImportReport(kind=batch.kind, sha256=batch.sha256)
+        rule = (
+            f"The file is {batch.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. Split it into smaller files."
+            if batch.size > MAX_BYTES
+            else "The uploaded file is no longer stored: upload it again."
+        )
+        report.problems.append(Problem(row=0, column="(file)", value="", rule=rule))
+        return report
+    return path.read_bytes()
+
+
+def batch_check(*, batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
+    """Check every row and store the report (a dry run: nothing but the batch is written)."""
+    data = _read(batch)
+    if isinstance(data, ImportReport):
+        report = data
+    else:
+        kind = kind_for(batch.kind, user=batch.uploaded_by, options=_options(batch))
+        report = run_import(kind, data, dry_run=True, progress=progress, max_bytes=MAX_BYTES)
+    _record(batch, report, status=ImportBatch.Status.VALID if report.ok else ImportBatch.Status.INVALID)
+    twin = already_imported(batch)
+    if twin is not None:
+        batch.report = {**batch.report, "already_imported_by": twin.pk}
+        batch.save(update_fields=["report"])
+    return batch
+
+
+@transaction.atomic
+def batch_commit(
+    *,
+    batch: ImportBatch,
+    requested_by: AbstractBaseUser | None = None,
+    enqueue: bool = True,
+    queue: str | None = None,
+) -> Job:
+    """Hand a checked batch to a job that writes it (after this transaction commits)."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == ImportBatch.Status.INVALID:
+        raise ImportRefused(
+            f"Import #{batch.pk} has {batch.problem_count} bad row(s): correct the file and upload it again."
+        )
+    if batch.status in {ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING} and batch.job is not None:
+        return batch.job
+    if batch.status in {ImportBatch.Status.COMMITTED, ImportBatch.Status.ALREADY_IMPORTED}:
+        raise ImportRefused(f"Import #{batch.pk} has already been written.")
+    job = job_create(kind="import", parameters={"batch": batch.pk}, requested_by=requested_by)
+    batch.job = job
+    batch.status = ImportBatch.Status.QUEUED
+    batch.save(update_fields=["job", "status"])
+    if enqueue:
+        job_enqueue(job=job, queue=queue)
+    return job
+
+
+def run_import_job(job: Job, progress: JobProgress) -> dict[str, Any]:
+    """Job handler: check and write the batch behind `job`, all or nothing, at most once."""
+    batch = ImportBatch.objects.get(job=job)
+    if batch.status in {ImportBatch.Status.COMMITTED, ImportBatch.Status.ALREADY_IMPORTED}:
+        return {"batch": batch.pk, "status": batch.status}
+    twin = already_imported(batch)
+    if twin is not None:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.ALREADY_IMPORTED,
+            report={**batch.report, "already_imported_by": twin.pk},
+            rows=twin.rows,
+            unchanged=twin.rows,
+            created=0,
+            updated=0,
+        )
+        return {
+            "batch": batch.pk,
+            "status": ImportBatch.Status.ALREADY_IMPORTED,
+            "already_imported_by": twin.pk,
+        }
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    data = _read(batch)
+    if isinstance(data, ImportReport):
+        _record(batch, data, status=ImportBatch.Status.INVALID)
+        return {"batch": batch.pk, "status": batch.status, "problems": batch.problem_count}
+
+    def mark_committed(report: ImportReport) -> None:
+        # Inside the import's transaction: the rows and this mark commit together or not at all. The
+        # condition refuses a second commit of the same batch by a duplicate delivery running alongside.
+        marked = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING).update(
+            status=ImportBatch.Status.COMMITTED,
+            committed_at=timezone.now(),
+            rows=report.rows,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            problem_count=0,
+            report=report.as_dict(),
+        )
+        if not marked:
+            raise ImportRefused(f"Import #{batch.pk} was committed by another run.")
+
+    kind = kind_for(batch.kind, user=batch.uploaded_by, options=_options(batch))
+    report = run_import(kind, data, progress=progress, on_written=mark_committed, max_bytes=MAX_BYTES)
+    if not report.committed:
+        _record(batch, report, status=ImportBatch.Status.INVALID)
+    batch.refresh_from_db()
+    return {
+        "batch": batch.pk,
+        "status": batch.status,
+        "rows": batch.rows,
+        "created": batch.created,
+        "updated": batch.updated,
+        "unchanged": batch.unchanged,
+        "problems": batch.problem_count,
+    }
+
+
+def _options(batch: ImportBatch) -> dict[str, Any]:
+    return {"file_name": batch.file_name, **batch.options}
