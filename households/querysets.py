@@ -8,9 +8,11 @@ from datetime import date
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from taskforce import scoping
+from taskforce.validators import NINO_RE, POSTCODE_RE, normalise_nino, normalise_postcode
 
 from .hhsrs import CATEGORY_1_THRESHOLD
 
@@ -32,6 +34,56 @@ class HouseholdQuerySet(models.QuerySet):
 
     def placed(self) -> "HouseholdQuerySet":
         return self.filter(placements__isnull=False).distinct()
+
+    def past_retention(self, on: date, *, years: int) -> "HouseholdQuerySet":
+        """Closed cases whose records have been kept `years` full years after closing, as of `on`."""
+        try:
+            cutoff = on.replace(year=on.year - years)
+        except ValueError:  # 29 February
+            cutoff = on.replace(year=on.year - years, day=28)
+        return self.filter(status="closed", closed_on__lte=cutoff)
+
+    # Reads for the caseload page. Chain them after visible_to(user): none of them widens the scope.
+
+    def with_caseload_facts(self, on: date) -> "HouseholdQuerySet":
+        """Annotate `open_interventions` (referred or active) and `placed` (a placement current on `on`)."""
+        open_work = (
+            apps.get_model("interventions", "Intervention")
+            .objects.filter(household=OuterRef("pk"), status__in=["referred", "active"])
+            .order_by()
+            .values("household")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        return self.annotate(
+            open_interventions=Coalesce(Subquery(open_work, output_field=models.IntegerField()), 0),
+            placed=Exists(_model("Placement").objects.filter(household=OuterRef("pk")).current(on)),
+        )
+
+    def matching(self, text: str) -> "HouseholdQuerySet":
+        """Households found by case reference, a member's name or National Insurance number, or the
+        postcode or UPRN of any home they have had."""
+        text = " ".join(text.split())
+        if not text:
+            return self
+        condition = Q(case_reference__iexact=text) | Q(case_reference__iendswith=text)
+        members = _model("Membership").objects.filter(household=OuterRef("pk"))
+        words = text.split(" ")
+        named = members
+        for word in words:
+            named = named.filter(
+                Q(person__given_name__istartswith=word) | Q(person__family_name__istartswith=word)
+            )
+        condition |= Exists(named)
+        compact = normalise_nino(text)
+        if NINO_RE.match(compact):
+            condition |= Exists(members.filter(person__nino=compact))
+        homes = _model("Residence").objects.filter(household=OuterRef("pk"))
+        if compact.isdigit() and len(compact) <= 12:
+            condition |= Exists(homes.filter(property__uprn=int(compact)))
+        if POSTCODE_RE.match(normalise_postcode(text)):
+            condition |= Exists(homes.filter(property__postcode=normalise_postcode(text)))
+        return self.filter(condition)
 
 
 class PersonQuerySet(models.QuerySet):

@@ -4,13 +4,24 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from . import scoping
+from .models import StaffProfile
 from .selectors import home_summary
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "taskforce/home.html", home_summary(user=request.user))
+    """The landing page: who the user is, and the sections their role opens."""
+    role = scoping.role_of(request.user)
+    sections = {
+        "caseload": scoping.sees_cases(request.user),
+        "new_household": role == StaffProfile.Role.CASEWORKER,
+        "properties": scoping.sees_housing_records(request.user),
+        "dashboards": role in {StaffProfile.Role.WARD_MANAGER, StaffProfile.Role.POLICY_LEAD},
+        "api": role is not None,
+    }
+    return render(request, "taskforce/home.html", home_summary(user=request.user) | {"sections": sections})
 
 
 @require_GET

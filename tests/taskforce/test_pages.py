@@ -20,7 +20,7 @@ def test_caseworker_sees_role_wards_and_open_cases(client: Client, caseworker: S
     page = client.get("/").content.decode()
     assert "Caseworker" in page
     assert "Cliftonville West" in page
-    assert "Open cases in your wards</dt><dd>3<" in page
+    assert 'Open cases in your wards</dt><dd class="govuk-summary-list__value">3<' in page
 
 
 def test_policy_lead_home_shows_no_case_counts(client: Client, policy_lead: StaffProfile) -> None:

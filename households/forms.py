@@ -1,0 +1,355 @@
+"""Forms for households, people, homes and housing records: presentation and parsing only. Each feeds one
+service in households.services, which validates the record as a whole."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from taskforce import scoping
+from taskforce.forms import DateField, GovukForm, form_for
+from taskforce.models import Agency, Area, StaffProfile
+from taskforce.validators import UPRN_MAX, normalise_nino, validate_nino
+
+from .models import (
+    DataSharingBasis,
+    Hazard,
+    HazardFinding,
+    Household,
+    Inspection,
+    Licence,
+    Membership,
+    Person,
+    Placement,
+    PlacementType,
+    Property,
+)
+
+
+def user_wards(user: Any) -> Any:
+    profile = scoping.profile_of(user)
+    return Area.objects.filter(staff=profile) if profile else Area.objects.none()
+
+
+class PropertyByUprnField(forms.CharField):
+    """A home picked by its UPRN, among the properties the user may see."""
+
+    def __init__(self, *, queryset: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "UPRN of the home")
+        kwargs.setdefault(
+            "help_text", "The Unique Property Reference Number: up to 12 digits, for example 100062617311."
+        )
+        super().__init__(**kwargs)
+        self.queryset = queryset if queryset is not None else Property.objects.none()
+        self.error_messages["required"] = "Enter the UPRN of the home"
+
+    def clean(self, value: Any) -> Property | None:
+        text = (super().clean(value) or "").replace(" ", "")
+        if not text:
+            return None
+        if not text.isdigit() or int(text) > UPRN_MAX:
+            raise ValidationError("A UPRN is up to 12 digits, for example 100062617311")
+        found = self.queryset.filter(uprn=int(text)).first()
+        if found is None:
+            raise ValidationError(
+                "No property with this UPRN in your wards: ask a housing officer to register it first"
+            )
+        return found
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.uprn if isinstance(value, Property) else value
+
+
+class AgenciesMixin:
+    """Agencies a data-sharing basis covers: the task force partners, as checkboxes."""
+
+    def setup_agencies(self, user: Any) -> None:
+        field = self.fields["agencies"]  # type: ignore[attr-defined]
+        field.queryset = Agency.objects.filter(kind=Agency.Kind.PARTNER)
+        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+        field.error_messages["required"] = "Select at least one agency the basis covers"
+        self.user_agency = getattr(scoping.profile_of(user), "agency", None)
+
+    def check_own_agency(self, agencies: Any) -> None:
+        """A caseworker who leaves out their own agency would lose sight of the case on saving."""
+        if agencies is not None and self.user_agency is not None and self.user_agency not in agencies:
+            self.add_error(  # type: ignore[attr-defined]
+                "agencies",
+                f"Include your own agency ({self.user_agency}) or you will no longer see this case",
+            )
+
+
+class HouseholdCreateForm(
+    AgenciesMixin,
+    form_for(Household, ["case_reference", "ward", "opened_on", "key_worker"]),  # type: ignore[misc]
+):
+    basis = forms.ChoiceField(
+        label="Lawful basis for sharing the household's data",
+        choices=DataSharingBasis.LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the lawful basis for sharing the household's data"},
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies the basis covers", queryset=Agency.objects.none(), help_text="Select all that apply."
+    )
+    widths = {"case_reference": "govuk-input--width-10"}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case_reference"].help_text = "MTF- and six digits, for example MTF-000123."
+        self.fields["ward"].queryset = user_wards(user)
+        self.fields["ward"].empty_label = None
+        self.fields["key_worker"].queryset = (
+            StaffProfile.objects.filter(role=StaffProfile.Role.CASEWORKER, wards__in=user_wards(user))
+            .select_related("user", "agency")
+            .distinct()
+        )
+        self.fields["key_worker"].empty_label = "Unassigned"
+        self.fields["opened_on"].label = "Date the case opened"
+        self.fields["opened_on"].help_text = "For example, 27 9 2010"
+        self.setup_agencies(user)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_own_agency(cleaned.get("agencies"))
+        return cleaned
+
+
+class HouseholdEditForm(form_for(Household, ["ward", "opened_on", "status", "closed_on"])):  # type: ignore[misc]
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = user_wards(user)
+        self.fields["ward"].empty_label = None
+        self.fields["opened_on"].label = "Date the case opened"
+        self.fields["closed_on"].label = "Date the case closed"
+        self.fields[
+            "closed_on"
+        ].help_text = "Only for a closed case. Closing it ends every current membership and the current home on this date."
+
+
+PERSON_FIELDS = ["given_name", "family_name", "date_of_birth", "nino", "sex"]
+
+
+class PersonForm(form_for(Person, PERSON_FIELDS)):  # type: ignore[misc]
+    nino = forms.CharField(
+        label="National Insurance number", required=False, max_length=20, validators=[validate_nino]
+    )
+    widths = {"nino": "govuk-input--width-10"}
+
+    def clean_nino(self) -> str | None:
+        """Typed with or without spaces, in any case; the service checks the number itself."""
+        return normalise_nino(self.cleaned_data["nino"]) or None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self.fields["given_name"].label = "Given name"
+        self.fields["given_name"].error_messages["required"] = "Enter the given name"
+        self.fields["family_name"].label = "Family name"
+        self.fields["family_name"].error_messages["required"] = "Enter the family name"
+        self.fields["date_of_birth"].label = "Date of birth"
+        self.fields["date_of_birth"].help_text = "For example, 31 3 1980"
+        self.fields[
+            "nino"
+        ].help_text = "Optional. It's on the National Insurance card, for example AB 12 34 56 C."
+        self.fields["sex"].required = False
+        self.fields["sex"].widget = forms.RadioSelect(choices=Person.Sex.choices)
+        self.fields["sex"].choices = [*Person.Sex.choices, ("", "Not recorded")]
+        self.fields["sex"].widget.choices = self.fields["sex"].choices
+
+
+class MemberAddForm(PersonForm):
+    relationship = forms.ChoiceField(
+        label="Relationship to the head of household",
+        choices=Membership.Relationship.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the relationship to the head of household"},
+    )
+    joined_on = DateField(label="Date they joined the household", help_text="For example, 1 10 2010")
+
+
+class MembershipForm(form_for(Membership, ["relationship", "joined_on", "left_on"])):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self.fields["relationship"].label = "Relationship to the head of household"
+        self.fields["joined_on"].label = "Date they joined the household"
+        self.fields["left_on"].label = "Date they left the household"
+        self.fields["left_on"].help_text = "Leave empty while they are still a member."
+
+
+class MoveForm(GovukForm):
+    property = PropertyByUprnField()
+    moved_in = DateField(label="Date they moved in", help_text="For example, 14 2 2011")
+    widths = {"property": "govuk-input--width-20"}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["property"].queryset = Property.objects.visible_to(user)
+
+
+class SharingBasisForm(
+    AgenciesMixin,
+    form_for(DataSharingBasis, ["basis", "agencies", "starts_on", "expires_on", "withdrawn_on"]),  # type: ignore[misc]
+):
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["basis"].label = "Lawful basis"
+        self.fields["basis"].widget = forms.RadioSelect(choices=self.fields["basis"].choices)
+        self.fields["agencies"].label = "Agencies it covers"
+        self.fields["starts_on"].label = "Start date"
+        self.fields["expires_on"].label = "Expiry date"
+        self.fields["expires_on"].help_text = "Optional. Consent is usually reviewed after 12 months."
+        self.fields["withdrawn_on"].label = "Date withdrawn"
+        self.fields["withdrawn_on"].help_text = "Only if the basis has been withdrawn."
+        self.setup_agencies(user)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_own_agency(cleaned.get("agencies"))
+        return cleaned
+
+
+class PlacementForm(
+    form_for(
+        Placement,
+        ["placing_authority", "type", "legal_basis", "placed_on", "ended_on", "notification_received_on"],
+    )  # type: ignore[misc]
+):
+    accommodation = PropertyByUprnField(
+        label="UPRN of the accommodation", required=False, help_text="Optional. Where they were placed."
+    )
+    field_order = [
+        "placing_authority",
+        "type",
+        "legal_basis",
+        "placed_on",
+        "ended_on",
+        "accommodation",
+        "notification_received_on",
+    ]
+    widths = {"accommodation": "govuk-input--width-20"}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["placing_authority"].queryset = Agency.objects.all()
+        self.fields["placing_authority"].label = "Placing authority"
+        self.fields["type"].queryset = PlacementType.objects.all()
+        self.fields["type"].label = "Type of placement"
+        self.fields["legal_basis"].label = "Legal basis"
+        self.fields["placed_on"].label = "Date placed"
+        self.fields["ended_on"].label = "Date the placement ended"
+        self.fields["ended_on"].help_text = "Leave empty while it continues."
+        self.fields["notification_received_on"].label = "Date the notification was received"
+        self.fields[
+            "notification_received_on"
+        ].help_text = (
+            "Section 208 of the Housing Act 1996: within 14 days of the accommodation being made available."
+        )
+        self.fields["accommodation"].queryset = Property.objects.visible_to(user)
+
+
+# Housing officers
+
+
+class PropertyForm(
+    form_for(
+        Property,
+        [
+            "uprn",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "area",
+            "tenure",
+            "is_hmo",
+            "landlord",
+        ],
+    )  # type: ignore[misc]
+):
+    widths = {
+        "uprn": "govuk-input--width-20",
+        "postcode": "govuk-input--width-10",
+        "town": "govuk-!-width-two-thirds",
+    }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["uprn"].widget = forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-20", "inputmode": "numeric"}
+        )
+        self.fields["uprn"].help_text = "Optional. Up to 12 digits."
+        self.fields["uprn"].error_messages["invalid"] = "A UPRN is up to 12 digits, for example 100062617311"
+        self.fields["address_line_1"].label = "Address line 1"
+        self.fields["address_line_1"].error_messages["required"] = (
+            "Enter address line 1, typically the building and street"
+        )
+        self.fields["address_line_2"].label = "Address line 2 (optional)"
+        self.fields["postcode"].error_messages["required"] = "Enter the postcode"
+        self.fields["area"].label = "Ward"
+        self.fields["area"].help_text = ""
+        self.fields["area"].queryset = user_wards(user)
+        self.fields["area"].empty_label = None
+        self.fields["is_hmo"].label = "It is a house in multiple occupation (HMO)"
+        self.fields["landlord"].label = "Landlord (optional)"
+
+
+class LicenceForm(
+    form_for(
+        Licence,
+        [
+            "scheme",
+            "number",
+            "holder",
+            "starts_on",
+            "expires_on",
+            "max_occupiers",
+            "max_households",
+            "status",
+        ],
+    )  # type: ignore[misc]
+):
+    widths = {
+        "number": "govuk-input--width-20",
+        "max_occupiers": "govuk-input--width-3",
+        "max_households": "govuk-input--width-3",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self.fields["number"].label = "Licence number"
+        self.fields["holder"].label = "Licence holder"
+        self.fields["starts_on"].label = "Start date"
+        self.fields["expires_on"].label = "Expiry date"
+        self.fields["expires_on"].help_text = "A licence lasts at most 5 years."
+        self.fields["max_occupiers"].label = "Most people who may live there"
+        self.fields["max_households"].label = "Most households who may live there"
+
+
+class InspectionForm(form_for(Inspection, ["inspected_on", "reason", "notes"])):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self.fields["inspected_on"].label = "Date of the inspection"
+        self.fields["reason"].label = "Reason for the inspection"
+        self.fields["notes"].label = "Notes (optional)"
+
+
+class HazardFindingForm(form_for(HazardFinding, ["hazard", "score", "status", "remedied_on"])):  # type: ignore[misc]
+    widths = {"score": "govuk-input--width-5"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self.fields["hazard"].queryset = Hazard.objects.all()
+        self.fields["hazard"].label = "HHSRS hazard"
+        self.fields["score"].label = "HHSRS score"
+        self.fields[
+            "score"
+        ].help_text = (
+            "From the assessment. The band and category follow from it: 1,000 or more is Category 1."
+        )
+        self.fields["remedied_on"].label = "Date remedied"
+        self.fields["remedied_on"].help_text = "Only for a remedied hazard."

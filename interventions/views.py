@@ -1,0 +1,83 @@
+"""Form pages for interventions and referrals, on the household they belong to (see households.views)."""
+
+from typing import Any
+
+from django.db import models
+from django.forms import Form
+from django.shortcuts import get_object_or_404
+
+from households.views import RecordFormView, section_url
+from taskforce import scoping
+
+from . import forms, services
+from .models import Intervention, Referral
+
+
+class HouseholdRecordForm(RecordFormView):
+    def get_form(self, data: Any = None) -> Form:
+        return self.form_class(  # type: ignore[call-arg]
+            data, initial=self.initial(), user=self.request.user, household=self.household
+        )
+
+
+class InterventionCreate(HouseholdRecordForm):
+    form_class = forms.InterventionForm
+    title = "Record an intervention"
+
+    def save(self, data: dict[str, Any]) -> Intervention:
+        return services.intervention_record(household=self.household, **data)
+
+    def success_url(self, saved: models.Model) -> str:
+        return section_url(self.household, "interventions")  # type: ignore[arg-type]
+
+
+class InterventionEdit(InterventionCreate):
+    title = "Change the intervention"
+    fields_from_instance = (
+        "person",
+        "service",
+        "worker",
+        "referred_on",
+        "started_on",
+        "ended_on",
+        "status",
+        "outcome",
+        "cost",
+        "notes",
+    )
+
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.instance = get_object_or_404(
+            Intervention.objects.visible_to(self.request.user).filter(household=self.household),
+            pk=kwargs["pk"],
+        )
+
+    def save(self, data: dict[str, Any]) -> Intervention:
+        return services.case_record_update(instance=self.instance, changes=data)  # type: ignore[arg-type,return-value]
+
+
+class ReferralCreate(HouseholdRecordForm):
+    form_class = forms.ReferralForm
+    title = "Record a referral"
+
+    def save(self, data: dict[str, Any]) -> Referral:
+        agency = scoping.profile_of(self.request.user).agency  # type: ignore[union-attr]
+        return services.referral_send(household=self.household, from_agency=agency, **data)
+
+    def success_url(self, saved: models.Model) -> str:
+        return section_url(self.household, "referrals")  # type: ignore[arg-type]
+
+
+class ReferralEdit(ReferralCreate):
+    title = "Change the referral"
+    fields_from_instance = ("person", "to_agency", "reason", "sent_on", "status", "responded_on", "outcome")
+
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.instance = get_object_or_404(
+            Referral.objects.visible_to(self.request.user).filter(household=self.household), pk=kwargs["pk"]
+        )
+
+    def save(self, data: dict[str, Any]) -> Referral:
+        return services.case_record_update(instance=self.instance, changes=data)  # type: ignore[arg-type,return-value]

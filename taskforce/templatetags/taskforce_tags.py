@@ -1,0 +1,53 @@
+"""Template tags for the site layout."""
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from taskforce import scoping
+from taskforce.models import StaffProfile
+
+register = template.Library()
+Role = StaffProfile.Role
+
+
+def _items(user: Any) -> list[tuple[str, str]]:
+    role = scoping.role_of(user)
+    items = [("Home", reverse("home"))]
+    if scoping.sees_cases(user):
+        items.append(("Caseload", reverse("households:caseload")))
+    if scoping.sees_housing_records(user):
+        items.append(("Properties", reverse("households:properties")))
+    # Built in outcomes/ by other pages; the links stand here so the navigation has one home.
+    if role in {Role.WARD_MANAGER, Role.POLICY_LEAD}:
+        items.append(("Dashboards", "/dashboards/"))
+        items.append(("Evidence pack", "/evidence/"))
+    return items
+
+
+@register.inclusion_tag("taskforce/_service_navigation.html", takes_context=True)
+def service_navigation(context: template.Context) -> dict[str, Any]:
+    """The signed-in user's sections, the one holding the current page marked as current."""
+    request = context.get("request")
+    user = context.get("user")
+    path = request.path if request else ""
+    items = []
+    for label, href in _items(user) if user is not None and user.is_authenticated else []:
+        active = path == href if href == "/" else path.startswith(href)
+        items.append({"label": label, "href": href, "active": active, "current": path == href})
+    return {"items": items, "user": user, "request": request, "csrf_token": context.get("csrf_token")}
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, **changes: Any) -> str:
+    """The current query string with some parameters changed (None or "" removes one), for sort and page links."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
