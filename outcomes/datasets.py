@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 
 from households.deadlines import notification_due_on
 from households.hhsrs import CATEGORY_1_THRESHOLD
-from households.models import HazardFinding, Household, Licence, Membership, Placement, Residence
+from households.models import HazardFinding, Household, Licence, Membership, Placement, Property, Residence
 from interventions.models import Intervention
 from taskforce.models import Area
 
@@ -335,3 +335,111 @@ def _covered(rows: pd.DataFrame, spans: pd.DataFrame, start: str, end: str) -> n
     )
     hit = set(merged.loc[inside, "index"])
     return key["index"].isin(hit).to_numpy()
+
+
+# Reads for the ward dashboards: one row per record with its ward and dates, no names or identifiers of
+# the people concerned; outcomes.dashboards aggregates them.
+
+
+def dashboard_interventions() -> pd.DataFrame:
+    """One row per intervention: ward, agency, service, status, worker (staff profile id), dates."""
+    return _frame(
+        Intervention.objects.annotate(
+            referred=Cast("referred_on", CharField()),
+            started=Cast("started_on", CharField()),
+            ended=Cast("ended_on", CharField()),
+        ).values_list(
+            "household__ward__gss_code",
+            "service__agency__name",
+            "service__name",
+            "status",
+            "worker_id",
+            "referred",
+            "started",
+            "ended",
+        ),
+        ["area", "agency", "service", "status", "worker", "referred_on", "started_on", "ended_on"],
+    )
+
+
+def dashboard_households() -> pd.DataFrame:
+    """One row per household: ward, key worker (staff profile id), opened and closed dates."""
+    return _frame(
+        Household.objects.annotate(
+            opened=Cast("opened_on", CharField()), closed=Cast("closed_on", CharField())
+        ).values_list("pk", "ward__gss_code", "key_worker_id", "opened", "closed"),
+        ["household", "area", "key_worker", "opened_on", "closed_on"],
+    )
+
+
+def dashboard_moves() -> pd.DataFrame:
+    """One row per residence: household, the ward holding the case, moved-in date."""
+    return _frame(
+        Residence.objects.annotate(moved=Cast("moved_in", CharField())).values_list(
+            "household_id", "household__ward__gss_code", "moved"
+        ),
+        ["household", "area", "moved_in"],
+    )
+
+
+def dashboard_housing() -> dict[str, pd.DataFrame]:
+    """Homes, licences and Category 1 hazard findings, each with the ward the home stands in."""
+    homes = _frame(
+        Property.objects.values_list("pk", "area__gss_code", "is_hmo"), ["property", "area", "is_hmo"]
+    )
+    licences = _frame(
+        Licence.objects.filter(status__in=["granted", "expired", "revoked"])
+        .annotate(starts=Cast("starts_on", CharField()), expires=Cast("expires_on", CharField()))
+        .values_list("property__area__gss_code", "starts", "expires"),
+        ["area", "starts_on", "expires_on"],
+    )
+    hazards = _frame(
+        HazardFinding.objects.filter(score__gte=CATEGORY_1_THRESHOLD)
+        .annotate(
+            found=Cast("inspection__inspected_on", CharField()), remedied=Cast("remedied_on", CharField())
+        )
+        .values_list("inspection__property__area__gss_code", "found", "remedied"),
+        ["area", "found_on", "remedied_on"],
+    )
+    return {"homes": homes, "licences": licences, "hazards": hazards}
+
+
+def housing_benefit_by_ward() -> pd.DataFrame:
+    """Housing benefit by ward of the home and year, split as in the housing evidence: area, year,
+    housing_benefit, into_category_1_homes, into_unlicensed_hmos, homes, category_1_homes, unlicensed_hmos."""
+    rows = housing_benefit_homes()
+    columns = [
+        "area",
+        "year",
+        "housing_benefit",
+        "into_category_1_homes",
+        "into_unlicensed_hmos",
+        "homes",
+        "category_1_homes",
+        "unlicensed_hmos",
+    ]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    wards = dict(Property.objects.values_list("pk", "area__gss_code"))
+    cat1 = rows["open_category_1"].astype(bool)
+    unlicensed = rows["is_hmo"].astype(bool) & ~rows["licensed"].astype(bool)
+    data = rows.assign(
+        area=rows["property"].map(wards),
+        year=rows["period"].str[:4],
+        into_category_1_homes=rows["amount"].where(cat1, 0.0),
+        into_unlicensed_hmos=rows["amount"].where(unlicensed, 0.0),
+        category_1_property=rows["property"].where(cat1),
+        unlicensed_property=rows["property"].where(unlicensed),
+    )
+    return (
+        data.groupby(["area", "year"])
+        .agg(
+            housing_benefit=("amount", "sum"),
+            into_category_1_homes=("into_category_1_homes", "sum"),
+            into_unlicensed_hmos=("into_unlicensed_hmos", "sum"),
+            homes=("property", "nunique"),
+            category_1_homes=("category_1_property", "nunique"),
+            unlicensed_hmos=("unlicensed_property", "nunique"),
+        )
+        .reset_index()[columns]
+    )

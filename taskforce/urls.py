@@ -17,5 +17,5 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
-    path("", include("households.urls")),
+    path("", include("outcomes.urls")),
 ]

@@ -141,7 +141,7 @@ def small_demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-d
     )  # fmt: skip
     with django_db_blocker.unblock():
         cache.clear()
-        dataset = load_demo(seed=2010, households=800).dataset
+        dataset = load_demo(seed=2010, households=300).dataset
         yield dataset
         for model in tables:
             model.objects.all()._raw_delete(connection.alias)

@@ -1,0 +1,206 @@
+"""Statistical disclosure control: the one function every published table passes through (design section 6).
+
+`publish` takes a table of raw figures and returns what may leave case work:
+
+- counts of 1 to 9 become "[c]"; other counts are rounded to the nearest 5 (0 stays 0);
+- secondary suppression: with totals published, no suppressed cell may be derivable from them. Each row
+  (with a total column) and each column (with a total row) is a linear constraint on its cells. With
+  the suppressed cells as edges between the lines they sit on, a suppressed cell is derivable exactly
+  when it is a bridge of that graph (it lies on no cycle), so further cells are suppressed, smallest
+  first, until no line holds exactly one suppressed cell and no suppressed cell is a bridge;
+- rates, means and amounts are shown only where their group has n >= 10, and only where the cells they
+  are computed from are published (a rate beside a published denominator would otherwise reveal a
+  suppressed numerator).
+
+Rounding is applied cell by cell to the raw figures, so published totals need not equal the sum of the
+published cells. Pure: pandas only, no Django.
+"""
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+SUPPRESSED = "[c]"
+THRESHOLD = 10
+BASE = 5
+
+# The graph node for cells whose other side has no published total: it constrains nothing.
+_FREE = ("free",)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A column shown only where `denominator` (its group size) is at least the threshold.
+
+    `numerator`, when the rate is derived from a published count column, is suppressed with it.
+    """
+
+    denominator: str
+    numerator: str | None = None
+
+
+def round_count(value: float) -> int | str:
+    """One count as published: '[c]' for 1-9, otherwise rounded to the nearest 5 (halves up)."""
+    n = round(float(value))
+    if 0 < n < THRESHOLD:
+        return SUPPRESSED
+    return BASE * ((n + BASE // 2) // BASE)
+
+
+def publish(
+    table: pd.DataFrame,
+    *,
+    counts: Sequence[str] = (),
+    rates: Mapping[str, str | Rate] | None = None,
+    total_row: Hashable | None = None,
+    total_column: str | None = None,
+) -> pd.DataFrame:
+    """The publishable version of `table`: see the module docstring for the rules.
+
+    `counts` name the count columns (the total column among them, if any); `total_row` is the index label
+    of the row holding column totals; `rates` maps each rate, mean or amount column to its group-size
+    column (or a `Rate`). Other columns (labels, years) pass through unchanged.
+    """
+    rates = {name: spec if isinstance(spec, Rate) else Rate(spec) for name, spec in (rates or {}).items()}
+    missing = [c for c in [*counts, *rates, *(r.denominator for r in rates.values())] if c not in table]
+    if total_column is not None and total_column not in counts:
+        missing.append(f"{total_column} (the total column must be one of the counts)")
+    if missing:
+        raise ValueError(f"publish: no column {', '.join(map(str, missing))} in the table")
+    if total_row is not None and total_row not in table.index:
+        raise ValueError(f"publish: no total row {total_row!r} in the table")
+    if not table.index.is_unique:
+        raise ValueError("publish: the table's index labels must be unique")
+
+    raw = table[list(counts)].apply(pd.to_numeric).fillna(0)
+    values = {
+        (row, col): float(v) for col in counts for row, v in zip(table.index, raw[col].tolist(), strict=True)
+    }
+    suppressed = {cell for cell, v in values.items() if 0 < round(v) < THRESHOLD}
+    if total_row is not None or total_column is not None:
+        suppressed = _secondary(values, suppressed, total_row=total_row, total_column=total_column)
+
+    out = table.copy()
+    for col in counts:
+        out[col] = [
+            SUPPRESSED if (row, col) in suppressed else round_count(values[row, col]) for row in table.index
+        ]
+    for col, rate in rates.items():
+        sources = [c for c in (rate.denominator, rate.numerator) if c is not None and c in counts]
+        groups = pd.to_numeric(table[rate.denominator], errors="coerce").tolist()
+        shown = []
+        for row, n, value in zip(table.index, groups, table[col].tolist(), strict=True):
+            hidden = pd.isna(n) or n < THRESHOLD or any((row, c) in suppressed for c in sources)
+            shown.append(SUPPRESSED if hidden else value)
+        out[col] = shown
+    return out
+
+
+def _lines(
+    cells: Iterable[tuple[Hashable, str]], *, total_row: Hashable | None, total_column: str | None
+) -> dict[tuple[Hashable, str], tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    """For each cell, the two lines (constraints) it sits on, or the free node where there is none."""
+    return {
+        (r, c): (
+            ("row", r) if total_column is not None else _FREE,
+            ("col", c) if total_row is not None else _FREE,
+        )
+        for r, c in cells
+    }
+
+
+def _secondary(
+    values: Mapping[tuple[Hashable, str], float],
+    suppressed: set[tuple[Hashable, str]],
+    *,
+    total_row: Hashable | None,
+    total_column: str | None,
+) -> set[tuple[Hashable, str]]:
+    suppressed = set(suppressed)
+    ends = _lines(values, total_row=total_row, total_column=total_column)
+
+    def cost(cell: tuple[Hashable, str]) -> tuple[int, float]:
+        # Prefer a small non-zero body cell: suppressing a zero protects little, a total costs most.
+        value = values[cell]
+        is_total = cell[0] == total_row or cell[1] == total_column
+        return (int(is_total), value if value > 0 else float("inf"))
+
+    while True:
+        by_line: dict[tuple[Any, ...], list[tuple[Hashable, str]]] = {}
+        for cell in suppressed:
+            for node in ends[cell]:
+                if node != _FREE:
+                    by_line.setdefault(node, []).append(cell)
+        lone = sorted((node for node, cells in by_line.items() if len(cells) == 1), key=repr)
+        extra = None
+        for node in lone:
+            candidates = [c for c, e in ends.items() if node in e and c not in suppressed]
+            if candidates:
+                extra = min(candidates, key=cost)
+                break
+        for bridge in [] if extra is not None else _bridges(suppressed, ends):
+            near, far = _sides(suppressed - {bridge}, ends, ends[bridge])
+            candidates = [
+                c
+                for c, (a, b) in ends.items()
+                if c not in suppressed and ((a in near and b in far) or (a in far and b in near))
+            ]
+            if candidates:
+                extra = min(candidates, key=cost)
+                break
+        if extra is None:  # protected, or only lines of a single cell remain, which no total constrains
+            return suppressed
+        suppressed.add(extra)
+
+
+def _component(
+    start: tuple[Any, ...], cells: set[tuple[Hashable, str]], ends: Mapping[Any, tuple[Any, Any]]
+) -> set[tuple[Any, ...]]:
+    adjacency: dict[tuple[Any, ...], set[tuple[Any, ...]]] = {}
+    for cell in cells:
+        a, b = ends[cell]
+        adjacency.setdefault(a, set()).add(b)
+        adjacency.setdefault(b, set()).add(a)
+    seen, stack = {start}, [start]
+    while stack:
+        for nxt in adjacency.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
+
+
+def _bridges(
+    suppressed: set[tuple[Hashable, str]], ends: Mapping[Any, tuple[Any, Any]]
+) -> list[tuple[Hashable, str]]:
+    """Suppressed cells on no cycle of the line graph: their values follow from the published ones."""
+    found = []
+    for cell in sorted(suppressed, key=repr):
+        a, b = ends[cell]
+        if a != b and b not in _component(a, suppressed - {cell}, ends):
+            found.append(cell)
+    return found
+
+
+def _sides(
+    cells: set[tuple[Hashable, str]], ends: Mapping[Any, tuple[Any, Any]], bridge_ends: tuple[Any, Any]
+) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    a, b = bridge_ends
+    return _component(a, cells, ends), _component(b, cells, ends)
+
+
+def suppressed_cells(table: pd.DataFrame, columns: Iterable[str]) -> set[tuple[Hashable, str]]:
+    """Where a published table shows '[c]' among `columns`."""
+    return {
+        (row, col)
+        for col in columns
+        for row, v in zip(table.index, table[col].tolist(), strict=True)
+        if v == SUPPRESSED
+    }
+
+
+def numeric(values: Iterable[Any]) -> list[float | None]:
+    """Published values as numbers for charts: suppressed cells become None (a gap)."""
+    return [None if v == SUPPRESSED or v is None or pd.isna(v) else float(v) for v in values]

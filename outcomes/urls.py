@@ -1,0 +1,17 @@
+"""Mounted at the site root: /dashboards/ for ward dashboards, /evidence/ for the policy lead's pages."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "outcomes"
+
+urlpatterns = [
+    path("dashboards/", views.dashboard, name="dashboard"),
+    path("dashboards/<slug:slug>.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("evidence/", views.evidence_pack, name="evidence"),
+    path("evidence/evidence-pack.zip", views.evidence_bundle, name="evidence_bundle"),
+    path("evidence/evidence-pack.pdf", views.evidence_pdf, name="evidence_pdf"),
+    path("evidence/analyses/", views.analyses, name="analyses"),
+    path("evidence/analyses/status.json", views.analyses_status, name="analyses_status"),
+]

@@ -1,0 +1,184 @@
+"""Ward dashboards: who sees which wards, what every chart carries, and that every count is published."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from households.models import Household, Person
+from outcomes import dashboards
+from outcomes.disclosure import SUPPRESSED
+from taskforce.models import StaffProfile
+
+from ..factories import StaffProfileFactory, UserFactory, ward
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_demo")]
+
+WARDS = ("E05005088", "E05005093")
+
+
+@pytest.fixture(autouse=True)
+def _single_factor(settings) -> None:  # type: ignore[no-untyped-def]
+    """Two-factor sign-in has its own tests; these are about what each role sees once signed in."""
+    settings.TASKFORCE_REQUIRE_2FA = False
+
+
+def client_for(profile: StaffProfile) -> Client:
+    client = Client()
+    client.force_login(profile.user)
+    return client
+
+
+def count_cells(panel: dashboards.Panel) -> list:  # type: ignore[type-arg]
+    return [v for row in panel.rows for v, c in zip(row, panel.columns, strict=True) if c.kind == "count"]
+
+
+def test_a_ward_manager_sees_every_chart_for_their_wards(ward_manager: StaffProfile) -> None:
+    response = client_for(ward_manager).get(reverse("outcomes:dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for slug in dashboards.PANELS:
+        assert f'id="{slug}"' in page
+        assert reverse("outcomes:dashboard_csv", args=[slug]) in page
+    # Each chart is inline SVG with a title and a description, and a table beside it.
+    charts = re.findall(r'<svg[^>]*class="chart".*?</svg>', page, flags=re.S)
+    assert len(charts) == len(dashboards.PANELS)
+    for chart in charts:
+        assert 'role="img"' in chart
+        assert "<title id=" in chart
+        assert "<desc id=" in chart
+    assert page.count('<table class="govuk-table') == len(dashboards.PANELS)
+    assert "Cliftonville West and Margate Central" in page
+
+
+def test_charts_carry_no_inline_style_for_the_content_security_policy(ward_manager: StaffProfile) -> None:
+    page = client_for(ward_manager).get(reverse("outcomes:dashboard")).content.decode()
+    svgs = re.findall(r'<svg[^>]*class="chart".*?</svg>', page, flags=re.S)
+    assert len(svgs) == len(dashboards.PANELS)
+    for svg in svgs:
+        assert "style=" not in svg
+        assert "<style" not in svg
+        assert "<script" not in svg
+
+
+def test_a_ward_manager_cannot_open_a_ward_that_is_not_theirs(ward_manager: StaffProfile) -> None:
+    ward_manager.wards.set([ward("E05005088")])
+    access = dashboards.dashboard_access(ward_manager.user)
+    # A foreign or unknown ward falls back to the manager's own wards, never the one asked for.
+    for asked in ("E05005093", "E05000001", "<script>"):
+        filters = dashboards.filters_from({"ward": asked}, access)
+        assert filters.codes == ("E05005088",)
+        assert filters.label == "Cliftonville West"
+
+
+def test_one_ward_and_a_period_can_be_chosen(ward_manager: StaffProfile) -> None:
+    response = client_for(ward_manager).get(
+        reverse("outcomes:dashboard"), {"ward": "E05005093", "from": "2008", "to": "2011"}
+    )
+    filters = response.context["filters"]
+    assert (filters.codes, filters.first_year, filters.last_year) == (("E05005093",), 2008, 2011)
+    dependency = next(p for p in response.context["panels"] if p.slug == "dependency")
+    assert [row[0] for row in dependency.rows] == ["2008", "2009", "2010", "2011"]
+
+
+def test_a_policy_lead_sees_the_target_wards_and_caseloads_only_by_agency(
+    policy_lead: StaffProfile, ward_manager: StaffProfile
+) -> None:
+    response = client_for(policy_lead).get(reverse("outcomes:dashboard"))
+    assert response.status_code == 200
+    assert response.context["filters"].codes == WARDS
+    caseload = next(p for p in response.context["panels"] if p.slug == "caseload")
+    assert caseload.columns[0].label == "Agency"
+    workers = StaffProfile.objects.filter(role=StaffProfile.Role.CASEWORKER).select_related("user")
+    page = response.content.decode()
+    for worker in workers:
+        name = worker.user.get_full_name()
+        if name:
+            assert name not in page
+
+
+@pytest.mark.parametrize("persona", ["caseworker", "housing_officer", "data_protection_officer"])
+def test_other_roles_have_no_dashboards(persona: str, request: pytest.FixtureRequest) -> None:
+    profile = request.getfixturevalue(persona)
+    client = client_for(profile)
+    assert client.get(reverse("outcomes:dashboard")).status_code == 403
+    assert client.get(reverse("outcomes:dashboard_csv", args=["dependency"])).status_code == 403
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client: Client) -> None:
+    response = client.get(reverse("outcomes:dashboard"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_every_count_on_every_chart_is_published(ward_manager: StaffProfile) -> None:
+    access = dashboards.dashboard_access(ward_manager.user)
+    # The filters the page tests have already drawn, so the charts come from the cache.
+    for params in ({}, {"ward": "E05005093", "from": "2008", "to": "2011"}):
+        _, panels = dashboards.dashboard_for(access, params)
+        for panel in panels:
+            for value in count_cells(panel):
+                assert value == SUPPRESSED or value % 5 == 0, (panel.slug, value)
+                assert value == SUPPRESSED or not 1 <= value <= 9
+
+
+def test_the_csv_download_is_the_published_table(ward_manager: StaffProfile) -> None:
+    response = client_for(ward_manager).get(
+        reverse("outcomes:dashboard_csv", args=["interventions"]), {"ward": "E05005088"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "interventions-E05005088-" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Agency: service", "Referred", "Active", "Completed", "Withdrawn", "All"]
+    for row in rows[1:]:
+        for cell in row[1:]:
+            assert cell == SUPPRESSED or int(cell) % 5 == 0
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_written_as_text(
+    ward_manager: StaffProfile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filters = dashboards.Filters(codes=WARDS, ward="combined", label="x", first_year=2006, last_year=2015)
+    columns = (dashboards.Column("a", "A", "text"), dashboards.Column("n", "N"))
+    panel = dashboards.Panel("dependency", "t", "s", columns, (('=HYPERLINK("x")', 10),), "<svg></svg>")
+    monkeypatch.setattr(dashboards, "dashboard_for", lambda access, params: (filters, [panel]))
+    response = client_for(ward_manager).get(reverse("outcomes:dashboard_csv", args=["dependency"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1] == ['\'=HYPERLINK("x")', "10"]
+
+
+def test_the_dashboard_holds_no_person_level_record(ward_manager: StaffProfile) -> None:
+    page = client_for(ward_manager).get(reverse("outcomes:dashboard")).content.decode()
+    for reference in Household.objects.values_list("case_reference", flat=True)[:200]:
+        assert reference not in page
+    for given, family in Person.objects.values_list("given_name", "family_name")[:200]:
+        assert f"{given} {family}" not in page
+
+
+def test_a_second_view_is_served_from_the_cache_with_a_few_queries(
+    ward_manager: StaffProfile, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(ward_manager)
+    client.get(reverse("outcomes:dashboard"))
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("outcomes:dashboard")).status_code == 200
+
+
+def test_a_change_to_the_records_refreshes_the_dashboard(ward_manager: StaffProfile) -> None:
+    before = dashboards.data_version()
+    household = Household.objects.first()
+    household.save()  # writes a history row, as every change through the services does
+    assert dashboards.data_version() != before
+    cache.clear()
+
+
+def test_a_caseworker_s_own_staff_profile_is_not_a_route_in(db: None) -> None:
+    profile = StaffProfileFactory(
+        user=UserFactory(username="quinn"), role=StaffProfile.Role.CASEWORKER, wards=[ward("E05005088")]
+    )
+    assert dashboards.dashboard_access(profile.user) is None

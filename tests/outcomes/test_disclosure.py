@@ -1,0 +1,174 @@
+"""Publishing rules (design section 6): what `publish` lets out of any table, checked over generated tables."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from outcomes.disclosure import SUPPRESSED, Rate, publish, round_count
+
+TOTAL = "Total"
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[pd.DataFrame, list[str], bool, bool]:
+    """A body of counts (many of them small) with a total row, a total column, both or neither."""
+    n_rows = draw(st.integers(1, 6))
+    n_cols = draw(st.integers(1, 5))
+    cell = st.one_of(st.integers(0, 12), st.integers(0, 400))
+    body = np.array(draw(st.lists(cell, min_size=n_rows * n_cols, max_size=n_rows * n_cols))).reshape(
+        n_rows, n_cols
+    )
+    columns = [f"c{j}" for j in range(n_cols)]
+    frame = pd.DataFrame(body, columns=columns, index=[f"r{i}" for i in range(n_rows)])
+    with_total_column, with_total_row = draw(st.booleans()), draw(st.booleans())
+    counts = list(columns)
+    if with_total_column:
+        frame["total"] = frame[columns].sum(axis=1)
+        counts.append("total")
+    if with_total_row:
+        frame.loc[TOTAL] = frame.sum(axis=0)
+    return frame, counts, with_total_row, with_total_column
+
+
+def _publish(frame: pd.DataFrame, counts: list[str], total_row: bool, total_column: bool) -> pd.DataFrame:
+    return publish(
+        frame,
+        counts=counts,
+        total_row=TOTAL if total_row else None,
+        total_column="total" if total_column else None,
+    )
+
+
+def _derivable(
+    frame: pd.DataFrame, published: pd.DataFrame, counts: list[str], total_row: bool, total_column: bool
+):  # type: ignore[no-untyped-def]
+    """Suppressed cells whose value follows from the published cells and the table's additive structure.
+
+    Each row (given a total column) and each column (given a total row) is one linear equation; with the
+    published cells known, a suppressed cell is derivable when its unit vector lies in the row space of
+    the equations restricted to the suppressed cells.
+    """
+    unknown = [(r, c) for c in counts for r in frame.index if published.loc[r, c] == SUPPRESSED]
+    index = {cell: k for k, cell in enumerate(unknown)}
+    body_rows = [r for r in frame.index if r != TOTAL]
+    body_cols = [c for c in counts if c != "total"]
+    equations = []
+    if total_column:
+        for r in frame.index:
+            equations.append({(r, c): 1.0 for c in body_cols} | {(r, "total"): -1.0})
+    if total_row:
+        for c in counts:
+            equations.append({(r, c): 1.0 for r in body_rows} | {(TOTAL, c): -1.0})
+    if not equations or not unknown:
+        return []
+    a = np.zeros((len(equations), len(unknown)))
+    for i, eq in enumerate(equations):
+        for cell, coef in eq.items():
+            if cell in index:
+                a[i, index[cell]] = coef
+    rank = np.linalg.matrix_rank(a)
+    derivable = []
+    for cell, k in index.items():
+        probe = np.zeros((1, len(unknown)))
+        probe[0, k] = 1.0
+        if np.linalg.matrix_rank(np.vstack([a, probe])) == rank:
+            derivable.append(cell)
+    return derivable
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables())
+def test_no_published_count_is_between_one_and_nine(case) -> None:  # type: ignore[no-untyped-def]
+    frame, counts, total_row, total_column = case
+    published = _publish(frame, counts, total_row, total_column)
+    for column in counts:
+        for value in published[column]:
+            assert value == SUPPRESSED or not 1 <= value <= 9
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables())
+def test_every_published_count_is_a_multiple_of_five_within_rounding(case) -> None:  # type: ignore[no-untyped-def]
+    frame, counts, total_row, total_column = case
+    published = _publish(frame, counts, total_row, total_column)
+    for column in counts:
+        for raw, value in zip(frame[column], published[column], strict=True):
+            if value != SUPPRESSED:
+                assert value % 5 == 0
+                assert abs(value - raw) <= 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables())
+def test_no_suppressed_cell_can_be_recovered_from_totals(case) -> None:  # type: ignore[no-untyped-def]
+    frame, counts, total_row, total_column = case
+    published = _publish(frame, counts, total_row, total_column)
+    # A line of a single cell (one body column and its total) is the same figure twice: no total hides it.
+    body_cols = [c for c in counts if c != "total"]
+    body_rows = [r for r in frame.index if r != TOTAL]
+    if (total_column and len(body_cols) == 1) or (total_row and len(body_rows) == 1):
+        return
+    assert _derivable(frame, published, counts, total_row, total_column) == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(tables())
+def test_small_counts_are_always_suppressed(case) -> None:  # type: ignore[no-untyped-def]
+    frame, counts, total_row, total_column = case
+    published = _publish(frame, counts, total_row, total_column)
+    for column in counts:
+        for raw, value in zip(frame[column], published[column], strict=True):
+            if 1 <= raw <= 9:
+                assert value == SUPPRESSED
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=1, max_size=8),
+)
+def test_rates_are_shown_only_where_the_group_has_at_least_ten(rows) -> None:  # type: ignore[no-untyped-def]
+    frame = pd.DataFrame(
+        {"households": [max(n, k) for n, k in rows], "moves": [min(n, k) for n, k in rows]},
+        index=[f"r{i}" for i in range(len(rows))],
+    )
+    frame["rate"] = frame["moves"] / frame["households"].replace(0, np.nan)
+    published = publish(frame, counts=["households", "moves"], rates={"rate": Rate("households", "moves")})
+    for (_, raw), value, moves in zip(frame.iterrows(), published["rate"], published["moves"], strict=True):
+        if value != SUPPRESSED:
+            assert raw["households"] >= 10
+            assert moves != SUPPRESSED
+
+
+def test_rounding_goes_to_the_nearest_five() -> None:
+    assert [round_count(n) for n in (0, 1, 9, 10, 12, 13, 17, 18, 101)] == [
+        0,
+        "[c]",
+        "[c]",
+        10,
+        10,
+        15,
+        15,
+        20,
+        100,
+    ]
+
+
+def test_one_small_cell_in_a_row_with_a_total_takes_a_second_cell_with_it() -> None:
+    frame = pd.DataFrame(
+        {"a": [3, 40], "b": [30, 50], "c": [60, 20], "total": [93, 110]},
+        index=["Margate Central", "Cliftonville West"],
+    )
+    published = publish(frame, counts=["a", "b", "c", "total"], total_column="total")
+    assert published.loc["Margate Central"].tolist() == ["[c]", "[c]", 60, 95]
+    assert published.loc["Cliftonville West"].tolist() == [40, 50, 20, 110]
+
+
+def test_columns_not_declared_pass_through_and_unknown_columns_are_refused() -> None:
+    frame = pd.DataFrame({"year": ["2009", "2010"], "placements": [4, 31]})
+    published = publish(frame, counts=["placements"])
+    assert published["year"].tolist() == ["2009", "2010"]
+    assert published["placements"].tolist() == ["[c]", 30]
+    with pytest.raises(ValueError, match="no column"):
+        publish(frame, counts=["households"])
