@@ -1,8 +1,11 @@
 """Least squares with absorbed fixed effects, in the fixest / Stata small-sample conventions.
 
-Fixed effects are swept out by the method of alternating projections (each factor's weighted group
-means are taken out in turn until nothing changes), so memory and time grow with the number of rows,
-not the number of fixed-effect levels: ten million household-months fit where dummy variables cannot.
+Two fixed effects of which one has few levels (households and months) are absorbed exactly in one pass:
+group means for the many-level factor, then the few-level factor's own small normal equations
+(Frisch-Waugh-Lovell; see ``_exact_two_way``). Otherwise fixed effects are swept out by the method of
+alternating projections (each factor's weighted group means are taken out in turn until nothing
+changes). Either way memory grows with the number of rows, not the number of fixed-effect levels: ten
+million household-months fit where dummy variables cannot.
 Singleton groups are dropped first, repeatedly, as fixest does.
 
 Standard errors:
