@@ -77,7 +77,7 @@ def row(name: str, times: list[float], queries: list[int], peer: list[float] | N
 
 
 def client_for(username: str) -> Client:
-    client = Client()
+    client = Client(HTTP_HOST="localhost")  # an allowed host in debug mode
     client.force_login(get_user_model().objects.get(username=username))
     return client
 

@@ -105,6 +105,14 @@ class HouseholdRecordQuerySet(models.QuerySet):
             return self.none()
         return self.filter(household__in=_model("Household").objects.visible_to(user).values("pk"))
 
+    def of_household(self, household: models.Model, user: scoping.User | None) -> "HouseholdRecordQuerySet":
+        """The rows of one household, if the user may see it. The same scope as visible_to, narrowed to the
+        household first, so the database judges one household's visibility rather than every household's."""
+        if not scoping.sees_cases(user):
+            return self.none()
+        visible = _model("Household").objects.visible_to(user).filter(pk=household.pk).values("pk")
+        return self.filter(household__in=visible)
+
 
 class PropertyQuerySet(models.QuerySet):
     def visible_to(self, user: scoping.User | None) -> "PropertyQuerySet":

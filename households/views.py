@@ -435,7 +435,7 @@ class MembershipEdit(RecordFormView):
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
         self.instance = get_object_or_404(
-            Membership.objects.visible_to(self.request.user).filter(household=self.household), pk=kwargs["pk"]
+            Membership.objects.of_household(self.household, self.request.user), pk=kwargs["pk"]
         )
 
     def save(self, data: dict[str, Any]) -> Membership:
@@ -476,7 +476,7 @@ class SharingBasisEdit(RecordFormView):
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
         self.instance = get_object_or_404(
-            DataSharingBasis.objects.visible_to(self.request.user).filter(household=self.household),
+            DataSharingBasis.objects.of_household(self.household, self.request.user),
             pk=kwargs["pk"],
         )
 
@@ -522,9 +522,7 @@ class PlacementEdit(PlacementCreate):
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
         self.instance = get_object_or_404(
-            Placement.objects.visible_to(self.request.user)
-            .filter(household=self.household)
-            .select_related("accommodation"),
+            Placement.objects.of_household(self.household, self.request.user).select_related("accommodation"),
             pk=kwargs["pk"],
         )
 

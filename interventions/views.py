@@ -49,7 +49,7 @@ class InterventionEdit(InterventionCreate):
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
         self.instance = get_object_or_404(
-            Intervention.objects.visible_to(self.request.user).filter(household=self.household),
+            Intervention.objects.of_household(self.household, self.request.user),
             pk=kwargs["pk"],
         )
 
@@ -76,7 +76,7 @@ class ReferralEdit(ReferralCreate):
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
         self.instance = get_object_or_404(
-            Referral.objects.visible_to(self.request.user).filter(household=self.household), pk=kwargs["pk"]
+            Referral.objects.of_household(self.household, self.request.user), pk=kwargs["pk"]
         )
 
     def save(self, data: dict[str, Any]) -> Referral:
