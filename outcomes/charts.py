@@ -23,8 +23,6 @@ from matplotlib.figure import Figure
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG)
-ET.register_namespace("xlink", XLINK)
 
 # GOV.UK Frontend's palette, so charts sit with the page around them.
 BLUE, ORANGE, GREEN, RED, PURPLE, GREY = "#1d70b8", "#f47738", "#00703c", "#d4351c", "#4c2c92", "#505a5f"
@@ -98,7 +96,12 @@ def to_svg(fig: Figure, *, slug: str, title: str, description: str) -> str:
     heading.text = title
     root.insert(0, desc)
     root.insert(0, heading)
-    text = ET.tostring(root, encoding="unicode")
+    # The namespace registry is global and other libraries change it (importing WeasyPrint drops the
+    # default SVG namespace, giving <ns0:svg>, which a browser does not draw inline): set it at each call.
+    with _lock:
+        ET.register_namespace("", SVG)
+        ET.register_namespace("xlink", XLINK)
+        text = ET.tostring(root, encoding="unicode")
     ids = set(re.findall(r'id="([^"]+)"', text)) - {f"{slug}-title", f"{slug}-desc"}
     for old in sorted(ids, key=len, reverse=True):
         text = text.replace(f'id="{old}"', f'id="{slug}-{old}"').replace(f"#{old})", f"#{slug}-{old})")

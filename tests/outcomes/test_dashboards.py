@@ -182,3 +182,15 @@ def test_a_caseworker_s_own_staff_profile_is_not_a_route_in(db: None) -> None:
         user=UserFactory(username="quinn"), role=StaffProfile.Role.CASEWORKER, wards=[ward("E05005088")]
     )
     assert dashboards.dashboard_access(profile.user) is None
+
+
+def test_charts_stay_inline_svg_once_weasyprint_is_loaded() -> None:
+    import weasyprint  # noqa: F401 -- importing it rewrites the XML namespace registry
+
+    from outcomes import charts
+
+    svg = charts.line_chart(
+        slug="t", title="Title", description="Summary", x=[2009, 2010], series={"A": [1.0, None]}, ylabel="%"
+    )
+    assert svg.startswith("<svg ")
+    assert "ns0:" not in svg
