@@ -94,8 +94,11 @@ class ImportReport:
 
 
 class ImportKind(Protocol, Generic[T]):
-    name: str
-    columns: Sequence[str]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def columns(self) -> Sequence[str]: ...
 
     def parse(self, row: dict[str, str], line: int) -> T: ...
 

@@ -633,7 +633,7 @@ class PlacementsImport(_Kind):
                     "no property (that you may see) has this UPRN: import it as properties first",
                     row["uprn"],
                 )
-        values = {
+        values: dict[str, Any] = {
             "placing_authority": authority,
             "type": placement_type,
             "legal_basis": choice(row["legal_basis"], Placement.LegalBasis, "legal_basis"),
@@ -798,7 +798,7 @@ class LicencesImport(_Kind):
     def parse(self, row: dict[str, str], line: int) -> LicenceRow:
         number = required(row, "number")
         prop = _property(self.properties, row["uprn"])
-        values = {
+        values: dict[str, Any] = {
             "scheme": choice(row["scheme"], Licence.Scheme, "scheme"),
             "holder": row["holder"],
             "starts_on": parse_date(required(row, "starts_on"), "starts_on"),
@@ -877,7 +877,7 @@ class InspectionsImport(_Kind):
         hazard = self.hazards.get(row["hazard"].casefold())
         if hazard is None:
             raise RowError("hazard", "expected an HHSRS hazard number (1-29) or name", row["hazard"])
-        values = {
+        values: dict[str, Any] = {
             "score": whole_number(row["score"], "score"),
             "status": choice(
                 row["status"], HazardFinding.Status, "status", default=HazardFinding.Status.OPEN

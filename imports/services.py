@@ -65,7 +65,7 @@ def batch_create(
         file_name=Path(file_name).name[:255] or "upload.csv",
         sha256="0" * 64,
         size=0,
-        uploaded_by=uploaded_by,
+        uploaded_by=uploaded_by,  # type: ignore[misc]
         options=options or {},
     )
     batch.full_clean()
