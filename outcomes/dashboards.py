@@ -787,7 +787,7 @@ def _caseload(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
         )
     summary = (
         f"At the end of {filters.last_year}, {_format(published.loc['Total', 'cases'], 'count')} open households in "
-        f"{filters.label} had a key worker, across {len(ids)} workers."
+        f"{filters.label} had a key worker."
     )
     body = published.drop(index="Total")
     svg = charts.bar_chart(
