@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from imports.core import RowError, run_import
 from outcomes.models import AreaStatistic
 from outcomes.statistics_import import AreaStatisticsImport, parse_period
-from imports.core import RowError, run_import
 from taskforce.models import Area
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from outcomes.statistics_import import AreaStatisticsImport
 from imports.core import run_import
+from outcomes.statistics_import import AreaStatisticsImport
 
 
 class Command(BaseCommand):
