@@ -42,7 +42,7 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 typecheck: install-test
-	$(BIN)/mypy taskforce households interventions outcomes api
+	$(BIN)/mypy taskforce households interventions outcomes imports api
 
 clean:
 	rm -rf $(VENV) var/taskforce.sqlite3* .pytest_cache .mypy_cache .ruff_cache
