@@ -33,4 +33,8 @@ def as_field_errors(error: DjangoValidationError) -> dict[str, list[str]]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_field_errors(exc))
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        # A filter or parser error without a field (a null character in a query, say): one shape for all.
+        response.data = {"non_field_errors": response.data}
+    return response

@@ -24,6 +24,10 @@ class AutoSchema(openapi.AutoSchema):
         }
         if self.method in {"POST", "PATCH", "PUT"} or self._is_list_view() or self.view.action == "export":
             errors["400"] = "The request is not valid: see the messages for each field or parameter."
+        if self.method in {"POST", "PATCH", "PUT"}:
+            errors["415"] = (
+                "The body is not in a media type this operation reads, or cannot be parsed as one."
+            )
         if "{" in self.path:
             errors["404"] = "No such record, or none you may see."
         elif self._is_list_view() and getattr(self.view, "pagination_class", None):

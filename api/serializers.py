@@ -4,6 +4,7 @@ Every relation to a personal-data model accepts only records the requesting user
 out-of-scope id is refused exactly like one that does not exist.
 """
 
+from datetime import date
 from typing import Any
 
 from rest_framework import serializers
@@ -407,3 +408,15 @@ class AnalysisRunSerializer(ModelSerializer):
             "finished_at",
         ]
         read_only_fields = ["status", "result", "error", "created_at", "finished_at"]
+
+
+class RetentionSerializer(ModelSerializer):
+    members = serializers.IntegerField(read_only=True, help_text="People who were members of the household.")
+    delete_from = serializers.SerializerMethodField(help_text="The first day the records may be deleted.")
+
+    class Meta:
+        model = Household
+        fields = ["id", "case_reference", "ward", "closed_on", "members", "delete_from"]
+
+    def get_delete_from(self, household: Household) -> date:
+        return household.closed_on.replace(year=household.closed_on.year + self.context["years"])  # type: ignore[union-attr]

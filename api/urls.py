@@ -35,6 +35,7 @@ router.register("break-glass", views.BreakGlassViewSet, basename="breakglass")
 router.register("subject-access", views.SubjectAccessViewSet, basename="subjectaccess")
 router.register("imports", imports.ImportBatchViewSet, basename="importbatch")
 router.register("analysis-runs", views.AnalysisRunViewSet, basename="analysisrun")
+router.register("retention", views.RetentionViewSet, basename="retention")
 
 
 @csrf_exempt  # a 404 is the answer whatever the method; a CSRF refusal would be an HTML page instead

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Count
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -51,6 +52,8 @@ from .renderers import CSVRenderer, csv_text
 
 Role = StaffProfile.Role
 EXPORT_LIMIT = 10_000
+# Case records are kept this many full years after a case closes, then reviewed for deletion.
+RETENTION_YEARS = 6
 # Ids in paths: digits that fit a database id column; anything else is a JSON 404 from api.urls.
 ID_IN_PATH = r"[0-9]{1,18}"
 
@@ -785,3 +788,21 @@ class AnalysisRunViewSet(
             requested_by=request.user,
         )
         return Response(self.get_serializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class RetentionViewSet(AuditedReads):
+    """Retention report, for the data protection officer: closed cases kept past the retention period
+    (RETENTION_YEARS after closing), due for review and deletion."""
+
+    model = Household
+    read_roles = frozenset({Role.DATA_PROTECTION_OFFICER})
+    serializer_class = s.RetentionSerializer
+    filterset_class = filterset(Household, ids={"ward": "ward"}, dates=("closed_on",))
+    ordering_fields = ["closed_on", "case_reference"]
+
+    def get_queryset(self) -> models.QuerySet:
+        due = Household.objects.past_retention(timezone.localdate(), years=RETENTION_YEARS)
+        return due.annotate(members=Count("memberships__person", distinct=True)).order_by("closed_on", "pk")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "years": RETENTION_YEARS}

@@ -1,6 +1,7 @@
 """A small world of records, one of each kind, inside every persona's scope where their role allows."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,6 +16,7 @@ from tests.factories import (
     BreakGlassGrantFactory,
     EnforcementActionFactory,
     HazardFindingFactory,
+    HouseholdFactory,
     InterventionFactory,
     JobFactory,
     LicenceFactory,
@@ -71,6 +73,8 @@ def world(caseworker: StaffProfile, ward_manager: StaffProfile, policy_lead: Sta
         "audit": entry.pk,
         "break-glass": grant.pk,
         "subject-access": membership.person_id,
+        "retention": HouseholdFactory(status="closed", closed_on=date(2011, 3, 31)).pk,
+        "imports": 0,
         "analysis-runs": analysis_request(kind="gap", requested_by=policy_lead.user, enqueue=False).pk,
     }
     return World(ids=ids)

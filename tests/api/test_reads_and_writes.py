@@ -275,3 +275,30 @@ def test_closing_a_case_through_the_api_ends_its_memberships(caseworker: StaffPr
     assert closed.status_code == 200
     member.refresh_from_db()
     assert str(member.left_on) == "2012-03-01"
+
+
+def test_retention_report_lists_cases_closed_more_than_six_years_ago(
+    data_protection_officer: StaffProfile,
+) -> None:
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    old = HouseholdFactory(status="closed", opened_on=date(2005, 1, 1), closed_on=date(today.year - 7, 1, 1))
+    MembershipFactory.create_batch(2, household=old, joined_on=date(2005, 1, 1))
+    HouseholdFactory(status="closed", opened_on=date(2005, 1, 1), closed_on=today - timedelta(days=365))
+    HouseholdFactory()  # open
+    report = client_for(data_protection_officer.user).get("/api/v1/retention/").json()
+    assert [(r["case_reference"], r["members"], r["delete_from"]) for r in report["results"]] == [
+        (old.case_reference, 2, f"{today.year - 1}-01-01")
+    ]
+    assert AccessLog.objects.get().resource == "households.household"
+
+
+def test_an_error_without_a_field_has_the_same_shape_as_field_errors(caseworker: StaffProfile) -> None:
+    response = client_for(caseworker.user).get("/api/v1/people/", {"search": "a\x00b"})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"non_field_errors": ["Null characters are not allowed."]},
+    )

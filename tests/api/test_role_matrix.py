@@ -48,6 +48,8 @@ READ = {
     "subject-access": frozenset({DPO}),
     "break-glass": frozenset({MANAGER, DPO}),
     "analysis-runs": frozenset({POLICY, MANAGER}),
+    "retention": frozenset({DPO}),
+    "imports": frozenset({CASEWORKER, HOUSING, MANAGER, POLICY}),
 }
 WRITE = {
     **dict.fromkeys(
@@ -70,10 +72,13 @@ WRITE = {
     "tokens": EVERYONE,
     "break-glass": frozenset({MANAGER}),
     "analysis-runs": frozenset({POLICY, MANAGER}),
+    "imports": frozenset({CASEWORKER, HOUSING, MANAGER, POLICY}),
     "assign": frozenset({MANAGER}),
 }
 # Records that belong to one user: another user finds nothing there.
 OWNED_BY_CASEWORKER = {"jobs", "tokens"}
+# Probed with an id that exists nowhere: a permitted role gets 404 wherever an id is in the path.
+NO_RECORD = {"imports"}
 
 
 def operations() -> list[tuple[str, str]]:
@@ -96,6 +101,9 @@ def expected_status(persona: str, method: str, path: str) -> int:
     resource, detail = parts[0], "{id}" in parts
     if parts[-1] == "assign":
         return 400 if persona in WRITE["assign"] else 403
+    if resource in NO_RECORD and detail:
+        allowed = READ[resource] if method == "GET" else WRITE[resource]
+        return 404 if persona in allowed else 403
     if method == "GET":
         if persona not in READ[resource]:
             return 403
