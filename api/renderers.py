@@ -7,19 +7,14 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
-# A cell starting with one of these is read as a formula by Excel, LibreOffice and Google Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from imports.csvsafe import safe_cell
 
 
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: text that would start a formula is prefixed with '."""
-    if value is None:
-        return ""
+def _cell(value: Any) -> Any:
+    """A cell for the API's CSV: lists joined by spaces, then neutralised like every other export."""
     if isinstance(value, list | tuple):
         value = " ".join(str(v) for v in value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return safe_cell(value)
 
 
 def csv_text(rows: Iterable[Mapping[str, Any]], fields: list[str] | None = None) -> str:
@@ -29,7 +24,7 @@ def csv_text(rows: Iterable[Mapping[str, Any]], fields: list[str] | None = None)
     writer = csv.writer(out)
     writer.writerow(fields)
     for row in rows:
-        writer.writerow([safe_cell(row.get(field)) for field in fields])
+        writer.writerow([_cell(row.get(field)) for field in fields])
     return out.getvalue()
 
 
