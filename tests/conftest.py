@@ -38,6 +38,30 @@ def _fast_password_hashing(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_run_eagerly_outside_the_service_suite():  # type: ignore[no-untyped-def]
+    """Every test but the service suite takes the embedded path (tasks run in this process), also when the
+    suite runs against a real broker: their data sits in a test transaction that no worker can see."""
+    from taskforce.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def _service_tests_use_the_broker(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    if request.node.get_closest_marker("service") is None:
+        yield
+        return
+    from taskforce.celery import app
+
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    yield
+    app.conf.task_always_eager = True
+
+
 @pytest.fixture
 def eager_celery():  # type: ignore[no-untyped-def]
     """Run tasks in this process, as the embedded default does, also when the suite runs against a broker.
