@@ -1,10 +1,12 @@
 """Forms for households, people, homes and housing records: presentation and parsing only. Each feeds one
 service in households.services, which validates the record as a whole."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from taskforce import scoping
 from taskforce.forms import DateField, GovukForm, form_for
@@ -12,7 +14,9 @@ from taskforce.models import Agency, Area, StaffProfile
 from taskforce.validators import UPRN_MAX, normalise_nino, validate_nino
 
 from .models import (
+    MAX_CIVIL_PENALTY,
     DataSharingBasis,
+    EnforcementAction,
     Hazard,
     HazardFinding,
     Household,
@@ -29,6 +33,20 @@ from .models import (
 def user_wards(user: Any) -> Any:
     profile = scoping.profile_of(user)
     return Area.objects.filter(staff=profile) if profile else Area.objects.none()
+
+
+def caseworkers_in(wards: Any) -> Any:
+    """Caseworkers with an active account who work in any of `wards`: who may be a key worker there."""
+    return (
+        StaffProfile.objects.filter(role=StaffProfile.Role.CASEWORKER, wards__in=wards, user__is_active=True)
+        .select_related("user", "agency")
+        .order_by("user__last_name", "user__first_name", "user__username")
+        .distinct()
+    )
+
+
+def staff_name(profile: StaffProfile) -> str:
+    return profile.user.get_full_name() or profile.user.get_username()
 
 
 class PropertyByUprnField(forms.CharField):
@@ -353,3 +371,148 @@ class HazardFindingForm(form_for(HazardFinding, ["hazard", "score", "status", "r
         )
         self.fields["remedied_on"].label = "Date remedied"
         self.fields["remedied_on"].help_text = "Only for a remedied hazard."
+
+
+CIVIL_PENALTY_RULE = (
+    f"A civil penalty is more than £0 and at most £{MAX_CIVIL_PENALTY:,} (Housing Act 2004 s249A)"
+)
+
+
+class PoundsField(forms.DecimalField):
+    """An amount of money typed in pounds, with or without a £ sign and thousands commas."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.strip().removeprefix("£").replace(",", "").strip()
+        return super().to_python(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "spellcheck": "false"}
+
+
+class FindingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: HazardFinding) -> str:
+        return (
+            f"{obj.hazard}: band {obj.band}, Category {obj.category}, "
+            f"found {obj.inspection.inspected_on.day} {obj.inspection.inspected_on:%B %Y}"
+        )
+
+
+class EnforcementActionForm(
+    form_for(EnforcementAction, ["type", "served_on", "status", "complied_on"])  # type: ignore[misc]
+):
+    finding = FindingChoiceField(
+        queryset=HazardFinding.objects.none(),
+        required=False,
+        label="Hazard it deals with (optional)",
+        empty_label="Not about one hazard",
+        help_text="A hazard recorded at one of this property's inspections.",
+    )
+    penalty_amount = PoundsField(
+        label="Penalty amount",
+        required=False,
+        decimal_places=2,
+        help_text=f"Only for a civil penalty: in pounds, at most £{MAX_CIVIL_PENALTY:,}.",
+        validators=[
+            MinValueValidator(Decimal("0.01"), CIVIL_PENALTY_RULE),
+            MaxValueValidator(MAX_CIVIL_PENALTY, CIVIL_PENALTY_RULE),
+        ],
+        error_messages={
+            "invalid": "Penalty amount must be an amount of money, like 5000 or 5,000.50",
+            "max_decimal_places": "Penalty amount must be in pounds and pence, like 5000 or 5,000.50",
+        },
+    )
+    field_order = ["type", "finding", "served_on", "status", "complied_on", "penalty_amount"]
+    widths = {"penalty_amount": "govuk-input--width-10"}
+
+    def __init__(self, *args: Any, user: Any, home: Property, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].label = "Type of action"
+        self.fields["type"].error_messages["required"] = "Select the type of action"
+        self.fields["finding"].queryset = (
+            HazardFinding.objects.visible_to(user)
+            .filter(inspection__property=home)
+            .select_related("hazard", "inspection")
+            .order_by("-inspection__inspected_on", "-score", "pk")
+        )
+        self.fields["served_on"].label = "Date served"
+        self.fields[
+            "served_on"
+        ].help_text = "When the notice or order was served, or proceedings began. For example, 1 6 2011"
+        self.fields["status"].label = "Status"
+        self.fields["status"].error_messages["required"] = "Select the status"
+        self.fields["complied_on"].label = "Date complied with"
+        self.fields["complied_on"].help_text = "Only once it has been complied with."
+
+
+class CaseworkerChoiceField(forms.ModelChoiceField):
+    """A caseworker by name and agency, and with their wards when the choice spans several."""
+
+    def __init__(self, *args: Any, show_wards: bool = False, **kwargs: Any) -> None:
+        self.show_wards = show_wards
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: StaffProfile) -> str:
+        label = f"{staff_name(obj)}, {obj.agency}"
+        if self.show_wards:
+            label += f" ({', '.join(w.name for w in obj.wards.all())})"
+        return label
+
+
+class KeyWorkerForm(GovukForm):
+    key_worker = CaseworkerChoiceField(
+        queryset=StaffProfile.objects.none(),
+        required=False,
+        label="Key worker",
+        empty_label="No key worker (unassigned)",
+    )
+
+    def __init__(self, *args: Any, user: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ward = household.ward
+        field = self.fields["key_worker"]
+        field.queryset = caseworkers_in([ward.pk])
+        field.help_text = f"A caseworker in {ward.name}. Choose no key worker to leave the case unassigned."
+        field.widget.attrs["aria-describedby"] = self._id("key_worker", "hint")
+        # Only caseworkers in the ward are offered; any other answer breaks the key-worker rule.
+        field.error_messages["invalid_choice"] = f"The key worker must be a caseworker in {ward.name}."
+
+
+class CaseloadAssignForm(GovukForm):
+    """Households picked on the caseload page, all to be given to one caseworker."""
+
+    households = forms.ModelMultipleChoiceField(
+        queryset=Household.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Households to assign",
+        error_messages={
+            "required": "Select the households to assign",
+            "invalid_choice": "A selected household is no longer in your caseload: select the households again",
+            "invalid_pk_value": "A selected household is no longer in your caseload: select the households again",
+        },
+    )
+    key_worker = CaseworkerChoiceField(
+        queryset=StaffProfile.objects.none(),
+        show_wards=True,
+        label="Assign the selected households to",
+        empty_label="Choose a caseworker",
+        error_messages={"required": "Select the caseworker to assign the households to"},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "assign")
+        super().__init__(*args, **kwargs)
+        self.fields["households"].queryset = Household.objects.visible_to(user).select_related("ward")
+        self.fields["key_worker"].queryset = caseworkers_in(user_wards(user)).prefetch_related("wards")
+        self.fields["key_worker"].error_messages["invalid_choice"] = (
+            "Select one of the caseworkers in your wards"
+        )
+
+    def selected(self) -> set[int]:
+        """Ids of the households ticked in the submitted form, to tick them again when it is shown back."""
+        if not self.is_bound:
+            return set()
+        values = self.data.getlist(self.add_prefix("households"))  # type: ignore[attr-defined]
+        return {int(v) for v in values if v.isdigit()}

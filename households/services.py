@@ -200,6 +200,51 @@ def household_assign(*, household: Household, key_worker: StaffProfile | None) -
     return household
 
 
+def _staff_name(profile: StaffProfile) -> str:
+    return profile.user.get_full_name() or profile.user.get_username()
+
+
+def _listing(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+@transaction.atomic
+def household_assign_many(*, households: Iterable[Household], key_worker: StaffProfile) -> list[Household]:
+    """Give every one of the cases to one caseworker, or none of them: the key worker must be a caseworker
+    in each household's ward (the rule of `household_assign`). A refusal names every household that breaks
+    it, and nothing is written."""
+    ids = {household.pk for household in households}
+    if not ids:
+        raise ValidationError({"households": "Select at least one household to assign."})
+    locked = list(
+        Household.objects.select_for_update(of=("self",))
+        .select_related("ward")
+        .filter(pk__in=ids)
+        .order_by("case_reference")
+    )
+    name = _staff_name(key_worker)
+    if key_worker.role != StaffProfile.Role.CASEWORKER:
+        raise ValidationError(
+            {"key_worker": f"Nothing was assigned: {name} is not a caseworker, and a key worker must be one."}
+        )
+    wards = set(key_worker.wards.values_list("pk", flat=True))
+    refused = [household for household in locked if household.ward_id not in wards]
+    if refused:
+        names = _listing([f"{household} ({household.ward.name})" for household in refused])
+        raise ValidationError(
+            {
+                "key_worker": f"Nothing was assigned: {name} is not a caseworker in the ward of {names}. "
+                "A key worker must be a caseworker in the household's ward."
+            }
+        )
+    return [
+        household
+        if household.key_worker_id == key_worker.pk
+        else household_assign(household=household, key_worker=key_worker)
+        for household in locked
+    ]
+
+
 @transaction.atomic
 def person_register(
     *,

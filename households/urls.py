@@ -35,6 +35,7 @@ urlpatterns = [
         views.PlacementEdit.as_view(),
         name="placement_edit",
     ),
+    path("households/<int:household_pk>/key-worker/", views.KeyWorkerAssign.as_view(), name="key_worker"),
     path("households/<int:household_pk>/", include("interventions.urls")),
     # Last among the household paths: a section name is any slug.
     path("households/<int:pk>/<slug:section>/", views.household_page, name="section"),
@@ -57,5 +58,20 @@ urlpatterns = [
         "properties/<int:property_pk>/inspections/<int:inspection_pk>/hazards/new/",
         views.HazardFindingCreate.as_view(),
         name="hazard_add",
+    ),
+    path(
+        "properties/<int:property_pk>/enforcement/new/",
+        views.EnforcementCreate.as_view(),
+        name="enforcement_add",
+    ),
+    path(
+        "properties/<int:property_pk>/hazards/<int:finding_pk>/enforcement/new/",
+        views.EnforcementCreate.as_view(),
+        name="enforcement_add_for_hazard",
+    ),
+    path(
+        "properties/<int:property_pk>/enforcement/<int:pk>/edit/",
+        views.EnforcementEdit.as_view(),
+        name="enforcement_edit",
     ),
 ]

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from outcomes.querysets import benefit_records
 from taskforce import audit, scoping
@@ -32,6 +32,7 @@ from . import forms as f
 from . import selectors, services
 from .models import (
     DataSharingBasis,
+    EnforcementAction,
     HazardFinding,
     Household,
     Inspection,
@@ -92,7 +93,12 @@ def require_role(request: HttpRequest, allowed: Callable[[Any], bool]) -> None:
 
 def visible_household(request: HttpRequest, pk: int) -> Household:
     require_role(request, scoping.sees_cases)
-    return get_object_or_404(Household.objects.visible_to(request.user).select_related("ward"), pk=pk)
+    return get_object_or_404(
+        Household.objects.visible_to(request.user).select_related(
+            "ward", "key_worker__user", "key_worker__agency"
+        ),
+        pk=pk,
+    )
 
 
 # Caseload
@@ -161,9 +167,40 @@ class CaseloadFilter(f.GovukForm):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def caseload(request: HttpRequest) -> HttpResponse:
+    """The caseload list. Ward managers also tick households on it and give them all to one caseworker
+    (a POST to the same page, so a refused assignment comes back with the filters, page and ticks kept)."""
     require_role(request, scoping.sees_cases)
+    assign_form = None
+    if scoping.role_of(request.user) == Role.WARD_MANAGER:
+        assign_form = f.CaseloadAssignForm(
+            request.POST if request.method == "POST" else None, user=request.user
+        )
+    elif request.method == "POST":
+        raise PermissionDenied("Your role cannot assign key workers.")
+    if assign_form is not None and assign_form.is_bound and assign_form.is_valid():
+        try:
+            with transaction.atomic(), audit.route("web"):
+                assigned = services.household_assign_many(
+                    households=assign_form.cleaned_data["households"],
+                    key_worker=assign_form.cleaned_data["key_worker"],
+                )
+        except ValidationError as error:
+            assign_form.add_service_errors(error)
+        else:
+            references = ", ".join(h.case_reference for h in assigned)
+            worker = f.staff_name(assign_form.cleaned_data["key_worker"])
+            messages.success(
+                request,
+                f"{len(assigned)} household{'s' if len(assigned) != 1 else ''} assigned to {worker}: "
+                f"{references}",
+            )
+            return HttpResponseRedirect(request.get_full_path())
+    return caseload_page(request, assign_form=assign_form)
+
+
+def caseload_page(request: HttpRequest, *, assign_form: f.CaseloadAssignForm | None) -> HttpResponse:
     today = timezone.localdate()
     filters = CaseloadFilter(request.GET or None, user=request.user)
     households = filters.apply(
@@ -204,6 +241,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
                 "page": page,
                 "rows": rows,
                 "can_create": scoping.role_of(request.user) == Role.CASEWORKER,
+                "assign_form": assign_form,
+                "selected": assign_form.selected() if assign_form is not None else set(),
             },
         )
 
@@ -228,6 +267,7 @@ def household_page(request: HttpRequest, pk: int, section: str = "summary") -> H
             "flags": selectors.household_flags(records=records, today=today),
             "today": today,
             "can_write": scoping.role_of(request.user) == Role.CASEWORKER,
+            "can_assign": scoping.role_of(request.user) == Role.WARD_MANAGER,
             "summary": selectors.summary(records),
         }
         people = selectors.people_of(records)
@@ -533,6 +573,38 @@ class PlacementEdit(PlacementCreate):
         return services.record_update(instance=self.instance, changes=data)  # type: ignore[type-var]
 
 
+def _is_ward_manager(user: Any) -> bool:
+    return scoping.role_of(user) == Role.WARD_MANAGER
+
+
+class KeyWorkerAssign(RecordFormView):
+    """A ward manager gives a case to a caseworker in its ward, or leaves it unassigned."""
+
+    form_class = f.KeyWorkerForm
+    title = "Change key worker"
+    button = "Save key worker"
+    allowed = staticmethod(_is_ward_manager)
+
+    def initial(self) -> dict[str, Any]:
+        return {"key_worker": self.household.key_worker_id}  # type: ignore[union-attr]
+
+    def get_form(self, data: Any = None) -> Form:
+        household: Household = self.household  # type: ignore[assignment]
+        return f.KeyWorkerForm(data, initial=self.initial(), user=self.request.user, household=household)
+
+    def save(self, data: dict[str, Any]) -> Household:
+        # Locked until the transaction ends, so two managers cannot both assign from the same reading.
+        pk = self.household.pk  # type: ignore[union-attr]
+        household = Household.objects.select_for_update(of=("self",)).select_related("ward").get(pk=pk)
+        return services.household_assign(household=household, key_worker=data["key_worker"])
+
+    def done_message(self, saved: models.Model) -> str:
+        worker = saved.key_worker  # type: ignore[attr-defined]
+        if worker is None:
+            return f"{saved} has no key worker now"
+        return f"{saved}: key worker is now {f.staff_name(worker)}"
+
+
 # Properties and housing records: housing officers write, ward managers read.
 
 
@@ -603,6 +675,12 @@ def property_page(request: HttpRequest, pk: int) -> HttpResponse:
                 models.Prefetch("findings", queryset=HazardFinding.objects.select_related("hazard"))
             )
         )
+        enforcement = list(
+            EnforcementAction.objects.visible_to(request.user)
+            .filter(property=home)
+            .select_related("finding__hazard")
+            .order_by("-served_on", "-pk")
+        )
         log_read(request, model=Property, ids=[home.pk], person_ids=[])
         return render(
             request,
@@ -612,6 +690,7 @@ def property_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "occupants": occupants,
                 "licences": licences,
                 "inspections": inspections,
+                "enforcement": enforcement,
                 "can_write": scoping.role_of(request.user) == Role.HOUSING_OFFICER,
             },
         )
@@ -740,3 +819,61 @@ class HazardFindingCreate(HousingFormView):
 
     def caption(self) -> str:
         return f"Inspection on {self.inspection.inspected_on:%d %B %Y}, {self.home}"  # type: ignore[union-attr]
+
+
+class EnforcementCreate(HousingFormView):
+    """Record an enforcement action on a property, from the property page or from one of its hazards."""
+
+    form_class = f.EnforcementActionForm
+    title = "Record enforcement action"
+    finding: HazardFinding | None = None
+
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        if "finding_pk" in kwargs:
+            self.finding = get_object_or_404(
+                HazardFinding.objects.visible_to(self.request.user)
+                .filter(inspection__property=self.home)
+                .select_related("hazard", "inspection"),
+                pk=kwargs["finding_pk"],
+            )
+
+    def initial(self) -> dict[str, Any]:
+        initial = super().initial()
+        if self.finding is not None:
+            initial["finding"] = self.finding.pk
+        return initial
+
+    def get_form(self, data: Any = None) -> Form:
+        home: Property = self.home  # type: ignore[assignment]
+        return f.EnforcementActionForm(data, initial=self.initial(), user=self.request.user, home=home)
+
+    def save(self, data: dict[str, Any]) -> EnforcementAction:
+        return services.enforcement_record(property=self.home, **data)
+
+    def done_message(self, saved: models.Model) -> str:
+        return f"{saved.get_type_display()} recorded"  # type: ignore[attr-defined]
+
+    def caption(self) -> str:
+        if self.finding is not None:
+            return f"{self.finding.hazard.name}, {self.home}"
+        return super().caption()
+
+
+class EnforcementEdit(EnforcementCreate):
+    title = "Change enforcement action"
+    fields_from_instance = ("type", "finding", "served_on", "status", "complied_on", "penalty_amount")
+
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.instance = get_object_or_404(
+            EnforcementAction.objects.visible_to(self.request.user).filter(property=self.home),
+            pk=kwargs["pk"],
+        )
+
+    def save(self, data: dict[str, Any]) -> EnforcementAction:
+        action: EnforcementAction = self.instance  # type: ignore[assignment]
+        return services.record_update(instance=action, changes=data)
+
+    def done_message(self, saved: models.Model) -> str:
+        return f"{saved.get_type_display()} changed"  # type: ignore[attr-defined]
