@@ -232,9 +232,26 @@ def run_import(
 
     `progress` hears of every PROGRESS_EVERY rows checked. `on_written` runs inside the transaction after
     the rows are written, so whatever it records (a batch marked committed) commits with them or not at all.
-    A kind may parse a row from its list of values (`parse_values`) rather than a dict, to go faster.
+    A kind may parse a row from its list of values (`parse_values`) rather than a dict, to go faster, or
+    check and write the whole file column by column (`run_in_bulk`, see columnar.py), handing the file
+    back to this path by raising columnar.NotColumnar before writing anything.
     """
     report = ImportReport(kind=kind.name, sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run)
+    in_bulk = getattr(kind, "run_in_bulk", None)
+    if in_bulk is not None:
+        from .columnar import NotColumnar
+
+        try:
+            return in_bulk(  # type: ignore[no-any-return]
+                data,
+                report=report,
+                dry_run=dry_run,
+                progress=progress,
+                on_written=on_written,
+                max_bytes=max_bytes,
+            )
+        except NotColumnar:
+            report = ImportReport(kind=kind.name, sha256=report.sha256, dry_run=dry_run)
     parse_values = getattr(kind, "parse_values", None)
     columns = list(kind.columns)
     parsed: list[tuple[int, Any]] = []
