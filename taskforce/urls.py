@@ -19,4 +19,5 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("outcomes.urls")),
     path("", include("households.urls")),
+    path("", include("imports.urls")),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from imports.querysets import kinds_for
 from taskforce import scoping
 from taskforce.models import StaffProfile
 
@@ -23,6 +24,8 @@ def _items(user: Any) -> list[tuple[str, str]]:
     if role in {Role.WARD_MANAGER, Role.POLICY_LEAD}:
         items.append(("Dashboards", "/dashboards/"))
         items.append(("Evidence pack", "/evidence/"))
+    if kinds_for(user):
+        items.append(("Imports", reverse("imports:list")))
     return items
 
 
