@@ -16,6 +16,7 @@ from households.models import Household, Person
 from imports.kinds import COLUMNS
 from imports.models import ImportBatch
 from imports.services import batch_commit, batch_upload
+from outcomes.models import AreaStatistic
 from outcomes.services import job_run
 from taskforce.models import AccessLog, StaffProfile
 
@@ -308,3 +309,17 @@ def test_import_pages_hold_no_inline_script_or_style_and_preselect_a_kind(
         assert "style=" not in html, url
     preselected = client.get("/imports/new/?kind=placements").content.decode()
     assert 'value="placements" aria-describedby="id_kind_2-hint" checked>' in preselected
+
+
+def test_a_policy_lead_imports_area_statistics_with_their_source(
+    client: Client, policy_lead: StaffProfile, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    data = (EXAMPLES / "area-statistics.csv").read_bytes()
+    client = signed_in(client, policy_lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = batch_of(upload(client, "area-statistics", data, source="NOMIS", release="2010-09"))
+    batch.refresh_from_db()
+    assert (batch.status, batch.options) == ("committed", {"source": "NOMIS", "release": "2010-09"})
+    assert AreaStatistic.objects.filter(source="NOMIS").count() == 3
+    bad_year = upload(client, "area-statistics", data, vintage="20x1").content.decode()
+    assert '<a href="#id_vintage">Boundary year must be a year, for example 2011</a>' in bad_year
