@@ -22,7 +22,12 @@ class AutoSchema(openapi.AutoSchema):
             "401": "Not signed in, or the token is not valid.",
             "403": "Your role cannot use this endpoint.",
         }
-        if self.method in {"POST", "PATCH", "PUT"} or self._is_list_view() or self.view.action == "export":
+        if (
+            self.method in {"POST", "PATCH", "PUT"}
+            or self._is_list_view()
+            or self.view.action == "export"
+            or getattr(self.view, "validates_query", False)
+        ):
             errors["400"] = "The request is not valid: see the messages for each field or parameter."
         if self.method in {"POST", "PATCH", "PUT"}:
             errors["415"] = (

@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import imports, views
+from . import aggregates, imports, views
 
 router = DefaultRouter()
 router.register("areas", views.AreaViewSet, basename="area")
@@ -36,6 +36,7 @@ router.register("subject-access", views.SubjectAccessViewSet, basename="subjecta
 router.register("imports", imports.ImportBatchViewSet, basename="importbatch")
 router.register("analysis-runs", views.AnalysisRunViewSet, basename="analysisrun")
 router.register("retention", views.RetentionViewSet, basename="retention")
+router.register("aggregates", aggregates.AggregateViewSet, basename="aggregate")
 
 
 @csrf_exempt  # a 404 is the answer whatever the method; a CSRF refusal would be an HTML page instead

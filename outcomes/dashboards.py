@@ -902,3 +902,11 @@ def panel_csv_rows(panel: Panel) -> tuple[list[str], list[list[Any]]]:
         for row in panel.rows
     ]
     return header, rows
+
+
+def dashboard_table(access: Access, params: Any, slug: str) -> tuple[Filters, Panel]:
+    """One panel as data (the API's table endpoints): built from the cached aggregates, published like the
+    page's, without rendering the rest of the dashboard."""
+    facts = _facts(data_version())
+    filters = filters_from(params, access, latest_year=facts["latest_year"])
+    return filters, PANELS[slug](facts, filters, access.audience)

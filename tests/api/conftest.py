@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from rest_framework.test import APIClient
 
 from outcomes.services import analysis_request
-from taskforce.models import AccessLog, StaffProfile
+from taskforce.models import AccessLog, Area, StaffProfile
 from taskforce.services import api_token_create
 from tests.factories import (
     AreaStatisticFactory,
@@ -39,7 +39,7 @@ class World:
 @pytest.fixture
 def world(caseworker: StaffProfile, ward_manager: StaffProfile, policy_lead: StaffProfile) -> World:
     """One record per endpoint, in Cliftonville West, shared with Jobcentre Plus (the caseworker's agency)."""
-    household = shared_household(agency("jcp"))
+    household = shared_household(agency("jcp"), key_worker=caseworker)
     membership = MembershipFactory(household=household)
     residence = ResidenceFactory(household=household)
     finding = HazardFindingFactory(inspection__property=residence.property)
@@ -48,6 +48,13 @@ def world(caseworker: StaffProfile, ward_manager: StaffProfile, policy_lead: Sta
         username="casey", route="api", action="detail", resource="households.household"
     )
     token, _ = api_token_create(user=caseworker.user, name="script")
+    # The figures the dashboards compare, for the ward and Kent, from the year the case is open in (the
+    # aggregates' default period).
+    january_2011 = {"frequency": "month", "period_start": date(2011, 1, 1)}
+    AreaStatisticFactory(measure="working_age_population", value=8_000, **january_2011)
+    kent = Area.objects.get(gss_code="E10000016")
+    for measure, value in (("out_of_work_claimants", 90_000), ("working_age_population", 900_000)):
+        AreaStatisticFactory(area=kent, measure=measure, value=value, **january_2011)
     ids = {
         "households": household.pk,
         "people": membership.person_id,
@@ -64,7 +71,7 @@ def world(caseworker: StaffProfile, ward_manager: StaffProfile, policy_lead: Sta
         "interventions": InterventionFactory(household=household, person=membership.person).pk,
         "referrals": ReferralFactory(household=household).pk,
         "benefit-records": BenefitRecordFactory(person=membership.person).pk,
-        "area-statistics": AreaStatisticFactory().pk,
+        "area-statistics": AreaStatisticFactory(measure="out_of_work_claimants", **january_2011).pk,
         "jobs": JobFactory(requested_by=caseworker.user).pk,
         "areas": household.ward_id,
         "agencies": agency("jcp").pk,

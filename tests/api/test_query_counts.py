@@ -1,10 +1,13 @@
 """List endpoints cost the same number of queries however many records a page holds (no N+1)."""
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
 from taskforce.models import StaffProfile
-from tests.api.conftest import client_for
+from tests.api.conftest import World, client_for
 from tests.factories import (
     BenefitRecordFactory,
     DataSharingBasisFactory,
@@ -80,3 +83,40 @@ def test_housing_lists_have_pinned_query_counts(
     # Housing records expose no person: no people to find, no subjects to write.
     with django_assert_num_queries(7):
         assert client_for(housing_officer.user).get(f"/api/v1/{resource}/").status_code == 200
+
+
+# Aggregates, once the dashboards' figures are cached: the caller's wards and the data fingerprint, and for
+# the whole dashboard the staff fingerprint of the caseload table's worker names.
+AGGREGATES = {"/api/v1/aggregates/": 3, "/api/v1/aggregates/interventions/": 2}
+
+
+@pytest.mark.parametrize(("path", "queries"), AGGREGATES.items())
+def test_aggregates_have_pinned_query_counts_once_cached(
+    path: str,
+    queries: int,
+    world: World,
+    ward_manager: StaffProfile,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    cache.clear()
+    populate(3)
+    client = client_for(ward_manager.user)
+    assert client.get(path).status_code == 200
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200
+    cache.clear()
+
+
+def test_computing_the_aggregates_costs_the_same_queries_however_many_records(
+    world: World, policy_lead: StaffProfile
+) -> None:
+    client = client_for(policy_lead.user)
+    counts = []
+    for n in (1, 4):
+        populate(n)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/aggregates/placements-authority/").status_code == 200
+        counts.append(len(queries))
+    cache.clear()
+    assert counts[0] == counts[1]

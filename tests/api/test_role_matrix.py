@@ -50,6 +50,7 @@ READ = {
     "analysis-runs": frozenset({POLICY, MANAGER}),
     "retention": frozenset({DPO}),
     "imports": frozenset({CASEWORKER, HOUSING, MANAGER, POLICY}),
+    "aggregates": frozenset({MANAGER, POLICY}),
 }
 WRITE = {
     **dict.fromkeys(
@@ -135,7 +136,7 @@ def test_role_matrix(persona: str, world: World, request: pytest.FixtureRequest)
     mismatches = []
     for method, path in OPERATIONS:
         resource = path.strip("/").split("/")[2]
-        url = path.replace("{id}", str(world.ids[resource]))
+        url = path.replace("{id}", str(world.ids.get(resource))).replace("{slug}", "interventions")
         response = client.generic(method, url, data="{}", content_type="application/json")
         expected = expected_status(persona, method, path)
         if response.status_code != expected:
