@@ -569,7 +569,8 @@ PG_EPOCH = date(2000, 1, 1).toordinal()
 def _copy_benefit_records(
     people: np.ndarray, months: np.ndarray, benefits: np.ndarray, pennies: np.ndarray
 ) -> Counts:
-    """Write checked rows: one binary COPY into a temporary table, one INSERT ... SELECT from it.
+    """Write checked rows: one binary COPY into a temporary table, then INSERT ... SELECT from it (and an
+    UPDATE join when the months already hold records).
 
     The people and benefit types referred to are locked as the foreign-key triggers would lock them, so
     the per-row trigger calls can be skipped where the connection may (taskforce/bulk.py).
@@ -597,34 +598,43 @@ def _copy_benefit_records(
             for start in range(0, len(payload), 1 << 22):
                 copy.write(payload[start : start + (1 << 22)])
             copy.write(b"\xff\xff")
-        lock_referenced(cursor, "import_benefit_record", {"person_id": Person, "benefit_id": BenefitType})
+        lock_referenced(cursor, Person, np.unique(people).tolist())
+        lock_referenced(cursor, BenefitType, np.unique(benefits).tolist())
         cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE month IN (SELECT DISTINCT month FROM import_benefit_record))"  # noqa: S608
+            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE month = ANY(%s))",  # noqa: S608
+            [[date.fromordinal(m) for m in np.unique(months).tolist()]],
         )
         (months_recorded,) = cursor.fetchone()
-        select = "SELECT person_id, month, benefit_id, pennies / 100.0 FROM import_benefit_record"
+        amount = "pennies / 100.0"
+        same_key = "b.person_id = s.person_id AND b.month = s.month AND b.benefit_id = s.benefit_id"
+        # New rows by an anti-join, changed ones by an UPDATE join: INSERT ... ON CONFLICT DO UPDATE would
+        # lock, and so rewrite, every existing row it meets, changed or not. ON CONFLICT DO NOTHING only
+        # guards against another import of the same rows committing meanwhile.
+        insert = (
+            f"INSERT INTO {table} (person_id, month, benefit_id, amount) "  # noqa: S608
+            f"SELECT person_id, month, benefit_id, {amount} FROM import_benefit_record s"
+        )
+        statements = [insert]
         if months_recorded:
-            statement = f"""
-                WITH written AS (
-                    INSERT INTO {table} AS b (person_id, month, benefit_id, amount) {select}
-                    ON CONFLICT (person_id, month, benefit_id)
-                    DO UPDATE SET amount = EXCLUDED.amount WHERE b.amount <> EXCLUDED.amount
-                    RETURNING xmax = 0 AS inserted
-                )
-                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
-            """  # noqa: S608 (the table name is the model's)
-        else:
-            # Nothing recorded for these months yet (a new monthly extract): every row is new.
-            statement = f"INSERT INTO {table} (person_id, month, benefit_id, amount) {select}"
+            cursor.execute("ANALYZE import_benefit_record")
+            statements = [
+                f"{insert} WHERE NOT EXISTS (SELECT 1 FROM {table} b WHERE {same_key}) ON CONFLICT DO NOTHING",  # noqa: S608
+                f"UPDATE {table} b SET amount = {amount} FROM import_benefit_record s "  # noqa: S608
+                f"WHERE {same_key} AND b.amount <> {amount}",
+            ]
 
-        def insert() -> tuple[int, int]:
-            cursor.execute(statement)
-            return cursor.fetchone() if months_recorded else (cursor.rowcount, 0)
+        def write() -> list[int]:
+            counts = []
+            for statement in statements:
+                cursor.execute(statement)
+                counts.append(cursor.rowcount)
+            return counts
 
         if may_skip_row_triggers(cursor, BenefitRecord._meta.db_table):
-            created, updated = without_row_triggers(cursor, insert)
+            counts = without_row_triggers(cursor, write)
         else:
-            created, updated = insert()
+            counts = write()
+        created, updated = counts[0], sum(counts[1:])
         cursor.execute("DROP TABLE import_benefit_record")
     return created, updated, len(people) - created - updated
 

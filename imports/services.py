@@ -163,7 +163,11 @@ def batch_commit(
         raise ImportRefused(
             f"Import #{batch.pk} has {batch.problem_count} bad row(s): correct the file and upload it again."
         )
-    if batch.status in {ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING} and batch.job is not None:
+    if (
+        batch.status in {ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING}
+        and batch.job is not None
+        and batch.job.state != Job.State.FAILED
+    ):
         return batch.job
     if batch.status in {ImportBatch.Status.COMMITTED, ImportBatch.Status.ALREADY_IMPORTED}:
         raise ImportRefused(f"Import #{batch.pk} has already been written.")
@@ -219,7 +223,18 @@ def run_import_job(job: Job, progress: JobProgress) -> dict[str, Any]:
             raise ImportRefused(f"Import #{batch.pk} was committed by another run.")
 
     kind = kind_for(batch.kind, user=batch.uploaded_by, options=_options(batch))
-    report = run_import(kind, data, progress=progress, on_written=mark_committed, max_bytes=MAX_BYTES)
+    try:
+        report = run_import(kind, data, progress=progress, on_written=mark_committed, max_bytes=MAX_BYTES)
+    except ImportRefused:
+        raise
+    except Exception as exc:
+        # Nothing was written (the import's transaction rolled back): say so on the batch, so the page and
+        # the API show a failure that committing again may cure, not an import forever "being written".
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING).update(
+            status=ImportBatch.Status.FAILED,
+            report={**batch.report, "error": f"{type(exc).__name__}: {exc}"},
+        )
+        raise
     if not report.committed:
         _record(batch, report, status=ImportBatch.Status.INVALID)
     batch.refresh_from_db()

@@ -64,22 +64,18 @@ def reset_sequences(model_list: Sequence[type[models.Model]]) -> None:
                 cursor.execute(sql)
 
 
-def lock_referenced(cursor: Any, staging: str, references: dict[str, type[models.Model]]) -> None:
-    """Lock, FOR KEY SHARE, the rows that `staging`'s columns refer to, as PostgreSQL's foreign-key
+def lock_referenced(cursor: Any, model: type[models.Model], ids: Sequence[int]) -> None:
+    """Lock, FOR KEY SHARE, the rows of `model` that a bulk write refers to, as PostgreSQL's foreign-key
     triggers would: none of them can be deleted before the transaction ends. Raises IntegrityError naming
-    the first missing one (checked beforehand, so only a deletion racing the import gets here)."""
-    for column, model in references.items():
-        target = connection.ops.quote_name(model._meta.db_table)
-        cursor.execute(
-            f"""
-            SELECT s.{column} FROM (SELECT DISTINCT {column} FROM {staging}) s
-            LEFT JOIN (SELECT id FROM {target} WHERE id IN (SELECT {column} FROM {staging}) FOR KEY SHARE) t
-            ON t.id = s.{column} WHERE t.id IS NULL LIMIT 1
-            """  # noqa: S608 (identifiers are the callers' own)
-        )
-        missing = cursor.fetchone()
-        if missing is not None:
-            raise IntegrityError(f"{model._meta.verbose_name} {missing[0]} no longer exists")
+    the first missing one (checked beforehand, so only a deletion racing the write gets here)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    cursor.execute(
+        f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE",  # noqa: S608
+        [list(ids)],
+    )
+    missing = set(ids) - {pk for (pk,) in cursor.fetchall()}
+    if missing:
+        raise IntegrityError(f"{model._meta.verbose_name} {min(missing)} no longer exists")
 
 
 def may_skip_row_triggers(cursor: Any, table: str) -> bool:

@@ -1,0 +1,44 @@
+"""An import that fails while writing leaves nothing behind, says so on its batch, and may be committed again."""
+
+import pytest
+
+from households.models import Property
+from imports import services
+from imports.kinds import PropertiesImport
+from imports.models import ImportBatch
+from outcomes.models import Job
+
+from .conftest import example
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_failed_write_marks_the_batch_failed_and_a_second_commit_writes_it(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    batch = services.batch_check(
+        batch=services.batch_create(kind="properties", file_name="p.csv", data=example("properties"))
+    )
+    assert batch.status == ImportBatch.Status.VALID
+    real_write = PropertiesImport.write
+
+    def lose_the_connection(self, rows):  # type: ignore[no-untyped-def]
+        real_write(self, rows)
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(PropertiesImport, "write", lose_the_connection)
+    with pytest.raises(ConnectionError), django_capture_on_commit_callbacks(execute=True):
+        services.batch_commit(batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.report["error"] == "ConnectionError: the database went away"
+    assert batch.job.state == Job.State.FAILED
+    assert not Property.objects.exists()
+
+    monkeypatch.setattr(PropertiesImport, "write", real_write)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.batch_commit(batch=batch)
+    assert job.pk != batch.job_id
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert Property.objects.count() == batch.created > 0
