@@ -420,13 +420,13 @@ class BenefitRecordsImport(_Kind):
         )
         if report.problems or dry_run:
             return report
-        if progress:
-            progress.advance(0, f"Writing {report.rows:,} rows")
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 pennies = columnar.integers(checked, 3, lambda amount: int(amount * 100))
-                counts = _copy_benefit_records(people, months, benefits, pennies)
+                counts = _copy_benefit_records(people, months, benefits, pennies, progress=progress)
             else:
+                if progress:
+                    progress.advance(0, f"Writing {report.rows:,} rows")
                 amounts = [None if a is None else str(a) for a in checked.stored[3]]
                 rows = zip(
                     people.tolist(),
@@ -564,13 +564,20 @@ COPY_ROW = np.dtype(
     ]
 )
 PG_EPOCH = date(2000, 1, 1).toordinal()
+# Rows a statement: progress is reported after each.
+WRITE_CHUNK = 50_000
 
 
 def _copy_benefit_records(
-    people: np.ndarray, months: np.ndarray, benefits: np.ndarray, pennies: np.ndarray
+    people: np.ndarray,
+    months: np.ndarray,
+    benefits: np.ndarray,
+    pennies: np.ndarray,
+    *,
+    progress: Progress | None = None,
 ) -> Counts:
-    """Write checked rows: one binary COPY into a temporary table, then INSERT ... SELECT from it (and an
-    UPDATE join when the months already hold records).
+    """Write checked rows, WRITE_CHUNK at a time (progress after each): a binary COPY into a temporary
+    table, then INSERT ... SELECT from it (with an UPDATE join when the months already hold records).
 
     The people and benefit types referred to are locked as the foreign-key triggers would lock them, so
     the per-row trigger calls can be skipped where the connection may (taskforce/bulk.py).
@@ -587,17 +594,6 @@ def _copy_benefit_records(
     )
     table = connection.ops.quote_name(BenefitRecord._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS import_benefit_record")
-        cursor.execute(
-            "CREATE TEMPORARY TABLE import_benefit_record "
-            "(person_id bigint, month date, benefit_id bigint, pennies bigint) ON COMMIT DROP"
-        )
-        with cursor.cursor.copy("COPY import_benefit_record FROM STDIN (FORMAT binary)") as copy:
-            copy.write(COPY_SIGNATURE)
-            payload = memoryview(rows.tobytes())
-            for start in range(0, len(payload), 1 << 22):
-                copy.write(payload[start : start + (1 << 22)])
-            copy.write(b"\xff\xff")
         lock_referenced(cursor, Person, np.unique(people).tolist())
         lock_referenced(cursor, BenefitType, np.unique(benefits).tolist())
         cursor.execute(
@@ -616,27 +612,45 @@ def _copy_benefit_records(
         )
         statements = [insert]
         if months_recorded:
-            cursor.execute("ANALYZE import_benefit_record")
             statements = [
+                "ANALYZE import_benefit_record",
                 f"{insert} WHERE NOT EXISTS (SELECT 1 FROM {table} b WHERE {same_key}) ON CONFLICT DO NOTHING",  # noqa: S608
                 f"UPDATE {table} b SET amount = {amount} FROM import_benefit_record s "  # noqa: S608
                 f"WHERE {same_key} AND b.amount <> {amount}",
             ]
+        cursor.execute("DROP TABLE IF EXISTS import_benefit_record")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE import_benefit_record "
+            "(person_id bigint, month date, benefit_id bigint, pennies bigint) ON COMMIT DROP"
+        )
+        if progress:
+            progress.start(len(rows), f"Writing {len(rows):,} rows")
 
-        def write() -> list[int]:
-            counts = []
-            for statement in statements:
-                cursor.execute(statement)
-                counts.append(cursor.rowcount)
-            return counts
+        def write() -> tuple[int, int]:
+            created = updated = 0
+            for start in range(0, len(rows), WRITE_CHUNK):
+                chunk = rows[start : start + WRITE_CHUNK]
+                cursor.execute("TRUNCATE import_benefit_record")
+                with cursor.cursor.copy("COPY import_benefit_record FROM STDIN (FORMAT binary)") as copy:
+                    copy.write(COPY_SIGNATURE)
+                    copy.write(chunk.tobytes())
+                    copy.write(b"\xff\xff")
+                counts = []
+                for statement in statements:
+                    cursor.execute(statement)
+                    counts.append(cursor.rowcount)
+                created += counts[-2] if months_recorded else counts[-1]
+                updated += counts[-1] if months_recorded else 0
+                if progress:
+                    progress.advance(len(chunk))
+            return created, updated
 
         if may_skip_row_triggers(cursor, BenefitRecord._meta.db_table):
-            counts = without_row_triggers(cursor, write)
+            created, updated = without_row_triggers(cursor, write)
         else:
-            counts = write()
-        created, updated = counts[0], sum(counts[1:])
+            created, updated = write()
         cursor.execute("DROP TABLE import_benefit_record")
-    return created, updated, len(people) - created - updated
+    return created, updated, len(rows) - created - updated
 
 
 # Interventions

@@ -154,7 +154,9 @@ def test_written_records_are_the_same_either_way_and_a_reimport_changes_nothing(
     assert (corrected.created, corrected.updated, corrected.unchanged) == (1, 1, 1)
     BenefitRecord.objects.all().delete()
     row_by_row(data)
-    assert set(BenefitRecord.objects.values_list("person__nino", "month", "benefit__code", "amount")) == written
+    assert (
+        set(BenefitRecord.objects.values_list("person__nino", "month", "benefit__code", "amount")) == written
+    )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's triggers and settings")
@@ -170,3 +172,31 @@ def test_a_bulk_write_leaves_the_trigger_setting_as_it_found_it_and_keeps_foreig
         )
         assert cursor.fetchone()[0] == 2
     assert BenefitRecord.objects.count() == 2
+
+
+class Spy:
+    def __init__(self) -> None:
+        self.written: list[int] = []
+        self.writing = False
+
+    def start(self, total: int, message: str = "") -> None:
+        self.writing = message.startswith("Writing")
+
+    def advance(self, n: int, message: str | None = None) -> None:
+        if self.writing:
+            self.written.append(n)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the chunked write is PostgreSQL's")
+@pytest.mark.usefixtures("people")
+def test_rows_are_written_a_chunk_at_a_time_with_progress_after_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("imports.kinds.WRITE_CHUNK", 2)
+    rows = "".join(f"AA00000{1 + i % 2}{'AB'[i % 2]},2010-{1 + i // 2:02d},jsa,{i}.00\n" for i in range(5))
+    spy = Spy()
+    report = run_import(BenefitRecordsImport(), (HEADER + rows).encode(), progress=spy)
+    assert (report.created, spy.written) == (5, [2, 2, 1])
+    corrected = rows.replace("3.00", "30.00") + "AA000001A,2011-01,jsa,1\n"
+    spy = Spy()
+    report = run_import(BenefitRecordsImport(), (HEADER + corrected).encode(), progress=spy)
+    assert (report.created, report.updated, report.unchanged, spy.written) == (1, 1, 4, [2, 2, 2])
+    assert BenefitRecord.objects.get(amount=Decimal("30.00")).month == date(2010, 2, 1)
