@@ -303,6 +303,12 @@ class EnforcementAction(models.Model):
     def clean(self) -> None:
         if self.penalty_amount is not None and self.type != self.Type.CIVIL_PENALTY:
             raise ValidationError({"penalty_amount": "Only a civil penalty carries a penalty amount."})
+        if self.penalty_amount is None and self.type == self.Type.CIVIL_PENALTY:
+            raise ValidationError(
+                {"penalty_amount": "A civil penalty needs its amount, more than £0 and at most £30,000."}
+            )
+        if self.finding_id and self.property_id and self.finding.inspection.property_id != self.property_id:
+            raise ValidationError({"finding": "The hazard was found at another property."})
         if self.penalty_amount is not None and not 0 < self.penalty_amount <= MAX_CIVIL_PENALTY:
             raise ValidationError(
                 {"penalty_amount": f"A civil penalty is more than £0 and at most £{MAX_CIVIL_PENALTY:,}."}

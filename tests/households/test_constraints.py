@@ -245,3 +245,22 @@ def test_licence_lasts_at_most_five_years_and_mandatory_hmo_rules_apply() -> Non
     assert "at most 5 years" in error.value.message_dict["expires_on"][0]
     licence.expires_on, licence.max_occupiers, licence.max_households = date(2015, 1, 1), 6, 3
     licence.full_clean()
+
+
+def test_a_civil_penalty_needs_its_amount_and_a_hazard_must_be_the_propertys_own() -> None:
+    prop = PropertyFactory()
+    action = EnforcementAction(property=prop, type="civil_penalty", served_on=date(2018, 1, 1))
+    with pytest.raises(ValidationError) as error:
+        action.full_clean()
+    assert error.value.message_dict["penalty_amount"] == [
+        "A civil penalty needs its amount, more than £0 and at most £30,000."
+    ]
+    elsewhere = HazardFindingFactory()
+    action = EnforcementAction(
+        property=prop, finding=elsewhere, type="improvement_notice", served_on=date(2018, 1, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        action.full_clean()
+    assert error.value.message_dict["finding"] == ["The hazard was found at another property."]
+    action.finding = HazardFindingFactory(inspection__property=prop)
+    action.full_clean()
