@@ -298,9 +298,10 @@ def housing_benefit_homes(
         & (joined["month"] <= pd.to_datetime(joined["left_on"].fillna(far)))
     ]
     joined = joined.merge(homes, on="household")
-    # The home lived in on the first of the month; a move mid-month counts from the next month.
+    # A home counts for every month lived in on any day of it; after a move within the month the home moved
+    # into last takes the month (below). Moving in on the first of a month starts that month, not the one before.
     joined = joined[
-        (joined["month"] >= pd.to_datetime(joined["moved_in"]) - pd.offsets.MonthBegin(1))
+        (joined["month"] >= pd.to_datetime(joined["moved_in"]).dt.to_period("M").dt.to_timestamp())
         & (joined["month"] < pd.to_datetime(joined["moved_out"].fillna(far)))
     ]
     joined = joined.sort_values("moved_in").drop_duplicates(["person", "month"], keep="last")
