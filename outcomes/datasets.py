@@ -4,6 +4,7 @@ Each function reads with plain `values_list` queries (no model instances) and re
 the shape `outcomes.analysis` expects. Periods are labelled as in imports: 'YYYY' or 'YYYY-MM'.
 """
 
+import json
 from collections.abc import Iterable
 from datetime import date
 
@@ -265,77 +266,197 @@ def placements_frame() -> pd.DataFrame:
     return frame
 
 
-def housing_benefit_homes(
-    *, first_month: date = date(2006, 1, 1), last_month: date = date(2015, 12, 1)
-) -> pd.DataFrame:
-    """Housing benefit paid each month with the condition of the home it paid for:
-    period, household, property, amount, is_hmo, licensed, open_category_1."""
-    hb = BenefitType.objects.get(code="hb")
-    records = _frame(
-        BenefitRecord.objects.filter(benefit=hb, month__gte=first_month, month__lte=last_month)
-        .annotate(month_text=Cast("month", CharField()))
-        .values_list("person_id", "month_text", "amount"),
-        ["person", "month", "amount"],
-    )
-    columns = ["period", "household", "property", "amount", "is_hmo", "licensed", "open_category_1"]
-    if records.empty:
-        return pd.DataFrame(columns=columns)
-    members = pd.DataFrame(
-        Membership.objects.values_list("person_id", "household_id", "joined_on", "left_on"),
-        columns=["person", "household", "joined_on", "left_on"],
-    )
-    homes = pd.DataFrame(
-        Residence.objects.values_list(
-            "household_id", "property_id", "moved_in", "moved_out", "property__is_hmo"
-        ),
-        columns=["household", "property", "moved_in", "moved_out", "is_hmo"],
-    )
-    far = date(9999, 12, 31)
-    records["month"] = pd.to_datetime(records["month"])
-    joined = records.merge(members, on="person")
-    joined = joined[
-        (joined["month"] >= pd.to_datetime(joined["joined_on"]))
-        & (joined["month"] <= pd.to_datetime(joined["left_on"].fillna(far)))
-    ]
-    joined = joined.merge(homes, on="household")
-    # A home counts for every month lived in on any day of it; after a move within the month the home moved
-    # into last takes the month (below). Moving in on the first of a month starts that month, not the one before.
-    joined = joined[
-        (joined["month"] >= pd.to_datetime(joined["moved_in"]).dt.to_period("M").dt.to_timestamp())
-        & (joined["month"] < pd.to_datetime(joined["moved_out"].fillna(far)))
-    ]
-    joined = joined.sort_values("moved_in").drop_duplicates(["person", "month"], keep="last")
+# Housing benefit and the condition of the home it paid for: the housing evidence and the dashboards' table.
+#
+# The monthly rule (docs/dashboards.md). A benefit record covers a calendar month. It counts for a
+# household when the person was a member on the first day of the month (leaving on that day still counts),
+# and for a home the household lived in on any day of the month: moved in by its last day and not moved out
+# by its first. After a move within the month, or with two memberships on the same day, the home moved into
+# last takes the month (the later record on a tie). The home's condition is the one on the first day of the
+# month: a Category 1 hazard found at an inspection on or before that day and not yet remedied by it, and a
+# licence (granted, expired or revoked) that had started and not yet expired.
+#
+# The rule is applied to the small tables (memberships, homes, hazards, licences) to give spans of months,
+# each with one person, one home, one year and one condition; the database then sums the benefit records
+# inside each span in one query. The records themselves never leave the database.
 
-    licences = pd.DataFrame(
-        Licence.objects.filter(status__in=["granted", "expired", "revoked"]).values_list(
-            "property_id", "starts_on", "expires_on"
-        ),
-        columns=["property", "starts_on", "expires_on"],
-    )
-    hazards = pd.DataFrame(
-        HazardFinding.objects.filter(score__gte=CATEGORY_1_THRESHOLD).values_list(
-            "inspection__property_id", "inspection__inspected_on", "remedied_on"
-        ),
-        columns=["property", "found_on", "remedied_on"],
-    )
-    joined["licensed"] = _covered(joined, licences, "starts_on", "expires_on")
-    joined["open_category_1"] = _covered(joined, hazards, "found_on", "remedied_on")
-    joined["period"] = joined["month"].dt.strftime("%Y-%m")
-    joined["amount"] = joined["amount"].astype(float)
-    return joined[columns].reset_index(drop=True)
+HOUSING_BENEFIT = "hb"
+LICENCE_STATUSES = ("granted", "expired", "revoked")
+_OPEN = np.iinfo(np.int64).max // 4  # the bound of a span with no end date, in months
 
 
-def _covered(rows: pd.DataFrame, spans: pd.DataFrame, start: str, end: str) -> np.ndarray:
-    """Whether each (property, month) row falls inside any of the property's [start, end) spans."""
-    if spans.empty:
-        return np.zeros(len(rows), dtype=bool)
-    key = rows[["property", "month"]].reset_index()
-    merged = key.merge(spans, on="property")
-    inside = (merged["month"] >= pd.to_datetime(merged[start])) & (
-        merged["month"] < pd.to_datetime(merged[end].fillna(date(9999, 12, 31)))
+def _month_bounds(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """For ISO dates, the month each falls in and the first month starting on or after it, as months since
+    January 1970; a missing date gives _OPEN for both."""
+    days = np.asarray(values.fillna("NaT"), dtype="datetime64[D]")
+    months = days.astype("datetime64[M]")
+    floor = months.astype(np.int64)
+    ceiling = floor + (days > months.astype("datetime64[D]"))
+    missing = np.isnat(days)
+    floor[missing] = _OPEN
+    ceiling[missing] = _OPEN
+    return floor, ceiling
+
+
+def _month_ordinal(month: date) -> int:
+    return (month.year - 1970) * 12 + month.month - 1
+
+
+def _claimant_homes(first_month: date, last_month: date) -> pd.DataFrame:
+    """Each membership of a housing benefit claimant paired with each home of that household, with the
+    months [start, end) in which the home could take the claimant's benefit, before moves are resolved."""
+    # Everyone ever paid housing benefit: the months are for the spans to bound (a range of months here
+    # would lead SQLite's planner to the (month, benefit) index and a million rows).
+    claimants = BenefitRecord.objects.filter(benefit__code=HOUSING_BENEFIT).values("person_id")
+    homes = _frame(
+        Residence.objects.filter(household__memberships__person_id__in=claimants)
+        .annotate(
+            joined=Cast("household__memberships__joined_on", CharField()),
+            left=Cast("household__memberships__left_on", CharField()),
+            moved_in_text=Cast("moved_in", CharField()),
+            moved_out_text=Cast("moved_out", CharField()),
+        )
+        .values_list(
+            "household__memberships__pk",
+            "household__memberships__person_id",
+            "household_id",
+            "joined",
+            "left",
+            "pk",
+            "property_id",
+            "property__area__gss_code",
+            "property__is_hmo",
+            "moved_in_text",
+            "moved_out_text",
+        ),
+        [
+            "membership",
+            "person",
+            "household",
+            "joined_on",
+            "left_on",
+            "residence",
+            "property",
+            "area",
+            "is_hmo",
+            "moved_in",
+            "moved_out",
+        ],
     )
-    hit = set(merged.loc[inside, "index"])
-    return key["index"].isin(hit).to_numpy()
+    _, joined = _month_bounds(homes["joined_on"])
+    left, _ = _month_bounds(homes["left_on"])
+    moved_in, _ = _month_bounds(homes["moved_in"])
+    _, moved_out = _month_bounds(homes["moved_out"])
+    homes["start"] = np.maximum.reduce([joined, moved_in, np.full(len(homes), _month_ordinal(first_month))])
+    homes["end"] = np.minimum.reduce(
+        [left + 1, moved_out, np.full(len(homes), _month_ordinal(last_month) + 1)]
+    )
+    homes["is_hmo"] = homes["is_hmo"].astype(bool)
+    # Which home wins a month two of them could take: the one moved into last, then the later records.
+    homes["rank"] = np.lexsort(
+        (homes["membership"], homes["residence"], np.asarray(homes["moved_in"], dtype="datetime64[D]"))
+    ).argsort()
+    return homes[homes["start"] < homes["end"]].reset_index(drop=True)
+
+
+def _cut(spans: pd.DataFrame, cuts: pd.DataFrame) -> pd.DataFrame:
+    """`spans` (start, end) cut at the months `cuts` (span, at) that fall inside them: the pieces, each with
+    the position of its span, its start and its end."""
+    starts, ends = spans["start"].to_numpy(), spans["end"].to_numpy()
+    span, at = cuts["span"].to_numpy(), cuts["at"].to_numpy()
+    inside = (at > starts[span]) & (at < ends[span])
+    positions = np.arange(len(spans))
+    bounds = pd.DataFrame(
+        {
+            "span": np.concatenate([positions, positions, span[inside]]),
+            "at": np.concatenate([starts, ends, at[inside]]),
+        }
+    ).drop_duplicates()
+    bounds = bounds.sort_values(["span", "at"])
+    span, at = bounds["span"].to_numpy(), bounds["at"].to_numpy()
+    same = span[:-1] == span[1:]
+    return pd.DataFrame({"span": span[:-1][same], "start": at[:-1][same], "end": at[1:][same]})
+
+
+def _spells(rows: QuerySet) -> pd.DataFrame:
+    """Months [start, end) of each property in which a condition held on the first day, from rows of
+    property, the date it began and the date it ended (missing: not yet)."""
+    frame = _frame(rows, ["property", "from", "to"])
+    _, start = _month_bounds(frame["from"])
+    _, end = _month_bounds(frame["to"])
+    return pd.DataFrame({"property": frame["property"], "start": start, "end": end})
+
+
+def _held(pieces: pd.DataFrame, spells: pd.DataFrame) -> np.ndarray:
+    """Whether a spell of the piece's property covers each piece (pieces are cut at the spells' bounds)."""
+    hit = pieces[["property", "start"]].reset_index(drop=True).reset_index().merge(spells, on="property")
+    covered = hit.loc[(hit["start_y"] <= hit["start_x"]) & (hit["start_x"] < hit["end"]), "index"]
+    return np.isin(np.arange(len(pieces)), covered.to_numpy())
+
+
+def _housing_benefit_spans(first_month: date, last_month: date) -> pd.DataFrame:
+    """Spans of months [start, end) in which a person's housing benefit went to one home, in one condition,
+    within one year: person, household, property, area, is_hmo, year, start, end, category_1, licensed. The
+    spans of one person do not overlap."""
+    homes = _claimant_homes(first_month, last_month)
+    # Moves: cut each home's months at every start and end of the same person's other homes; each piece
+    # goes to the winner of the homes that have it.
+    bounds = pd.concat(
+        [
+            homes[["person", "start"]].rename(columns={"start": "at"}),
+            homes[["person", "end"]].rename(columns={"end": "at"}),
+        ]
+    ).drop_duplicates()
+    cuts = homes[["person"]].rename_axis("span").reset_index().merge(bounds, on="person")[["span", "at"]]
+    pieces = _cut(homes, cuts)
+    pieces["person"] = homes["person"].to_numpy()[pieces["span"]]
+    pieces["rank"] = homes["rank"].to_numpy()[pieces["span"]]
+    won = pieces.sort_values("rank").drop_duplicates(["person", "start"], keep="last")
+    won = won.sort_values(["span", "start"])
+    joins = won["span"].eq(won["span"].shift()) & won["start"].eq(won["end"].shift())
+    won = won.groupby((~joins).cumsum()).agg(
+        span=("span", "first"), start=("start", "first"), end=("end", "last")
+    )
+    spans = homes.iloc[won["span"]][["person", "household", "property", "area", "is_hmo"]].reset_index(
+        drop=True
+    )
+    spans["start"], spans["end"] = won["start"].to_numpy(), won["end"].to_numpy()
+
+    # Then cut at each new year and wherever the home's condition changes.
+    hazards = _spells(
+        HazardFinding.objects.filter(score__gte=CATEGORY_1_THRESHOLD)
+        .annotate(
+            found=Cast("inspection__inspected_on", CharField()), remedied=Cast("remedied_on", CharField())
+        )
+        .values_list("inspection__property_id", "found", "remedied")
+    )
+    licences = _spells(
+        Licence.objects.filter(status__in=LICENCE_STATUSES)
+        .annotate(starts=Cast("starts_on", CharField()), expires=Cast("expires_on", CharField()))
+        .values_list("property_id", "starts", "expires")
+    )
+    changes = pd.concat(
+        [
+            spells[["property", edge]].set_axis(["property", "at"], axis=1)
+            for spells in (hazards, licences)
+            for edge in ("start", "end")
+        ]
+    )
+    condition_cuts = spans[["property"]].rename_axis("span").reset_index().merge(changes, on="property")
+    first_january = (spans["start"].to_numpy() // 12 + 1) * 12
+    new_years = np.maximum(0, (spans["end"].to_numpy() - first_january + 11) // 12)
+    span = np.repeat(np.arange(len(spans)), new_years)
+    nth = np.arange(len(span)) - np.repeat(np.cumsum(new_years) - new_years, new_years)
+    year_cuts = pd.DataFrame({"span": span, "at": np.repeat(first_january, new_years) + 12 * nth})
+    pieces = _cut(spans, pd.concat([condition_cuts[["span", "at"]], year_cuts]))
+    result = spans.iloc[pieces["span"]][["person", "household", "property", "area", "is_hmo"]].reset_index(
+        drop=True
+    )
+    result["start"], result["end"] = pieces["start"].to_numpy(), pieces["end"].to_numpy()
+    result["year"] = result["start"] // 12 + 1970
+    result["category_1"] = _held(result, hazards)
+    result["licensed"] = _held(result, licences)
+    return result
 
 
 # Reads for the ward dashboards: one row per record with its ward and dates, no names or identifiers of
@@ -405,10 +526,97 @@ def dashboard_housing() -> dict[str, pd.DataFrame]:
     return {"homes": homes, "licences": licences, "hazards": hazards}
 
 
-def housing_benefit_by_ward() -> pd.DataFrame:
+def _table(columns: dict[str, tuple[str, list]]) -> tuple[str, list]:
+    """A derived table of the given columns (name: SQL type and values) for a query, and its parameters:
+    one array per column, unnested, on PostgreSQL; one JSON array of rows on SQLite."""
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{kind}[]" for kind, _ in columns.values())
+        sql = f"SELECT * FROM unnest({arrays}) AS t({', '.join(columns)})"  # noqa: S608 -- names are ours
+        return sql, [values for _, values in columns.values()]
+    fields = ", ".join(f"json_extract(value, '$[{i}]') AS {name}" for i, name in enumerate(columns))
+    rows = list(zip(*(values for _, values in columns.values()), strict=True))
+    return f"SELECT {fields} FROM json_each(%s)", [json.dumps(rows)]  # noqa: S608 -- names are ours
+
+
+def _spans_table(spans: pd.DataFrame) -> tuple[str, list]:
+    """The spans as a table of span (its position), person, and the first days of its first month and of
+    the month after its last."""
+
+    def first_days(months: pd.Series) -> list[str]:
+        return months.to_numpy().astype("datetime64[M]").astype("datetime64[D]").astype(str).tolist()
+
+    return _table(
+        {
+            "span": ("integer", list(range(len(spans)))),
+            "person": ("integer", spans["person"].tolist()),
+            "starts": ("date", first_days(spans["start"])),
+            "ends": ("date", first_days(spans["end"])),
+        }
+    )
+
+
+def _housing_benefit_sql(select: str, spans: pd.DataFrame) -> tuple[str, list]:
+    """A query over each span's housing benefit records, by the index on (benefit, person, month, amount):
+    `select` may name `spans s` (span, person, starts, ends), `{records}` and `{where}` (a record `b` of
+    the span's person, in its months, of housing benefit)."""
+    quote = connection.ops.quote_name
+    table, params = _spans_table(spans)
+    records, types = quote(BenefitRecord._meta.db_table), quote(BenefitType._meta.db_table)
+    where = (
+        "b.benefit_id = (SELECT id FROM housing_benefit) AND b.person_id = s.person "
+        "AND b.month >= s.starts AND b.month < s.ends"
+    )
+    sql = (
+        f"WITH spans AS ({table}), housing_benefit AS (SELECT id FROM {types} WHERE code = %s) "  # noqa: S608 -- names are ours
+        + select.format(records=records, where=where)
+    )
+    return sql, [*params, HOUSING_BENEFIT]
+
+
+def _run(sql: str, params: list, columns: list[str]) -> pd.DataFrame:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+
+
+def housing_benefit_homes(
+    *, first_month: date = date(2006, 1, 1), last_month: date = date(2015, 12, 1)
+) -> pd.DataFrame:
+    """Housing benefit paid each month with the condition of the home it paid for:
+    period, household, property, amount, is_hmo, licensed, open_category_1."""
+    columns = ["period", "household", "property", "amount", "is_hmo", "licensed", "open_category_1"]
+    spans = _housing_benefit_spans(first_month, last_month)
+    if spans.empty:
+        return pd.DataFrame(columns=columns)
+    sql, params = _housing_benefit_sql(
+        # CROSS JOIN keeps the spans as the outer loop on SQLite: each one is a range of the index.
+        "SELECT s.span, SUBSTR(CAST(b.month AS TEXT), 1, 7), b.amount FROM spans s CROSS JOIN {records} b "
+        "WHERE {where} ORDER BY 2, 1",
+        spans,
+    )
+    paid = _run(sql, params, ["span", "period", "amount"])
+    homes = spans.iloc[paid["span"]].reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "period": paid["period"],
+            "household": homes["household"],
+            "property": homes["property"],
+            "amount": paid["amount"].astype(float),
+            "is_hmo": homes["is_hmo"],
+            "licensed": homes["licensed"],
+            "open_category_1": homes["category_1"],
+        }
+    )
+
+
+def housing_benefit_by_ward(
+    *, first_month: date = date(2006, 1, 1), last_month: date = date(2015, 12, 1)
+) -> pd.DataFrame:
     """Housing benefit by ward of the home and year, split as in the housing evidence: area, year,
-    housing_benefit, into_category_1_homes, into_unlicensed_hmos, homes, category_1_homes, unlicensed_hmos."""
-    rows = housing_benefit_homes()
+    housing_benefit, into_category_1_homes, into_unlicensed_hmos, homes, category_1_homes, unlicensed_hmos.
+
+    The database sums the records of each span (one index range each, in one query); the spans' sums are
+    then added up by ward and year. A home counts in a year when any record was paid into it."""
     columns = [
         "area",
         "year",
@@ -419,18 +627,22 @@ def housing_benefit_by_ward() -> pd.DataFrame:
         "category_1_homes",
         "unlicensed_hmos",
     ]
-    if rows.empty:
+    spans = _housing_benefit_spans(first_month, last_month)
+    if spans.empty:
         return pd.DataFrame(columns=columns)
-    wards = dict(Property.objects.values_list("pk", "area__gss_code"))
-    cat1 = rows["open_category_1"].astype(bool)
-    unlicensed = rows["is_hmo"].astype(bool) & ~rows["licensed"].astype(bool)
-    data = rows.assign(
-        area=rows["property"].map(wards),
-        year=rows["period"].str[:4],
-        into_category_1_homes=rows["amount"].where(cat1, 0.0),
-        into_unlicensed_hmos=rows["amount"].where(unlicensed, 0.0),
-        category_1_property=rows["property"].where(cat1),
-        unlicensed_property=rows["property"].where(unlicensed),
+    sql, params = _housing_benefit_sql(
+        "SELECT s.span, (SELECT SUM(b.amount) FROM {records} b WHERE {where}) FROM spans s", spans
+    )
+    sums = _run(sql, params, ["span", "amount"]).dropna()
+    paid = spans.iloc[sums["span"]].assign(amount=sums["amount"].astype(float).to_numpy())
+    category_1 = paid["category_1"]
+    unlicensed = paid["is_hmo"] & ~paid["licensed"]
+    data = paid.assign(
+        year=paid["year"].astype(str),
+        into_category_1_homes=paid["amount"].where(category_1, 0.0),
+        into_unlicensed_hmos=paid["amount"].where(unlicensed, 0.0),
+        category_1_property=paid["property"].where(category_1),
+        unlicensed_property=paid["property"].where(unlicensed),
     )
     return (
         data.groupby(["area", "year"])
