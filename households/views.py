@@ -277,6 +277,11 @@ def household_page(request: HttpRequest, pk: int, section: str = "summary") -> H
             context["timeline"] = selectors.household_timeline(records=records)
             if section == "summary":
                 context["timeline"] = context["timeline"][:8]
+            else:
+                context["changes"] = selectors.household_changes(records=records)
+                # A change may name someone who is no longer on the case (an intervention's person before
+                # it was corrected): the log covers everyone the table shows.
+                people = sorted(set(people).union(*(c.person_ids for c in context["changes"])))
         elif section == "benefits":
             context["benefits"] = list(
                 benefit_records()
