@@ -46,6 +46,18 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A related record by its code or reference. Text holding a NUL character is refused before the
+    lookup: PostgreSQL cannot compare it with anything (it would be a server error, not a 400)."""
+
+    default_error_messages = {"null_characters": "Null characters are not allowed."}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters")
+        return super().to_internal_value(data)
+
+
 class ModelSerializer(serializers.ModelSerializer):
     serializer_related_field = ScopedPrimaryKeyRelatedField
 
@@ -153,7 +165,7 @@ class DataSharingBasisSerializer(ModelSerializer):
 
 
 class PlacementSerializer(ModelSerializer):
-    type = serializers.SlugRelatedField(slug_field="code", queryset=PlacementType.objects.all())
+    type = CodeField(slug_field="code", queryset=PlacementType.objects.all())
     notification_due_on = serializers.DateField(read_only=True, allow_null=True)
     deadline_met = serializers.SerializerMethodField(
         help_text="Whether the notification came on time; null where no rule applies or it is not yet due."
@@ -227,7 +239,7 @@ class InspectionSerializer(ModelSerializer):
 
 
 class HazardFindingSerializer(ModelSerializer):
-    hazard = serializers.SlugRelatedField(
+    hazard = CodeField(
         slug_field="number", queryset=Hazard.objects.all(), help_text="HHSRS hazard number, 1 to 29."
     )
     band = serializers.CharField(read_only=True, help_text="HHSRS band A-J, from the score.")
@@ -245,7 +257,7 @@ class EnforcementActionSerializer(ModelSerializer):
 
 
 class ServiceSerializer(ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="code", queryset=ServiceCategory.objects.all())
+    category = CodeField(slug_field="code", queryset=ServiceCategory.objects.all())
 
     class Meta:
         model = Service
@@ -290,7 +302,7 @@ class ReferralSerializer(ModelSerializer):
 
 
 class BenefitRecordSerializer(ModelSerializer):
-    benefit = serializers.SlugRelatedField(slug_field="code", queryset=BenefitType.objects.all())
+    benefit = CodeField(slug_field="code", queryset=BenefitType.objects.all())
 
     class Meta:
         model = BenefitRecord
@@ -378,7 +390,7 @@ class AccessLogSerializer(ModelSerializer):
 
 
 class BreakGlassGrantSerializer(ModelSerializer):
-    household = serializers.SlugRelatedField(
+    household = CodeField(
         slug_field="case_reference",
         queryset=Household.objects.all(),
         help_text="Case reference of the household to open.",

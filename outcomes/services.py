@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -28,13 +28,43 @@ ProgressListener = Callable[[Job], None]
 
 
 class JobProgress:
-    """Counts work done and writes it to the job row at most every `interval` seconds."""
+    """Counts work done and writes it to the job row at most every `interval` seconds.
+
+    Work that runs in one long transaction (an import writing all or nothing) would keep its progress to
+    itself until it commits. On PostgreSQL such progress goes through a connection of its own, in
+    autocommit, so pages and the API see it as it happens; the job row is never written by the long
+    transaction meanwhile, so the two cannot wait on each other. SQLite allows one writer at a time: there
+    the progress of such work shows when it commits.
+    """
 
     def __init__(self, job: Job, *, listener: ProgressListener | None = None, interval: float = 1.0) -> None:
         self.job = job
         self.listener = listener
         self.interval = interval
         self._last_write = 0.0
+        self._side: Any = None
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+
+    def _write_aside(self, values: dict[str, Any]) -> bool:
+        """Write the progress outside the transaction in progress; False when it cannot be (the job row is
+        not visible outside it, as in a test's transaction, or the database is not PostgreSQL)."""
+        if connection.vendor != "postgresql" or not connection.in_atomic_block:
+            return False
+        if self._side is None:
+            import psycopg
+
+            self._side = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+        table = connection.ops.quote_name(Job._meta.db_table)
+        columns = ", ".join(f"{connection.ops.quote_name(k)} = %s" for k in values)
+        cursor = self._side.execute(
+            f"UPDATE {table} SET {columns} WHERE id = %s",  # noqa: S608 (the model's own names)
+            [*values.values(), self.job.pk],
+        )
+        return bool(cursor.rowcount)
 
     def start(self, total: int, message: str = "") -> None:
         self.job.total = total
@@ -53,12 +83,14 @@ class JobProgress:
             self.listener(self.job)
         if force or now - self._last_write >= self.interval:
             self._last_write = now
-            Job.objects.filter(pk=self.job.pk).update(
-                total=self.job.total,
-                done=self.job.done,
-                message=self.job.message,
-                heartbeat_at=timezone.now(),
-            )
+            values = {
+                "total": self.job.total,
+                "done": self.job.done,
+                "message": self.job.message,
+                "heartbeat_at": timezone.now(),
+            }
+            if not self._write_aside(values):
+                Job.objects.filter(pk=self.job.pk).update(**values)
 
 
 def job_create(
@@ -120,6 +152,8 @@ def job_run(*, job_id: int, listener: ProgressListener | None = None) -> Job:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         _finish(job, state=Job.State.FAILED, errors=[f"{type(exc).__name__}: {exc}"], result={})
         raise
+    finally:
+        progress.close()
     _finish(job, state=Job.State.SUCCEEDED, errors=[], result=result or {})
     return job
 

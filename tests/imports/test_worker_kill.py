@@ -26,7 +26,7 @@ from outcomes.models import BenefitRecord, Job
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PEOPLE, MONTHS = 2_000, 100  # 200,000 rows: seconds of work, so the kill lands mid-import
+PEOPLE, MONTHS = 4_000, 100  # 400,000 rows: seconds of work, so the kill lands mid-import
 VISIBILITY_TIMEOUT = 10
 ROOT = Path(__file__).resolve().parents[2]
 
