@@ -526,32 +526,23 @@ def dashboard_housing() -> dict[str, pd.DataFrame]:
     return {"homes": homes, "licences": licences, "hazards": hazards}
 
 
-def _table(columns: dict[str, tuple[str, list]]) -> tuple[str, list]:
-    """A derived table of the given columns (name: SQL type and values) for a query, and its parameters:
-    one array per column, unnested, on PostgreSQL; one JSON array of rows on SQLite."""
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{kind}[]" for kind, _ in columns.values())
-        sql = f"SELECT * FROM unnest({arrays}) AS t({', '.join(columns)})"  # noqa: S608 -- names are ours
-        return sql, [values for _, values in columns.values()]
-    fields = ", ".join(f"json_extract(value, '$[{i}]') AS {name}" for i, name in enumerate(columns))
-    rows = list(zip(*(values for _, values in columns.values()), strict=True))
-    return f"SELECT {fields} FROM json_each(%s)", [json.dumps(rows)]  # noqa: S608 -- names are ours
-
-
 def _spans_table(spans: pd.DataFrame) -> tuple[str, list]:
-    """The spans as a table of span (its position), person, and the first days of its first month and of
-    the month after its last."""
-
-    def first_days(months: pd.Series) -> list[str]:
-        return months.to_numpy().astype("datetime64[M]").astype("datetime64[D]").astype(str).tolist()
-
-    return _table(
-        {
-            "span": ("integer", list(range(len(spans)))),
-            "person": ("integer", spans["person"].tolist()),
-            "starts": ("date", first_days(spans["start"])),
-            "ends": ("date", first_days(spans["end"])),
-        }
+    """The spans as a derived table for a query, and its parameters: span (its position), person, and the
+    first days of its first month (starts) and of the month after its last (ends). The months travel as
+    whole numbers (since January 1970): one array each, unnested, on PostgreSQL; one JSON array on SQLite."""
+    person, start, end = spans["person"].tolist(), spans["start"].tolist(), spans["end"].tolist()
+    if connection.vendor == "postgresql":
+        return (
+            "SELECT t.n - 1 AS span, t.person, (DATE '1970-01-01' + make_interval(months => t.first))::date "
+            "AS starts, (DATE '1970-01-01' + make_interval(months => t.stop))::date AS ends "
+            "FROM unnest(%s::integer[], %s::integer[], %s::integer[]) WITH ORDINALITY AS t(person, first, stop, n)",
+            [person, start, end],
+        )
+    return (
+        "SELECT key AS span, json_extract(value, '$[0]') AS person, "
+        "date('1970-01-01', '+' || json_extract(value, '$[1]') || ' months') AS starts, "
+        "date('1970-01-01', '+' || json_extract(value, '$[2]') || ' months') AS ends FROM json_each(%s)",
+        [json.dumps(list(zip(person, start, end, strict=True)))],
     )
 
 

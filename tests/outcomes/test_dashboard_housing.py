@@ -15,10 +15,12 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from households.models import Hazard, HazardFinding, Licence, Membership, Property, Residence
-from outcomes import datasets
+from outcomes import dashboards, datasets
+from outcomes.disclosure import SUPPRESSED
 from outcomes.models import BenefitRecord, BenefitType
 
 from ..factories import (
@@ -335,3 +337,28 @@ def test_generated_histories_agree_with_the_rule_record_by_record(seed: int) -> 
     expected = oracle()
     assert expected, "the generated history pays no housing benefit into any home"
     assert table() == expected
+
+
+def test_the_chart_draws_what_the_table_publishes_with_amounts_in_full() -> None:
+    """The dashboard section from figures alone: no database. 2011 has too few homes with a Category 1
+    hazard to publish its amount, so its chart shows one bar, not two."""
+    rows = pd.DataFrame(
+        [
+            (WEST, "2010", 1_650_000.0, 420_000.0, 380_000.0, 40, 12, 11),
+            (WEST, "2011", 1_710_000.0, 35_000.0, 410_000.0, 42, 3, 12),
+        ],
+        columns=["area", "year", *COLUMNS],
+    )
+    filters = dashboards.Filters(
+        codes=(WEST,), ward=WEST, label="Cliftonville West", first_year=2010, last_year=2012
+    )
+    panel = dashboards.PANELS["housing-benefit"]({"housing_benefit": rows}, filters, dashboards.MANAGER)
+    by_year = {row[0]: row for row in panel.rows}
+    assert sorted(by_year) == ["2010", "2011"]  # no figures for 2012: no row
+    assert by_year["2011"][3] == SUPPRESSED
+    assert by_year["2011"][4] == SUPPRESSED
+    assert by_year["2010"][3] == pytest.approx(420_000.0)
+    assert panel.svg.count("<rect") == 2 + 3  # two legend keys; two bars for 2010 and one for 2011
+    assert ">400,000</text>" in panel.svg  # the axis in pounds, not in a power of ten
+    assert "e+" not in panel.svg
+    assert "£420,000" in panel.summary
