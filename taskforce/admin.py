@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AccessLog, AccessLogSubject, Agency, ApiToken, Area, BreakGlassGrant, StaffProfile
@@ -33,13 +35,13 @@ class StaffProfileAdmin(SimpleHistoryAdmin):
 class ReadOnlyAdmin(admin.ModelAdmin):
     """For records no one edits after the fact: the access log and break-glass grants."""
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
@@ -77,5 +79,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     readonly_fields = ["user", "name", "prefix", "key_hash", "created_at", "last_used_at"]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False

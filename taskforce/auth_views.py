@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
+from .scoping import signed_in
 from .two_factor import (
     base32_secret,
     confirmed_device,
@@ -68,9 +69,9 @@ def _next_url(request: HttpRequest) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    if confirmed_device(request.user):  # type: ignore[arg-type]
+    if confirmed_device(signed_in(request.user)):
         return HttpResponseRedirect(f"{resolve_url('two_factor_verify')}?{request.GET.urlencode()}")
-    device = totp_device_start_enrolment(user=request.user)  # type: ignore[arg-type]
+    device = totp_device_start_enrolment(user=signed_in(request.user))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _check_code(device, form):
         totp_device_confirm(device=device)
@@ -89,7 +90,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    device = confirmed_device(request.user)  # type: ignore[arg-type]
+    device = confirmed_device(signed_in(request.user))
     if device is None:
         return HttpResponseRedirect(f"{resolve_url('two_factor_setup')}?{request.GET.urlencode()}")
     form = TokenForm(request.POST or None)

@@ -51,7 +51,7 @@ def insert_rows(
 
 def next_id(model: type[models.Model]) -> int:
     """The first free primary key, so rows written with explicit ids never collide with existing ones."""
-    last = model.objects.aggregate(last=models.Max("pk"))["last"]
+    last = model._default_manager.aggregate(last=models.Max("pk"))["last"]
     return (last or 0) + 1
 
 

@@ -8,7 +8,7 @@ summary with `{% include "taskforce/forms/error_summary.html" %}` above its head
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -27,7 +27,9 @@ class DateInput(forms.MultiWidget):
     parts = ("day", "month", "year")
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {part: forms.TextInput() for part in self.parts}
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
+            part: forms.TextInput() for part in self.parts
+        }
         super().__init__(widgets, attrs)
 
     def decompress(self, value: Any) -> list[Any]:
@@ -60,7 +62,8 @@ class DateField(forms.MultiValueField):
 
     def clean(self, value: Any) -> date | None:
         if not isinstance(value, list | tuple):
-            value = self.widget.decompress(value)
+            # The class's `widget = DateInput` is an instance once the field is made.
+            value = cast(DateInput, self.widget).decompress(value)
         day, month, year = (str(part).strip() if part is not None else "" for part in value)
         subject = self._subject()
         if not (day or month or year):
@@ -212,18 +215,18 @@ def govuk_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None
     """The form field for a model field, as GOV.UK pages want it: dates as day-month-year, short choices
     as radios, and "Enter ..." / "Select ..." when a required answer is missing."""
     if isinstance(db_field, models.DateField):
-        field: forms.Field = DateField(
+        return DateField(
             label=capfirst(db_field.verbose_name),
             required=not db_field.blank,
             help_text=db_field.help_text,
             validators=[v for v in db_field.validators if not isinstance(v, MaxLengthValidator)],
         )
-        return field
     field = db_field.formfield(**kwargs)
     if field is None:
         return None
     if isinstance(field, forms.TypedChoiceField) and not isinstance(field, forms.ModelChoiceField):
-        choices = [c for c in field.choices if c[0] != ""]
+        # A model field's choices, normalised by the form field: (value, label) pairs.
+        choices = [c for c in cast(Iterable[tuple[Any, Any]], field.choices) if c[0] != ""]
         if len(choices) <= RADIO_LIMIT:
             field.widget = forms.RadioSelect(choices=choices)
             field.choices = choices
@@ -244,5 +247,7 @@ def form_for(
 ) -> type[forms.Form]:
     """A plain (non-model) GOV.UK form with fields made from `model`'s: the form parses and presents, and
     the service it feeds validates the record as a whole."""
-    fields = forms.fields_for_model(model, fields=names, formfield_callback=govuk_formfield)
+    # The stubs' callback type takes one argument and returns a field; Django passes keyword arguments too
+    # and leaves out a model field for which the callback returns None (one with no form field).
+    fields = forms.fields_for_model(model, fields=names, formfield_callback=govuk_formfield)  # type: ignore[arg-type]
     return type(f"{model.__name__}Form", (base,), {**fields, **attrs, "__module__": base.__module__})

@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
+from .scoping import signed_in
 from .two_factor import confirmed_device, requires_two_factor
 
 SIGNED_IN_AT = "taskforce_signed_in_at"
@@ -63,7 +64,8 @@ class RequireTwoFactorMiddleware:
                 },
                 status=403,
             )
-        name = "two_factor_verify" if confirmed_device(request.user) else "two_factor_setup"  # type: ignore[arg-type]
+        # requires_two_factor() is true only for a signed-in account.
+        name = "two_factor_verify" if confirmed_device(signed_in(request.user)) else "two_factor_setup"
         return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
 
     @staticmethod

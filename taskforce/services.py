@@ -4,10 +4,12 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from households.models import Household
 
 from . import audit, scoping
 from .models import AccessLog, ApiToken, BreakGlassGrant, StaffProfile
@@ -20,7 +22,7 @@ def hash_key(key: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`, and its key: the only time the key exists outside the caller."""
     key = secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, prefix=key[:8], key_hash=hash_key(key))
@@ -36,7 +38,7 @@ def api_token_revoke(*, token: ApiToken) -> None:
 
 @transaction.atomic
 def break_glass_open(
-    *, user: AbstractBaseUser, household: object, reason: str, client_address: str | None
+    *, user: User, household: Household, reason: str, client_address: str | None
 ) -> BreakGlassGrant:
     """Open one household outside a ward manager's wards for BREAK_GLASS_HOURS, logged with the reason."""
     if scoping.role_of(user) != StaffProfile.Role.WARD_MANAGER:

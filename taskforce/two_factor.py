@@ -7,7 +7,7 @@ from binascii import unhexlify
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -16,7 +16,7 @@ from .models import StaffProfile
 DEVICE_NAME = "Authenticator app"
 
 
-def requires_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
+def requires_two_factor(user: User | AnonymousUser) -> bool:
     """Whether this account must prove a second factor: roles that see named people, and administrators."""
     if not settings.TASKFORCE_REQUIRE_2FA or not user.is_authenticated:
         return False
@@ -25,12 +25,12 @@ def requires_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
     return StaffProfile.objects.filter(user=user, role__in=StaffProfile.PERSONAL_DATA_ROLES).exists()
 
 
-def confirmed_device(user: AbstractBaseUser) -> TOTPDevice | None:
+def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
 @transaction.atomic
-def totp_device_start_enrolment(*, user: AbstractBaseUser) -> TOTPDevice:
+def totp_device_start_enrolment(*, user: User) -> TOTPDevice:
     """The unconfirmed device being set up for this user, made with a fresh random secret if there is none."""
     device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
     if device is None:

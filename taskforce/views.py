@@ -21,7 +21,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "dashboards": role in {StaffProfile.Role.WARD_MANAGER, StaffProfile.Role.POLICY_LEAD},
         "api": role is not None,
     }
-    return render(request, "taskforce/home.html", home_summary(user=request.user) | {"sections": sections})
+    return render(
+        request,
+        "taskforce/home.html",
+        home_summary(user=scoping.signed_in(request.user)) | {"sections": sections},
+    )
 
 
 @require_GET

@@ -235,15 +235,15 @@ def generate(*, seed: int = 2010, households: int = 6000, effect: float = -0.10)
     hh_slot, hh_arrive, hh_depart = [], [], []
     for s in range(n_slots):
         k = slot_tenure[s]
-        arrive = -int(rng.integers(1, 72))  # already there in 2006: arrived up to six years before
-        while arrive < N_MONTHS:
+        arrives = -int(rng.integers(1, 72))  # already there in 2006: arrived up to six years before
+        while arrives < N_MONTHS:
             spell = int(rng.geometric(EXIT_RATE[k]))
-            depart = arrive + spell - 1  # last month present
-            if depart >= 0:  # gone before 2006: never seen
+            departs = arrives + spell - 1  # last month present
+            if departs >= 0:  # gone before 2006: never seen
                 hh_slot.append(s)
-                hh_arrive.append(arrive)
-                hh_depart.append(depart if depart < N_MONTHS else N_MONTHS + 10_000)
-            arrive = depart + 1
+                hh_arrive.append(arrives)
+                hh_depart.append(departs if departs < N_MONTHS else N_MONTHS + 10_000)
+            arrives = departs + 1
     slot = np.array(hh_slot)
     arrive = np.array(hh_arrive)
     depart = np.array(hh_depart)
@@ -285,7 +285,7 @@ def generate(*, seed: int = 2010, households: int = 6000, effect: float = -0.10)
         pool = pools[(int(tenure[i]), int(ward[i]), bool(is_hmo_hh[i]))]
         span = int(last_m[i] - first_m[i] + 1)
         n_moves = min(int(rng.poisson(MOVE_RATE[tenure[i]] * span)), max(0, span - 1))
-        move_months = (
+        move_months: np.ndarray | list[int] = (
             np.sort(rng.choice(np.arange(first_m[i] + 1, last_m[i] + 1), n_moves, replace=False))
             if n_moves
             else []
@@ -428,12 +428,12 @@ def generate(*, seed: int = 2010, households: int = 6000, effect: float = -0.10)
     )
     for code, share, amount_2009 in (("pip-dla", 0.10, PIP_AMOUNT), ("carers", 0.04, CARERS_AMOUNT)):
         people = np.flatnonzero(adult & (rng.random(n_people) < share))
-        for person in people:
-            lo, hi = max(p_first[person], 0), min(p_last[person], N_MONTHS - 1)
+        for claimant in people:
+            lo, hi = max(p_first[claimant], 0), min(p_last[claimant], N_MONTHS - 1)
             if lo <= hi:
                 m = np.arange(lo, hi + 1)
                 add(
-                    np.full(len(m), person),
+                    np.full(len(m), claimant),
                     m,
                     code,
                     amount_2009 * (1 + UPRATING) ** (START_YEAR + m // 12 - CALIBRATION_YEAR),
@@ -665,7 +665,7 @@ def _tables(*, rng: np.random.Generator, seed: int, **k: Any) -> dict[str, pd.Da
     )
 
     # Interventions: each treated household gets one to three, the first at its treatment start.
-    iv_rows = []
+    iv_rows: list[dict[str, Any]] = []
     effective = [s for s in range(len(SERVICES)) if SERVICES[s][3]]
     for i in np.flatnonzero(k["treated"]):
         start_m = int(k["treat_start"][i])
@@ -739,7 +739,10 @@ def _tables(*, rng: np.random.Generator, seed: int, **k: Any) -> dict[str, pd.Da
     )
 
     # HMO licences, inspections, hazards and enforcement on private rented homes.
-    lic_rows, insp_rows, find_rows, enf_rows = [], [], [], []
+    lic_rows: list[dict[str, Any]] = []
+    insp_rows: list[dict[str, Any]] = []
+    find_rows: list[dict[str, Any]] = []
+    enf_rows: list[dict[str, Any]] = []
     for p in np.flatnonzero(properties["is_hmo"].to_numpy()):
         if rng.random() < 0.62:
             start = date(2006, 7, 1) + timedelta(days=int(rng.integers(0, 1500)))
