@@ -2,7 +2,7 @@
 service in households.services, which validates the record as a whole."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -99,7 +99,7 @@ class AgenciesMixin:
 
 class HouseholdCreateForm(
     AgenciesMixin,
-    form_for(Household, ["case_reference", "ward", "opened_on", "key_worker"]),  # type: ignore[misc]
+    form_for(Household, ["case_reference", "ward", "opened_on", "key_worker"]),  # type: ignore[misc]  # a base class form_for makes at runtime
 ):
     basis = forms.ChoiceField(
         label="Lawful basis for sharing the household's data",
@@ -133,7 +133,7 @@ class HouseholdCreateForm(
         return cleaned
 
 
-class HouseholdEditForm(form_for(Household, ["ward", "opened_on", "status", "closed_on"])):  # type: ignore[misc]
+class HouseholdEditForm(form_for(Household, ["ward", "opened_on", "status", "closed_on"])):  # type: ignore[misc]  # a base class form_for makes at runtime
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ward"].queryset = user_wards(user)
@@ -148,7 +148,7 @@ class HouseholdEditForm(form_for(Household, ["ward", "opened_on", "status", "clo
 PERSON_FIELDS = ["given_name", "family_name", "date_of_birth", "nino", "sex"]
 
 
-class PersonForm(form_for(Person, PERSON_FIELDS)):  # type: ignore[misc]
+class PersonForm(form_for(Person, PERSON_FIELDS)):  # type: ignore[misc]  # a base class form_for makes at runtime
     nino = forms.CharField(
         label="National Insurance number", required=False, max_length=20, validators=[validate_nino]
     )
@@ -186,7 +186,7 @@ class MemberAddForm(PersonForm):
     joined_on = DateField(label="Date they joined the household", help_text="For example, 1 10 2010")
 
 
-class MembershipForm(form_for(Membership, ["relationship", "joined_on", "left_on"])):  # type: ignore[misc]
+class MembershipForm(form_for(Membership, ["relationship", "joined_on", "left_on"])):  # type: ignore[misc]  # a base class form_for makes at runtime
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.pop("user", None)
         super().__init__(*args, **kwargs)
@@ -203,12 +203,12 @@ class MoveForm(GovukForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["property"].queryset = Property.objects.visible_to(user)
+        cast(PropertyByUprnField, self.fields["property"]).queryset = Property.objects.visible_to(user)
 
 
 class SharingBasisForm(
     AgenciesMixin,
-    form_for(DataSharingBasis, ["basis", "agencies", "starts_on", "expires_on", "withdrawn_on"]),  # type: ignore[misc]
+    form_for(DataSharingBasis, ["basis", "agencies", "starts_on", "expires_on", "withdrawn_on"]),  # type: ignore[misc]  # a base class form_for makes at runtime
 ):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -229,10 +229,10 @@ class SharingBasisForm(
 
 
 class PlacementForm(
-    form_for(
+    form_for(  # type: ignore[misc]  # a base class form_for makes at runtime
         Placement,
         ["placing_authority", "type", "legal_basis", "placed_on", "ended_on", "notification_received_on"],
-    )  # type: ignore[misc]
+    )
 ):
     accommodation = PropertyByUprnField(
         label="UPRN of the accommodation", required=False, help_text="Optional. Where they were placed."
@@ -271,7 +271,7 @@ class PlacementForm(
 
 
 class PropertyForm(
-    form_for(
+    form_for(  # type: ignore[misc]  # a base class form_for makes at runtime
         Property,
         [
             "uprn",
@@ -284,7 +284,7 @@ class PropertyForm(
             "is_hmo",
             "landlord",
         ],
-    )  # type: ignore[misc]
+    )
 ):
     widths = {
         "uprn": "govuk-input--width-20",
@@ -314,7 +314,7 @@ class PropertyForm(
 
 
 class LicenceForm(
-    form_for(
+    form_for(  # type: ignore[misc]  # a base class form_for makes at runtime
         Licence,
         [
             "scheme",
@@ -326,7 +326,7 @@ class LicenceForm(
             "max_households",
             "status",
         ],
-    )  # type: ignore[misc]
+    )
 ):
     widths = {
         "number": "govuk-input--width-20",
@@ -346,7 +346,7 @@ class LicenceForm(
         self.fields["max_households"].label = "Most households who may live there"
 
 
-class InspectionForm(form_for(Inspection, ["inspected_on", "reason", "notes"])):  # type: ignore[misc]
+class InspectionForm(form_for(Inspection, ["inspected_on", "reason", "notes"])):  # type: ignore[misc]  # a base class form_for makes at runtime
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.pop("user", None)
         super().__init__(*args, **kwargs)
@@ -355,7 +355,7 @@ class InspectionForm(form_for(Inspection, ["inspected_on", "reason", "notes"])):
         self.fields["notes"].label = "Notes (optional)"
 
 
-class HazardFindingForm(form_for(HazardFinding, ["hazard", "score", "status", "remedied_on"])):  # type: ignore[misc]
+class HazardFindingForm(form_for(HazardFinding, ["hazard", "score", "status", "remedied_on"])):  # type: ignore[misc]  # a base class form_for makes at runtime
     widths = {"score": "govuk-input--width-5"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -401,7 +401,7 @@ class FindingChoiceField(forms.ModelChoiceField):
 
 
 class EnforcementActionForm(
-    form_for(EnforcementAction, ["type", "served_on", "status", "complied_on"])  # type: ignore[misc]
+    form_for(EnforcementAction, ["type", "served_on", "status", "complied_on"])  # type: ignore[misc]  # a base class form_for makes at runtime
 ):
     finding = FindingChoiceField(
         queryset=HazardFinding.objects.none(),
@@ -472,7 +472,7 @@ class KeyWorkerForm(GovukForm):
     def __init__(self, *args: Any, user: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ward = household.ward
-        field = self.fields["key_worker"]
+        field = cast(CaseworkerChoiceField, self.fields["key_worker"])
         field.queryset = caseworkers_in([ward.pk])
         field.help_text = f"A caseworker in {ward.name}. Choose no key worker to leave the case unassigned."
         field.widget.attrs["aria-describedby"] = self._id("key_worker", "hint")
@@ -504,8 +504,10 @@ class CaseloadAssignForm(GovukForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "assign")
         super().__init__(*args, **kwargs)
-        self.fields["households"].queryset = Household.objects.visible_to(user).select_related("ward")
-        self.fields["key_worker"].queryset = caseworkers_in(user_wards(user)).prefetch_related("wards")
+        households = cast(forms.ModelMultipleChoiceField, self.fields["households"])
+        households.queryset = Household.objects.visible_to(user).select_related("ward")
+        key_worker = cast(CaseworkerChoiceField, self.fields["key_worker"])
+        key_worker.queryset = caseworkers_in(user_wards(user)).prefetch_related("wards")
         self.fields["key_worker"].error_messages["invalid_choice"] = (
             "Select one of the caseworkers in your wards"
         )

@@ -307,7 +307,12 @@ class EnforcementAction(models.Model):
             raise ValidationError(
                 {"penalty_amount": "A civil penalty needs its amount, more than £0 and at most £30,000."}
             )
-        if self.finding_id and self.property_id and self.finding.inspection.property_id != self.property_id:
+        if (
+            self.finding_id
+            and self.property_id
+            and self.finding is not None
+            and self.finding.inspection.property_id != self.property_id
+        ):
             raise ValidationError({"finding": "The hazard was found at another property."})
         if self.penalty_amount is not None and not 0 < self.penalty_amount <= MAX_CIVIL_PENALTY:
             raise ValidationError(

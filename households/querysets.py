@@ -2,6 +2,8 @@
 
 `visible_to(user)` is the access scope (rules in taskforce.scoping): the API and the web pages use it for
 every read of personal data, so a record out of scope is absent from lists, counts, searches and exports.
+
+The models module imports this one, so other models are looked up (`apps.get_model`) when a query is built.
 """
 
 from datetime import date
@@ -15,11 +17,6 @@ from taskforce import scoping
 from taskforce.validators import NINO_RE, POSTCODE_RE, normalise_nino, normalise_postcode
 
 from .hhsrs import CATEGORY_1_THRESHOLD
-
-
-def _model(name: str) -> type[models.Model]:
-    # The models module imports this one, so models are looked up when a query is built.
-    return apps.get_model("households", name)
 
 
 class HouseholdQuerySet(models.QuerySet):
@@ -57,7 +54,9 @@ class HouseholdQuerySet(models.QuerySet):
         )
         return self.annotate(
             open_interventions=Coalesce(Subquery(open_work, output_field=models.IntegerField()), 0),
-            placed=Exists(_model("Placement").objects.filter(household=OuterRef("pk")).current(on)),
+            placed=Exists(
+                apps.get_model("households", "Placement").objects.filter(household=OuterRef("pk")).current(on)
+            ),
         )
 
     def matching(self, text: str) -> "HouseholdQuerySet":
@@ -67,22 +66,22 @@ class HouseholdQuerySet(models.QuerySet):
         if not text:
             return self
         condition = Q(case_reference__iexact=text) | Q(case_reference__iendswith=text)
-        members = _model("Membership").objects.filter(household=OuterRef("pk"))
+        members = apps.get_model("households", "Membership").objects.filter(household=OuterRef("pk"))
         words = text.split(" ")
         named = members
         for word in words:
             named = named.filter(
                 Q(person__given_name__istartswith=word) | Q(person__family_name__istartswith=word)
             )
-        condition |= Exists(named)
+        condition |= Q(Exists(named))
         compact = normalise_nino(text)
         if NINO_RE.match(compact):
-            condition |= Exists(members.filter(person__nino=compact))
-        homes = _model("Residence").objects.filter(household=OuterRef("pk"))
+            condition |= Q(Exists(members.filter(person__nino=compact)))
+        homes = apps.get_model("households", "Residence").objects.filter(household=OuterRef("pk"))
         if compact.isdigit() and len(compact) <= 12:
-            condition |= Exists(homes.filter(property__uprn=int(compact)))
+            condition |= Q(Exists(homes.filter(property__uprn=int(compact))))
         if POSTCODE_RE.match(normalise_postcode(text)):
-            condition |= Exists(homes.filter(property__postcode=normalise_postcode(text)))
+            condition |= Q(Exists(homes.filter(property__postcode=normalise_postcode(text))))
         return self.filter(condition)
 
 
@@ -91,8 +90,10 @@ class PersonQuerySet(models.QuerySet):
         """People who are or were members of a household the user may see."""
         if not scoping.sees_cases(user):
             return self.none()
-        visible = _model("Household").objects.visible_to(user).values("pk")
-        member = _model("Membership").objects.filter(person=OuterRef("pk"), household__in=visible)
+        visible = apps.get_model("households", "Household").objects.visible_to(user).values("pk")
+        member = apps.get_model("households", "Membership").objects.filter(
+            person=OuterRef("pk"), household__in=visible
+        )
         return self.filter(Exists(member))
 
 
@@ -103,14 +104,21 @@ class HouseholdRecordQuerySet(models.QuerySet):
     def visible_to(self, user: scoping.User | None) -> "HouseholdRecordQuerySet":
         if not scoping.sees_cases(user):
             return self.none()
-        return self.filter(household__in=_model("Household").objects.visible_to(user).values("pk"))
+        return self.filter(
+            household__in=apps.get_model("households", "Household").objects.visible_to(user).values("pk")
+        )
 
     def of_household(self, household: models.Model, user: scoping.User | None) -> "HouseholdRecordQuerySet":
         """The rows of one household, if the user may see it. The same scope as visible_to, narrowed to the
         household first, so the database judges one household's visibility rather than every household's."""
         if not scoping.sees_cases(user):
             return self.none()
-        visible = _model("Household").objects.visible_to(user).filter(pk=household.pk).values("pk")
+        visible = (
+            apps.get_model("households", "Household")
+            .objects.visible_to(user)
+            .filter(pk=household.pk)
+            .values("pk")
+        )
         return self.filter(household__in=visible)
 
 
@@ -142,7 +150,7 @@ class PropertyRecordQuerySet(models.QuerySet):
     def visible_to(self, user: scoping.User | None) -> "PropertyRecordQuerySet":
         if not scoping.sees_housing_records(user):
             return self.none()
-        visible = _model("Property").objects.visible_to(user).values("pk")
+        visible = apps.get_model("households", "Property").objects.visible_to(user).values("pk")
         return self.filter(**{f"{self.property_path}__in": visible})
 
 

@@ -74,7 +74,7 @@ class HouseholdRecords:
     def head(self) -> Membership | None:
         current = self.current_members
         heads = [m for m in current if m.relationship == Membership.Relationship.HEAD]
-        return (heads or current or [None])[0]
+        return next(iter(heads or current), None)
 
     @property
     def current_home(self) -> Residence | None:

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
@@ -171,7 +171,7 @@ def household_register(
     opened_on: date,
     basis: str,
     agencies: Iterable[Agency],
-    recorded_by: AbstractBaseUser,
+    recorded_by: User,
     key_worker: StaffProfile | None = None,
 ) -> Household:
     """Open a case together with the data-sharing basis that lets the agencies in it work on it."""
@@ -277,7 +277,7 @@ def data_sharing_basis_record(
     basis: str,
     agencies: Iterable[Agency],
     starts_on: date,
-    recorded_by: AbstractBaseUser | None,
+    recorded_by: User | None,
     expires_on: date | None = None,
     withdrawn_on: date | None = None,
 ) -> DataSharingBasis:

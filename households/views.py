@@ -6,7 +6,7 @@ scope is 404, as if it did not exist.
 """
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.forms import Form, model_to_dict
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from outcomes.querysets import benefit_records
 from taskforce import audit, scoping
-from taskforce.models import AccessLog, StaffProfile
+from taskforce.models import AccessLog, Area, StaffProfile
 from taskforce.validators import normalise_postcode
 
 from . import forms as f
@@ -110,12 +110,12 @@ class CaseloadFilter(f.GovukForm):
         required=False,
         help_text="Name, case reference, National Insurance number, postcode or UPRN",
     )
-    ward = forms.ModelChoiceField(queryset=None, required=False, empty_label="All your wards")
+    ward = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, empty_label="All your wards")
     status = forms.ChoiceField(
         choices=[("", "Any"), *Household.Status.choices], required=False, label="Case status"
     )
     key_worker = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="Anyone", label="Key worker"
+        queryset=StaffProfile.objects.none(), required=False, empty_label="Anyone", label="Key worker"
     )
     interventions = forms.ChoiceField(
         choices=[("", "Any"), ("open", "Open interventions"), ("none", "No open interventions")],
@@ -138,8 +138,8 @@ class CaseloadFilter(f.GovukForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         wards = f.user_wards(user)
-        self.fields["ward"].queryset = wards
-        self.fields["key_worker"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["ward"]).queryset = wards
+        cast(forms.ModelChoiceField, self.fields["key_worker"]).queryset = (
             StaffProfile.objects.filter(role=Role.CASEWORKER, wards__in=wards)
             .select_related("user", "agency")
             .distinct()
@@ -316,7 +316,7 @@ class RecordFormView(View):
     fields_from_instance: Sequence[str] = ()
 
     @method_decorator(login_required)
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not self.allowed(request.user):
             # Case roles that may read but not write (ward managers) get 403; others never see the record.
             raise PermissionDenied("Your role cannot make this change.")
@@ -408,7 +408,7 @@ class HouseholdCreate(RecordFormView):
             key_worker=data.get("key_worker"),
             basis=data["basis"],
             agencies=data["agencies"],
-            recorded_by=self.request.user,
+            recorded_by=scoping.signed_in(self.request.user),
         )
 
     def done_message(self, saved: models.Model) -> str:
@@ -422,13 +422,14 @@ class HouseholdEdit(RecordFormView):
     form_class = f.HouseholdEditForm
     title = "Change case details"
     fields_from_instance = ("ward", "opened_on", "status", "closed_on")
+    household: Household  # set by load(), from the URL, before the page runs (likewise below)
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
         self.instance = self.household
 
     def save(self, data: dict[str, Any]) -> Household:
-        household: Household = self.household  # type: ignore[assignment]
+        household = self.household
         closing = data["status"] == Household.Status.CLOSED and household.status == Household.Status.OPEN
         if closing and data.get("closed_on") is None:
             raise ValidationError({"closed_on": "Enter the date the case closed"})
@@ -443,18 +444,21 @@ class HouseholdEdit(RecordFormView):
 class MemberAdd(RecordFormView):
     form_class = f.MemberAddForm
     title = "Add a member"
+    household: Household
 
     def save(self, data: dict[str, Any]) -> Person:
         return services.person_register(household=self.household, **data)
 
     def success_url(self, saved: models.Model) -> str:
-        return section_url(self.household, "members")  # type: ignore[arg-type]
+        return section_url(self.household, "members")
 
 
 class PersonEdit(RecordFormView):
     form_class = f.PersonForm
     title = "Change personal details"
     fields_from_instance = tuple(f.PERSON_FIELDS)
+    household: Household
+    instance: Person
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
@@ -466,16 +470,18 @@ class PersonEdit(RecordFormView):
         )
 
     def save(self, data: dict[str, Any]) -> Person:
-        return services.record_update(instance=self.instance, changes=data)  # type: ignore[type-var]
+        return services.record_update(instance=self.instance, changes=data)
 
     def success_url(self, saved: models.Model) -> str:
-        return section_url(self.household, "members")  # type: ignore[arg-type]
+        return section_url(self.household, "members")
 
 
 class MembershipEdit(RecordFormView):
     form_class = f.MembershipForm
     title = "Change membership"
     fields_from_instance = ("relationship", "joined_on", "left_on")
+    household: Household
+    instance: Membership
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
@@ -484,15 +490,16 @@ class MembershipEdit(RecordFormView):
         )
 
     def save(self, data: dict[str, Any]) -> Membership:
-        return services.record_update(instance=self.instance, changes=data)  # type: ignore[type-var]
+        return services.record_update(instance=self.instance, changes=data)
 
     def success_url(self, saved: models.Model) -> str:
-        return section_url(self.household, "members")  # type: ignore[arg-type]
+        return section_url(self.household, "members")
 
 
 class MoveRecord(RecordFormView):
     form_class = f.MoveForm
     title = "Record a move"
+    household: Household
 
     def save(self, data: dict[str, Any]) -> models.Model:
         return services.residence_record(
@@ -500,16 +507,17 @@ class MoveRecord(RecordFormView):
         )
 
     def success_url(self, saved: models.Model) -> str:
-        return section_url(self.household, "home")  # type: ignore[arg-type]
+        return section_url(self.household, "home")
 
 
 class SharingBasisCreate(RecordFormView):
     form_class = f.SharingBasisForm
     title = "Record a data-sharing basis"
+    household: Household
 
     def save(self, data: dict[str, Any]) -> DataSharingBasis:
         return services.data_sharing_basis_record(
-            household=self.household, recorded_by=self.request.user, **data
+            household=self.household, recorded_by=scoping.signed_in(self.request.user), **data
         )
 
 
@@ -517,6 +525,8 @@ class SharingBasisEdit(RecordFormView):
     form_class = f.SharingBasisForm
     title = "Change the data-sharing basis"
     fields_from_instance = ("basis", "agencies", "starts_on", "expires_on", "withdrawn_on")
+    household: Household
+    instance: DataSharingBasis
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
@@ -532,25 +542,26 @@ class SharingBasisEdit(RecordFormView):
 
     def save(self, data: dict[str, Any]) -> DataSharingBasis:
         agencies = data.pop("agencies")
-        basis = services.record_update(instance=self.instance, changes=data)  # type: ignore[type-var]
+        basis = services.record_update(instance=self.instance, changes=data)
         return services.data_sharing_basis_cover(basis=basis, agencies=agencies)
 
     def success_url(self, saved: models.Model) -> str:
         # The change may end this user's own access; the caseload is always there to return to.
-        if not Household.objects.visible_to(self.request.user).filter(pk=self.household.pk).exists():  # type: ignore[union-attr]
+        if not Household.objects.visible_to(self.request.user).filter(pk=self.household.pk).exists():
             return reverse("households:caseload")
-        return reverse("households:detail", args=[self.household.pk])  # type: ignore[union-attr]
+        return reverse("households:detail", args=[self.household.pk])
 
 
 class PlacementCreate(RecordFormView):
     form_class = f.PlacementForm
     title = "Record a placement"
+    household: Household
 
     def save(self, data: dict[str, Any]) -> Placement:
         return services.placement_record(household=self.household, **data)
 
     def success_url(self, saved: models.Model) -> str:
-        return section_url(self.household, "placements")  # type: ignore[arg-type]
+        return section_url(self.household, "placements")
 
 
 class PlacementEdit(PlacementCreate):
@@ -563,6 +574,7 @@ class PlacementEdit(PlacementCreate):
         "ended_on",
         "notification_received_on",
     )
+    instance: Placement
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
@@ -572,10 +584,10 @@ class PlacementEdit(PlacementCreate):
         )
 
     def initial(self) -> dict[str, Any]:
-        return super().initial() | {"accommodation": self.instance.accommodation}  # type: ignore[union-attr]
+        return super().initial() | {"accommodation": self.instance.accommodation}
 
     def save(self, data: dict[str, Any]) -> Placement:
-        return services.record_update(instance=self.instance, changes=data)  # type: ignore[type-var]
+        return services.record_update(instance=self.instance, changes=data)
 
 
 def _is_ward_manager(user: Any) -> bool:
@@ -589,17 +601,18 @@ class KeyWorkerAssign(RecordFormView):
     title = "Change key worker"
     button = "Save key worker"
     allowed = staticmethod(_is_ward_manager)
+    household: Household
 
     def initial(self) -> dict[str, Any]:
-        return {"key_worker": self.household.key_worker_id}  # type: ignore[union-attr]
+        return {"key_worker": self.household.key_worker_id}
 
     def get_form(self, data: Any = None) -> Form:
-        household: Household = self.household  # type: ignore[assignment]
+        household: Household = self.household
         return f.KeyWorkerForm(data, initial=self.initial(), user=self.request.user, household=household)
 
     def save(self, data: dict[str, Any]) -> Household:
         # Locked until the transaction ends, so two managers cannot both assign from the same reading.
-        pk = self.household.pk  # type: ignore[union-attr]
+        pk = self.household.pk
         household = Household.objects.select_for_update(of=("self",)).select_related("ward").get(pk=pk)
         return services.household_assign(household=household, key_worker=data["key_worker"])
 
@@ -752,13 +765,15 @@ class PropertyEdit(HousingFormView):
         "is_hmo",
         "landlord",
     )
+    home: Property  # loaded from the URL before the page runs
+    instance: Property
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
         self.instance = self.home
 
     def save(self, data: dict[str, Any]) -> Property:
-        return services.record_update(instance=self.instance, changes=data)  # type: ignore[type-var]
+        return services.record_update(instance=self.instance, changes=data)
 
 
 class LicenceCreate(HousingFormView):
@@ -782,6 +797,7 @@ class LicenceEdit(HousingFormView):
         "max_households",
         "status",
     )
+    instance: Licence
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
@@ -791,10 +807,10 @@ class LicenceEdit(HousingFormView):
 
     def save(self, data: dict[str, Any]) -> Licence:
         # The number identifies the licence and cannot change once recorded.
-        if data.get("number") != self.instance.number:  # type: ignore[union-attr]
+        if data.get("number") != self.instance.number:
             raise ValidationError({"number": "The licence number cannot be changed once recorded"})
         data = {k: v for k, v in data.items() if k != "number"}
-        return services.record_update(instance=self.instance, changes=data)  # type: ignore[type-var]
+        return services.record_update(instance=self.instance, changes=data)
 
 
 class InspectionCreate(HousingFormView):

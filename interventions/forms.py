@@ -15,7 +15,7 @@ def _members(user: Any, household: Household) -> Any:
 
 
 class InterventionForm(
-    form_for(
+    form_for(  # type: ignore[misc]  # a base class form_for makes at runtime
         Intervention,
         [
             "person",
@@ -29,7 +29,7 @@ class InterventionForm(
             "cost",
             "notes",
         ],
-    )  # type: ignore[misc]
+    )
 ):
     widths = {"cost": "govuk-input--width-10"}
 
@@ -57,7 +57,7 @@ class InterventionForm(
 
 
 class ReferralForm(
-    form_for(Referral, ["person", "to_agency", "reason", "sent_on", "status", "responded_on", "outcome"])  # type: ignore[misc]
+    form_for(Referral, ["person", "to_agency", "reason", "sent_on", "status", "responded_on", "outcome"])  # type: ignore[misc]  # a base class form_for makes at runtime
 ):
     def __init__(self, *args: Any, user: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,7 +65,9 @@ class ReferralForm(
         self.fields["person"].empty_label = "The whole household"
         self.fields["person"].label = "Who it is for"
         own = getattr(scoping.profile_of(user), "agency_id", None)
-        self.fields["to_agency"].queryset = Agency.objects.exclude(pk=own)
+        self.fields["to_agency"].queryset = (
+            Agency.objects.exclude(pk=own) if own is not None else Agency.objects.all()
+        )
         self.fields["to_agency"].label = "Agency referred to"
         self.fields["reason"].label = "Reason for the referral"
         self.fields["sent_on"].label = "Date sent"

@@ -1,12 +1,14 @@
 """Writes for interventions and referrals. Each validates, then saves, in one transaction."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import Intervention, Referral
+
+CaseRecord = TypeVar("CaseRecord", Intervention, Referral)
 
 UPDATABLE = {
     Intervention: {
@@ -44,9 +46,7 @@ def referral_send(**fields: Any) -> Referral:
 
 
 @transaction.atomic
-def case_record_update(
-    *, instance: Intervention | Referral, changes: Mapping[str, Any]
-) -> Intervention | Referral:
+def case_record_update(*, instance: CaseRecord, changes: Mapping[str, Any]) -> CaseRecord:
     refused = set(changes) - UPDATABLE[type(instance)]
     if refused:
         raise ValidationError(

@@ -6,6 +6,7 @@ from django.db import models
 from django.forms import Form
 from django.shortcuts import get_object_or_404
 
+from households.models import Household
 from households.views import RecordFormView, section_url
 from taskforce import scoping
 
@@ -14,6 +15,8 @@ from .models import Intervention, Referral
 
 
 class HouseholdRecordForm(RecordFormView):
+    household: Household  # loaded from the URL before the page runs
+
     def get_form(self, data: Any = None) -> Form:
         return self.form_class(  # type: ignore[call-arg]
             data, initial=self.initial(), user=self.request.user, household=self.household
@@ -28,7 +31,7 @@ class InterventionCreate(HouseholdRecordForm):
         return services.intervention_record(household=self.household, **data)
 
     def success_url(self, saved: models.Model) -> str:
-        return section_url(self.household, "interventions")  # type: ignore[arg-type]
+        return section_url(self.household, "interventions")
 
 
 class InterventionEdit(InterventionCreate):
@@ -45,6 +48,7 @@ class InterventionEdit(InterventionCreate):
         "cost",
         "notes",
     )
+    instance: Intervention
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
@@ -54,7 +58,7 @@ class InterventionEdit(InterventionCreate):
         )
 
     def save(self, data: dict[str, Any]) -> Intervention:
-        return services.case_record_update(instance=self.instance, changes=data)  # type: ignore[arg-type,return-value]
+        return services.case_record_update(instance=self.instance, changes=data)
 
 
 class ReferralCreate(HouseholdRecordForm):
@@ -66,12 +70,13 @@ class ReferralCreate(HouseholdRecordForm):
         return services.referral_send(household=self.household, from_agency=agency, **data)
 
     def success_url(self, saved: models.Model) -> str:
-        return section_url(self.household, "referrals")  # type: ignore[arg-type]
+        return section_url(self.household, "referrals")
 
 
 class ReferralEdit(ReferralCreate):
     title = "Change the referral"
     fields_from_instance = ("person", "to_agency", "reason", "sent_on", "status", "responded_on", "outcome")
+    instance: Referral
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
@@ -80,4 +85,4 @@ class ReferralEdit(ReferralCreate):
         )
 
     def save(self, data: dict[str, Any]) -> Referral:
-        return services.case_record_update(instance=self.instance, changes=data)  # type: ignore[arg-type,return-value]
+        return services.case_record_update(instance=self.instance, changes=data)
