@@ -73,7 +73,9 @@ class _Distinct:
 
 
 def _distinct(uniques: Sequence[str], check: Callable[[str], Any]) -> _Distinct:
-    texts, stored, errors = [], [], []
+    texts: list[str] = []
+    stored: list[Any] = []
+    errors: list[RowError | None] = []
     blank = np.zeros(len(uniques), dtype=bool)
     formula = np.zeros(len(uniques), dtype=bool)
     for i, raw in enumerate(uniques):

@@ -242,7 +242,7 @@ def run_import(
         from .columnar import NotColumnar
 
         try:
-            return in_bulk(  # type: ignore[no-any-return]
+            return in_bulk(
                 data,
                 report=report,
                 dry_run=dry_run,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import numpy as np
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
@@ -61,12 +61,12 @@ Counts = tuple[int, int, int]
 M = TypeVar("M", bound=Model)
 
 
-def visible(queryset: QuerySet[M], user: AbstractBaseUser | None) -> QuerySet[M]:
+def visible(queryset: QuerySet[M], user: User | None) -> QuerySet[M]:
     """Records the importing user may see (all of them for the command line, which runs as no one)."""
     return queryset if user is None else queryset.visible_to(user)  # type: ignore[attr-defined]
 
 
-def _wards(user: AbstractBaseUser | None = None) -> dict[str, Area]:
+def _wards(user: User | None = None) -> dict[str, Area]:
     """Wards by GSS code: for a user, the wards they work in."""
     wards = Area.objects.filter(type=Area.Type.WARD).order_by("vintage")
     if user is not None:
@@ -106,7 +106,7 @@ class _Kind:
     name = ""
     columns: Sequence[str] = ()
 
-    def __init__(self, *, user: AbstractBaseUser | None = None) -> None:
+    def __init__(self, *, user: User | None = None) -> None:
         self.user = user
 
     def check_together(self, parsed: list[tuple[int, Any]]) -> list[Problem]:
@@ -146,7 +146,7 @@ class HouseholdsImport(_Kind):
         "joined_on",
     )
 
-    def __init__(self, *, user: AbstractBaseUser | None = None) -> None:
+    def __init__(self, *, user: User | None = None) -> None:
         super().__init__(user=user)
         self.wards = _wards(user)
         self.agencies = {a.code: a for a in Agency.objects.all()}
@@ -336,10 +336,10 @@ class BenefitRecordsImport(_Kind):
     name = "benefit-records"
     columns = ("nino", "month", "benefit", "amount")
 
-    def __init__(self, *, user: AbstractBaseUser | None = None) -> None:
+    def __init__(self, *, user: User | None = None) -> None:
         super().__init__(user=user)
         self.people: dict[str, int] = dict(
-            visible(Person.objects.exclude(nino=None), user).values_list("nino", "pk")  # type: ignore[arg-type]
+            visible(Person.objects.exclude(nino=None), user).values_list("nino", "pk")
         )
         self.benefits = {code.lower(): pk for code, pk in BenefitType.objects.values_list("code", "pk")}
         self.months: dict[str, date] = {}
@@ -435,7 +435,7 @@ class BenefitRecordsImport(_Kind):
                     (amounts[c] for c in checked.codes[3].tolist()),
                     strict=True,
                 )
-                counts = self._write_other(list(rows))  # type: ignore[arg-type]
+                counts = self._write_other(list(rows))
             report.created, report.updated, report.unchanged = counts
             report.committed = True
             if on_written:
@@ -668,7 +668,7 @@ class InterventionRow:
         return (self.household.pk, self.service.pk, self.values["referred_on"])
 
 
-def _households(user: AbstractBaseUser | None) -> dict[str, Household]:
+def _households(user: User | None) -> dict[str, Household]:
     return {h.case_reference: h for h in visible(Household.objects.all(), user)}
 
 
@@ -698,7 +698,7 @@ class InterventionsImport(_Kind):
         "cost",
     )
 
-    def __init__(self, *, user: AbstractBaseUser | None = None) -> None:
+    def __init__(self, *, user: User | None = None) -> None:
         super().__init__(user=user)
         self.households = _households(user)
         self.services = {
@@ -790,7 +790,7 @@ class PlacementsImport(_Kind):
         "uprn",
     )
 
-    def __init__(self, *, user: AbstractBaseUser | None = None) -> None:
+    def __init__(self, *, user: User | None = None) -> None:
         super().__init__(user=user)
         self.households = _households(user)
         self.authorities: dict[str, Agency] = {}
@@ -902,7 +902,7 @@ class PropertiesImport(_Kind):
         "landlord",
     )
 
-    def __init__(self, *, user: AbstractBaseUser | None = None) -> None:
+    def __init__(self, *, user: User | None = None) -> None:
         super().__init__(user=user)
         self.wards = _wards(user)
         everywhere = set(Property.objects.exclude(uprn=None).values_list("uprn", flat=True))
@@ -951,8 +951,8 @@ class PropertiesImport(_Kind):
         return created, updated, unchanged
 
 
-def _properties(user: AbstractBaseUser | None) -> dict[int, Property]:
-    return {p.uprn: p for p in visible(Property.objects.exclude(uprn=None), user)}  # type: ignore[misc]
+def _properties(user: User | None) -> dict[int, Property]:
+    return {p.uprn: p for p in visible(Property.objects.exclude(uprn=None), user)}
 
 
 def _property(properties: Mapping[int, Property], text: str) -> Property:
@@ -986,7 +986,7 @@ class LicencesImport(_Kind):
         "status",
     )
 
-    def __init__(self, *, user: AbstractBaseUser | None = None) -> None:
+    def __init__(self, *, user: User | None = None) -> None:
         super().__init__(user=user)
         self.properties = _properties(user)
 
@@ -1052,7 +1052,7 @@ class InspectionsImport(_Kind):
     name = "inspections"
     columns = ("uprn", "inspected_on", "reason", "hazard", "score", "status", "remedied_on")
 
-    def __init__(self, *, user: AbstractBaseUser | None = None) -> None:
+    def __init__(self, *, user: User | None = None) -> None:
         super().__init__(user=user)
         self.properties = _properties(user)
         self.hazards: dict[str, Hazard] = {}
@@ -1157,7 +1157,7 @@ def _count(created: bool, changed: bool, counts: Counts) -> Counts:
 # The registry
 
 
-def _area_statistics(*, user: AbstractBaseUser | None, options: Mapping[str, Any]) -> ImportKind[Any]:
+def _area_statistics(*, user: User | None, options: Mapping[str, Any]) -> ImportKind[Any]:
     return AreaStatisticsImport(
         source=options.get("source") or options.get("file_name") or "import",
         vintage=options.get("vintage"),
@@ -1189,6 +1189,6 @@ COLUMNS: dict[str, Sequence[str]] = {
 
 
 def kind_for(
-    name: str, *, user: AbstractBaseUser | None = None, options: Mapping[str, Any] | None = None
+    name: str, *, user: User | None = None, options: Mapping[str, Any] | None = None
 ) -> ImportKind[Any]:
     return KINDS[name](user=user, options=options or {})

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,7 +53,7 @@ def batch_create(
     kind: str,
     file_name: str,
     data: bytes | IO[bytes],
-    uploaded_by: AbstractBaseUser | None = None,
+    uploaded_by: User | None = None,
     options: dict[str, Any] | None = None,
 ) -> ImportBatch:
     """Record an uploaded file and keep it. A file over the size limit is recorded but not kept."""
@@ -65,7 +65,7 @@ def batch_create(
         file_name=Path(file_name).name[:255] or "upload.csv",
         sha256="0" * 64,
         size=0,
-        uploaded_by=uploaded_by,  # type: ignore[misc]
+        uploaded_by=uploaded_by,
         options=options or {},
     )
     batch.full_clean()
@@ -92,7 +92,7 @@ def batch_upload(
     kind: str,
     file_name: str,
     data: bytes | IO[bytes],
-    uploaded_by: AbstractBaseUser | None = None,
+    uploaded_by: User | None = None,
     dry_run: bool = False,
     options: dict[str, Any] | None = None,
 ) -> ImportBatch:
@@ -153,7 +153,7 @@ def batch_check(*, batch: ImportBatch, progress: Progress | None = None) -> Impo
 def batch_commit(
     *,
     batch: ImportBatch,
-    requested_by: AbstractBaseUser | None = None,
+    requested_by: User | None = None,
     enqueue: bool = True,
     queue: str | None = None,
 ) -> Job:

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from outcomes.models import Job
-from taskforce import audit
+from taskforce import audit, scoping
 from taskforce.models import AccessLog
 
 from .csvsafe import write_csv
@@ -107,7 +107,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 file_name=file.name,
                 data=file,
-                uploaded_by=request.user,  # type: ignore[arg-type]
+                uploaded_by=scoping.signed_in(request.user),
                 dry_run=True,
                 options=form.options(),
             )
@@ -156,7 +156,7 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 def _commit(request: HttpRequest, batch: ImportBatch) -> None:
     try:
         with audit.route("web"):
-            batch_commit(batch=batch, requested_by=request.user)  # type: ignore[arg-type]
+            batch_commit(batch=batch, requested_by=scoping.signed_in(request.user))
     except ImportRefused as exc:
         messages.error(request, str(exc))
     except Exception:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AnalysisRun, AreaStatistic, BenefitRecord, BenefitType, DemoDataset, Job, UnitCost
@@ -37,7 +38,7 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ["kind", "state"]
     readonly_fields = [f.name for f in Job._meta.fields]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -61,5 +62,5 @@ class AnalysisRunAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in AnalysisRun._meta.fields]
     list_select_related = ["requested_by"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -225,8 +225,8 @@ def run_placements(params: Mapping[str, Any]) -> dict[str, Any]:
         placements,
         panel,
         today=timezone.localdate(),
-        target_rate=None if pd.isna(target_rate) else float(target_rate),
-        reference_rate=None if pd.isna(reference_rate) else float(reference_rate),
+        target_rate=None if target_rate is None or pd.isna(target_rate) else float(target_rate),
+        reference_rate=None if reference_rate is None or pd.isna(reference_rate) else float(reference_rate),
     )
     return result.as_dict()
 

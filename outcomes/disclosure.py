@@ -63,8 +63,8 @@ def publish(
     of the row holding column totals; `rates` maps each rate, mean or amount column to its group-size
     column (or a `Rate`). Other columns (labels, years) pass through unchanged.
     """
-    rates = {name: spec if isinstance(spec, Rate) else Rate(spec) for name, spec in (rates or {}).items()}
-    missing = [c for c in [*counts, *rates, *(r.denominator for r in rates.values())] if c not in table]
+    rate_of = {name: spec if isinstance(spec, Rate) else Rate(spec) for name, spec in (rates or {}).items()}
+    missing = [c for c in [*counts, *rate_of, *(r.denominator for r in rate_of.values())] if c not in table]
     if total_column is not None and total_column not in counts:
         missing.append(f"{total_column} (the total column must be one of the counts)")
     if missing:
@@ -87,7 +87,7 @@ def publish(
         out[col] = [
             SUPPRESSED if (row, col) in suppressed else round_count(values[row, col]) for row in table.index
         ]
-    for col, rate in rates.items():
+    for col, rate in rate_of.items():
         sources = [c for c in (rate.denominator, rate.numerator) if c is not None and c in counts]
         groups = pd.to_numeric(table[rate.denominator], errors="coerce").tolist()
         shown = []

@@ -224,9 +224,9 @@ def area_section() -> Section:
     drawn = []
     names = dict(Area.objects.filter(type=Area.Type.WARD).values_list("gss_code", "name"))
     for method in ("sdid", "sc"):
-        run = found.get(method)
-        if run is None:
+        if method not in found:
             continue
+        run = found[method]
         r = run.result
         treated, counterfactual = r.get("treated_path") or {}, r.get("counterfactual_path") or {}
         if treated and counterfactual:

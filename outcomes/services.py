@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -94,7 +94,7 @@ class JobProgress:
 
 
 def job_create(
-    *, kind: str, parameters: dict[str, Any] | None = None, requested_by: AbstractBaseUser | None = None
+    *, kind: str, parameters: dict[str, Any] | None = None, requested_by: User | None = None
 ) -> Job:
     if kind not in JOB_HANDLERS:
         raise ValueError(f"Unknown job kind {kind!r}: expected one of {', '.join(sorted(JOB_HANDLERS))}.")
@@ -182,7 +182,7 @@ def analysis_request(
     *,
     kind: str,
     parameters: dict[str, Any] | None = None,
-    requested_by: AbstractBaseUser | None = None,
+    requested_by: User | None = None,
     enqueue: bool = True,
 ) -> AnalysisRun:
     """Record a requested analysis and hand it to Celery (run at once when eager) after commit.

@@ -8,6 +8,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django.core.exceptions import ValidationError
 
@@ -109,9 +110,9 @@ class AreaStatisticsImport:
     def write(self, rows: list[StatisticRow]) -> tuple[int, int, int]:
         for row in rows:
             if row.area_code not in self.areas:
-                area = Area(
-                    gss_code=row.area_code, vintage=self.vintage, name=row.area_name, type=row.area_type
-                )
+                # parse() refused every unknown area when no vintage was given.
+                vintage = cast(int, self.vintage)
+                area = Area(gss_code=row.area_code, vintage=vintage, name=row.area_name, type=row.area_type)
                 area.full_clean()
                 area.save()
                 self.areas[row.area_code] = area

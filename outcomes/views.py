@@ -3,7 +3,8 @@
 
 import io
 import logging
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -159,9 +160,14 @@ class AnalysisForm(forms.Form):
         for name, field in self.fields.items():
             users = [AnalysisRun.Kind(kind).label for kind, fields in self.USES.items() if name in fields]
             if users:
-                field.help_text = " ".join(filter(None, [field.help_text, f"Used by: {', '.join(users)}."]))
+                field.help_text = " ".join(
+                    filter(None, [str(field.help_text), f"Used by: {', '.join(users)}."])
+                )
             if isinstance(field, forms.ChoiceField) and not field.required:
-                field.choices = [("", "The analysis's default"), *field.choices]
+                field.choices = [
+                    ("", "The analysis's default"),
+                    *cast(Iterable[tuple[Any, Any]], field.choices),
+                ]
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "govuk-select" if is_select else "govuk-input govuk-input--width-10"
 
@@ -185,7 +191,9 @@ def analyses(request: HttpRequest) -> HttpResponse:
     form = AnalysisForm(request.POST or None, prefix="analysis")
     if request.method == "POST" and form.is_valid():
         run = analysis_request(
-            kind=form.cleaned_data["kind"], parameters=form.parameters(), requested_by=request.user
+            kind=form.cleaned_data["kind"],
+            parameters=form.parameters(),
+            requested_by=scoping.signed_in(request.user),
         )
         return redirect(f"{reverse('outcomes:analyses')}?requested={run.pk}")
     return render(
