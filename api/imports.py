@@ -16,6 +16,7 @@ from imports.models import ImportBatch
 from imports.querysets import kinds_for
 from imports.services import ImportRefused, batch_commit, batch_upload
 from outcomes.models import Job
+from taskforce import scoping
 
 ID_IN_PATH = r"[0-9]{1,18}"
 
@@ -135,7 +136,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             kind=data["kind"],
             file_name=data["file"].name,
             data=data["file"],
-            uploaded_by=request.user,  # type: ignore[arg-type]
+            uploaded_by=scoping.signed_in(request.user),
             dry_run=data["dry_run"],
             options=options,
         )
@@ -155,7 +156,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def commit(self, request: Request, pk: str | None = None) -> Response:
         batch = self.get_object()
         try:
-            batch_commit(batch=batch, requested_by=request.user)  # type: ignore[arg-type]
+            batch_commit(batch=batch, requested_by=scoping.signed_in(request.user))
         except ImportRefused as exc:
             code = (
                 status.HTTP_400_BAD_REQUEST

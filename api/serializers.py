@@ -41,7 +41,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         queryset = super().get_queryset()
         request = self.context.get("request")
-        if hasattr(queryset, "visible_to"):
+        if queryset is not None and hasattr(queryset, "visible_to"):
             queryset = queryset.visible_to(request.user if request else None)
         return queryset
 

@@ -5,7 +5,7 @@ record's current ETag in If-Match (Updates); a record the user may not see is 40
 """
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import models, transaction
 from django.db.models import Count
@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
+from rest_framework.serializers import BaseSerializer, Serializer
 
 from households import services as household_services
 from households.models import (
@@ -148,8 +148,8 @@ class AuditedReads(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             records = list(self.filter_queryset(self.get_queryset())[:EXPORT_LIMIT])
             data = self.get_serializer(records, many=True).data
             self.log_read(AccessLog.Action.EXPORT, records)
-        filename = f"{self.model._meta.verbose_name_plural.replace(' ', '-')}.csv"
-        fields = list(self.get_serializer().fields)
+        filename = f"{str(self.model._meta.verbose_name_plural).replace(' ', '-')}.csv"
+        fields = list(cast(Serializer, self.get_serializer()).fields)
         return HttpResponse(
             csv_text(data, fields),
             content_type="text/csv; charset=utf-8",
@@ -301,10 +301,10 @@ class HouseholdViewSet(RecordViewSet):
         return s.HouseholdSerializer
 
     def create_record(self, data: dict[str, Any]) -> models.Model:
-        return household_services.household_register(**data, recorded_by=self.request.user)
+        return household_services.household_register(**data, recorded_by=scoping.signed_in(self.request.user))
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        return household_services.household_update(household=instance, changes=changes)  # type: ignore[arg-type]
+        return household_services.household_update(household=cast(Household, instance), changes=changes)
 
     def written(self, instance: models.Model, status_code: int) -> Response:
         data = s.HouseholdSerializer(instance, context=self.get_serializer_context()).data
@@ -324,7 +324,7 @@ class HouseholdViewSet(RecordViewSet):
             household = self.locked(self.get_object())
             require_current(request, household)
             household = household_services.household_assign(
-                household=household,  # type: ignore[arg-type]
+                household=cast(Household, household),
                 key_worker=serializer.validated_data["key_worker"],
             )
             return self.written(household, status.HTTP_200_OK)
@@ -424,13 +424,17 @@ class DataSharingBasisViewSet(RecordViewSet):
         return super().get_queryset().prefetch_related("agencies")
 
     def create_record(self, data: dict[str, Any]) -> models.Model:
-        return household_services.data_sharing_basis_record(**data, recorded_by=self.request.user)
+        return household_services.data_sharing_basis_record(
+            **data, recorded_by=scoping.signed_in(self.request.user)
+        )
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
         agencies = changes.pop("agencies", None)
         instance = household_services.record_update(instance=instance, changes=changes)
         if agencies is not None:
-            household_services.data_sharing_basis_cover(basis=instance, agencies=agencies)  # type: ignore[arg-type]
+            household_services.data_sharing_basis_cover(
+                basis=cast(DataSharingBasis, instance), agencies=agencies
+            )
         return instance
 
 
@@ -585,7 +589,9 @@ class InterventionViewSet(RecordViewSet):
         return intervention_services.intervention_record(**data)
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        return intervention_services.case_record_update(instance=instance, changes=changes)  # type: ignore[arg-type]
+        return intervention_services.case_record_update(
+            instance=cast(Intervention, instance), changes=changes
+        )
 
 
 class ReferralViewSet(RecordViewSet):
@@ -614,7 +620,7 @@ class ReferralViewSet(RecordViewSet):
         return intervention_services.referral_send(**data, from_agency=agency)
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        return intervention_services.case_record_update(instance=instance, changes=changes)  # type: ignore[arg-type]
+        return intervention_services.case_record_update(instance=cast(Referral, instance), changes=changes)
 
 
 class BenefitRecordViewSet(AuditedReads):
@@ -658,13 +664,13 @@ class ApiTokenViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, key = taskforce_services.api_token_create(
-            user=request.user, name=serializer.validated_data["name"]
+            user=scoping.signed_in(request.user), name=serializer.validated_data["name"]
         )
         data = s.NewApiTokenSerializer(token).data | {"key": key}
         return Response(data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: models.Model) -> None:
-        taskforce_services.api_token_revoke(token=instance)  # type: ignore[arg-type]
+        taskforce_services.api_token_revoke(token=cast(ApiToken, instance))
 
 
 class AccessLogViewSet(viewsets.ReadOnlyModelViewSet):
@@ -705,7 +711,7 @@ class BreakGlassViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         grant = taskforce_services.break_glass_open(
-            user=request.user,
+            user=scoping.signed_in(request.user),
             household=serializer.validated_data["household"],
             reason=serializer.validated_data["reason"],
             client_address=client_address(request),
@@ -785,7 +791,7 @@ class AnalysisRunViewSet(
         run = analysis_request(
             kind=serializer.validated_data["kind"],
             parameters=serializer.validated_data.get("parameters") or {},
-            requested_by=request.user,
+            requested_by=scoping.signed_in(request.user),
         )
         return Response(self.get_serializer(run).data, status=status.HTTP_201_CREATED)
 
