@@ -456,7 +456,8 @@ def _housing_benefit_spans(first_month: date, last_month: date) -> pd.DataFrame:
     result["year"] = result["start"] // 12 + 1970
     result["category_1"] = _held(result, hazards)
     result["licensed"] = _held(result, licences)
-    return result
+    # In the order of the index the sums read, so each span's records sit next to the last one's.
+    return result.sort_values(["person", "start"], ignore_index=True)
 
 
 # Reads for the ward dashboards: one row per record with its ward and dates, no names or identifiers of
