@@ -541,15 +541,18 @@ def _housing(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     hazards = housing["hazards"][housing["hazards"]["area"].isin(filters.codes)]
     licences = housing["licences"][housing["licences"]["area"].isin(filters.codes)]
     homes = housing["homes"][housing["homes"]["area"].isin(filters.codes)]
-    found_year = hazards["found_on"].astype(str).str[:4]
-    remedied_year = hazards["remedied_on"].astype(str).str[:4]
+    # ISO dates compare as text; each column is converted once, not once a year.
+    found, remedied = hazards["found_on"].astype(str), hazards["remedied_on"].astype(str).fillna("")
+    not_remedied = hazards["remedied_on"].isna().to_numpy()
+    found_year, remedied_year = found.str[:4].to_numpy(), remedied.str[:4].to_numpy()
+    found, remedied = found.to_numpy(), remedied.to_numpy()
+    starts = licences["starts_on"].astype(str).to_numpy()
+    expires = licences["expires_on"].astype(str).to_numpy()
     records = []
     for year in filters.years:
         end, y = _year_end(year), str(year)
-        open_at_end = (hazards["found_on"].astype(str) <= end) & (
-            hazards["remedied_on"].isna() | (hazards["remedied_on"].astype(str) > end)
-        )
-        in_force = (licences["starts_on"].astype(str) <= end) & (licences["expires_on"].astype(str) > end)
+        open_at_end = (found <= end) & (not_remedied | (remedied > end))
+        in_force = (starts <= end) & (expires > end)
         records.append(
             {
                 "year": y,
@@ -821,15 +824,16 @@ def _transience(facts: dict[str, Any], filters: Filters, audience: str) -> Panel
     moves = facts["moves"]
     moves = moves[moves["area"].isin(filters.codes)].sort_values(["household", "moved_in"])
     later = moves[moves.duplicated("household", keep="first")]  # a household's first home is not a move
-    move_years = later["moved_in"].astype(str).str[:4]
+    move_years = later["moved_in"].astype(str).str[:4].to_numpy()
     households = facts["households"]
     households = households[households["area"].isin(filters.codes)]
+    opened = households["opened_on"].astype(str).to_numpy()
+    closed = households["closed_on"].astype(str).fillna("").to_numpy()
+    still_open = households["closed_on"].isna().to_numpy()
     records = []
     for year in filters.years:
         start, end = f"{year}-01-01", _year_end(year)
-        present = (households["opened_on"].astype(str) <= end) & (
-            households["closed_on"].isna() | (households["closed_on"].astype(str) >= start)
-        )
+        present = (opened <= end) & (still_open | (closed >= start))
         records.append(
             {
                 "year": str(year),
