@@ -7,9 +7,9 @@ Who sees them (the rule lives here, for the pages and their CSV downloads alike)
   records, which their own pages show; the dashboards are the management and evidence view.
 Every count on every dashboard passes through `disclosure.publish`, whoever looks.
 
-Computing the aggregates reads every benefit, placement and housing record, which takes seconds on the
-full demo; the result is cached for all wards and years at once, keyed on a cheap fingerprint of the
-data (`data_version`), and each rendered (audience, wards, period) dashboard is cached on the same key.
+The aggregates are computed for all wards and years at once (about half a second on the full demo, most of
+it the housing benefit sums, done in the database) and cached, keyed on a cheap fingerprint of the data
+(`data_version`); each rendered (audience, wards, period) dashboard is cached on the same key.
 """
 
 import hashlib
