@@ -40,7 +40,7 @@ TASK_FORCE_START = 2010 + 8 / 12  # September 2010, on a scale of years
 # rcParams they read are global, so drawing is serialised.
 _lock = threading.RLock()
 
-_RC = {
+_RC: dict[Any, Any] = {  # matplotlib types its keys as a Literal of every rc name
     "svg.fonttype": "none",
     "svg.hashsalt": "margate",
     "font.family": "sans-serif",
@@ -461,7 +461,7 @@ def bar_chart(
     return svg.render(slug=slug, title=title, description=description)
 
 
-def _finish_axes(ax, *, ylabel: str = "", years: Sequence[float] = ()) -> None:  # type: ignore[no-untyped-def]
+def _finish_axes(ax, *, ylabel: str = "", years: Sequence[float] = ()) -> None:
     ax.set_ylabel(ylabel)
     ax.grid(axis="y", color="#b1b4b6", linewidth=0.5)
     ax.set_axisbelow(True)

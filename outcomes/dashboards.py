@@ -136,6 +136,7 @@ def filters_from(params: Any, access: Access, *, latest_year: int | None = None)
     today = timezone.localdate()
     by_code = {w.gss_code: w for w in access.wards}
     ward = params.get("ward", COMBINED)
+    codes: tuple[str, ...]
     if ward in by_code:
         codes, label = (ward,), by_code[ward].name
     else:
@@ -766,7 +767,7 @@ def _caseload(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     if audience == MANAGER:
         table.loc["Total", "agency"] = ""
         published = publish(table, counts=["cases", "interventions"], total_row="Total")
-        columns = (
+        columns: tuple[Column, ...] = (
             Column("worker", label, "text"),
             Column("agency", "Agency", "text"),
             Column("cases", "Open households as key worker"),
