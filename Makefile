@@ -35,6 +35,8 @@ run: install
 test: install-test
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy taskforce households interventions outcomes imports api
 	$(BIN)/python -m pytest
 
 lint: install-test

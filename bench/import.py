@@ -181,12 +181,15 @@ def main() -> None:
         "triggers": "project import, foreign-key triggers run",
     }
     print()
-    print(f"{written:,} rows; best of {args.repeat} rounds (load average at the end: {os.getloadavg()[0]:.1f})")
+    print(
+        f"{written:,} rows; best of {args.repeat} rounds (load average at the end: {os.getloadavg()[0]:.1f})"
+    )
     for key, label in labels.items():
         print(f"{label:<48} {best[key]:>7.2f} s {rate[key]:>12,.0f} rows/s")
     print(f"{'ratio import / bare COPY':<48} {rate['import'] / rate['bare']:>9.2f}")
     print(f"{'ratio import / COPY into the shaped table':<48} {rate['import'] / rate['shaped']:>9.2f}")
     print(f"{'ratio re-import / bare COPY':<48} {rate['reimport'] / rate['bare']:>9.2f}")
+
 
 if __name__ == "__main__":
     main()

@@ -263,6 +263,11 @@ def _rows(table: pd.DataFrame, columns: tuple[Column, ...], *, index_key: str | 
     return tuple(rows)
 
 
+def _shown(value: Any) -> float | None:
+    """A published figure as a number, or None where it is suppressed or missing."""
+    return None if value == SUPPRESSED or pd.isna(value) else float(value)
+
+
 def _last_shown(table: pd.DataFrame, column: str) -> tuple[str, Any] | None:
     for label, value in reversed(list(zip(table.index, table[column], strict=True))):
         if value != SUPPRESSED and not pd.isna(value):
@@ -272,18 +277,22 @@ def _last_shown(table: pd.DataFrame, column: str) -> tuple[str, Any] | None:
 
 def _dependency(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     stats = facts["stats"]
-    monthly = stats[stats["frequency"] == "month"].assign(year=lambda f: f["period"].str[:4])
+    # astype(str): with no figures at all the empty period column is not text.
+    monthly = stats[stats["frequency"] == "month"].assign(year=lambda f: f["period"].astype(str).str[:4])
 
     def yearly(codes: list[str]) -> pd.DataFrame:
         rows = monthly[monthly["area"].isin(codes)]
         wide = rows.pivot_table(index=["year", "period"], columns="measure", values="value", aggfunc="sum")
         if wide.empty:
             return pd.DataFrame(columns=["claimants", "population", "rate"])
-        by_year = wide.groupby("year").mean()
+        # A measure with no figures (claimants published, population not yet) is a column of gaps.
+        by_year = (
+            wide.reindex(columns=["out_of_work_claimants", "working_age_population"]).groupby("year").mean()
+        )
         return pd.DataFrame(
             {
-                "claimants": by_year.get("out_of_work_claimants"),
-                "population": by_year.get("working_age_population"),
+                "claimants": by_year["out_of_work_claimants"],
+                "population": by_year["working_age_population"],
             }
         ).assign(rate=lambda f: 100 * f["claimants"] / f["population"])
 
@@ -315,9 +324,15 @@ def _dependency(facts: dict[str, Any], filters: Filters, audience: str) -> Panel
     last = _last_shown(published, "rate")
     if last:
         year = last[0]
+        kent_rate = _shown(published.loc[year, "kent_rate"])
         summary = (
             f"In {year} {published.loc[year, 'rate']:.1f}% of working-age residents of {filters.label} claimed an "
-            f"out-of-work benefit, against {published.loc[year, 'kent_rate']:.1f}% across Kent."
+            "out-of-work benefit"
+            + (
+                f", against {kent_rate:.1f}% across Kent."
+                if kent_rate is not None
+                else f"; no Kent figure for {year} is published."
+            )
         )
     else:
         summary = "No published out-of-work figures for these wards and years."
@@ -383,9 +398,14 @@ def _spend(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     last = _last_shown(published, "per_head")
     if last:
         year = last[0]
+        ratio, kent_per_head = (_shown(published.loc[year, c]) for c in ("ratio", "kent_per_head"))
         summary = (
-            f"In {year} benefit spend in {filters.label} was £{published.loc[year, 'per_head']:,.0f} a head, "
-            f"{published.loc[year, 'ratio']:.1f} times the Kent average of £{published.loc[year, 'kent_per_head']:,.0f}."
+            f"In {year} benefit spend in {filters.label} was £{published.loc[year, 'per_head']:,.0f} a head"
+            + (
+                f", {ratio:.1f} times the Kent average of £{kent_per_head:,.0f}."
+                if ratio is not None and kent_per_head is not None
+                else f"; no Kent figure for {year} is published."
+            )
         )
     else:
         summary = "No published benefit spend for these wards and years."
@@ -755,7 +775,10 @@ def _caseload(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
         }
     )
     if audience == MANAGER:
-        table = per_worker.set_index("worker")[["agency", "cases", "interventions"]]
+        # astype(object): with no worker in the period the empty agency column is not text.
+        table = per_worker.set_index("worker")[["agency", "cases", "interventions"]].astype(
+            {"agency": object}
+        )
         index_key, label = "worker", "Worker"
     else:
         table = per_worker.groupby("agency").agg(
