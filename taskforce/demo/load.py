@@ -519,9 +519,10 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
             AreaStatistic,
         ]
     )
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    # Fresh planner statistics after a bulk load: SQLite keeps none until asked, and PostgreSQL's
+    # autovacuum would reach these tables only later.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return DemoDataset.objects.create(seed=seed, households=len(hh), truths=data.truths, job_id=job_id)
 
 
