@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from outcomes.models import Job
 from outcomes.services import JobProgress, job_create, job_enqueue
+from taskforce import audit
 
 from .core import MAX_BYTES, ImportReport, Problem, Progress, run_import
 from .kinds import KINDS, kind_for
@@ -224,7 +225,8 @@ def run_import_job(job: Job, progress: JobProgress) -> dict[str, Any]:
 
     kind = kind_for(batch.kind, user=batch.uploaded_by, options=_options(batch))
     try:
-        report = run_import(kind, data, progress=progress, on_written=mark_committed, max_bytes=MAX_BYTES)
+        with audit.route("import"), audit.changes_by(batch.uploaded_by):
+            report = run_import(kind, data, progress=progress, on_written=mark_committed, max_bytes=MAX_BYTES)
     except ImportRefused:
         raise
     except Exception as exc:

@@ -1,7 +1,8 @@
 """The audit trail: the route of every change (kept in history), and the access log of every read.
 
 Changes: django-simple-history keeps who and when; `route("api")` around a request records through which
-route a change came, as the history row's change reason ("api", "web", "import").
+route a change came, as the history row's change reason ("api", "web", "import"), and `changes_by(user)`
+says who made the changes of a job that runs outside any request.
 
 Reads: `access_record(...)` writes one AccessLog row, and one AccessLogSubject row per person whose data
 the read exposed, inside the caller's transaction, so a read whose log cannot be written fails.
@@ -10,11 +11,13 @@ the read exposed, inside the caller's transaction, so a read whose log cannot be
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Subquery
+from simple_history.models import HistoricalRecords
 
 from .models import AccessLog, AccessLogSubject
 from .scoping import User, role_of
@@ -30,6 +33,24 @@ def route(name: str) -> Iterator[None]:
         yield
     finally:
         _route.reset(token)
+
+
+@contextmanager
+def changes_by(user: Any) -> Iterator[None]:
+    """Record changes made inside the block as `user`'s where no request says who (a job in a worker).
+
+    django-simple-history takes the user from the request its middleware keeps; a request already there
+    (the job running inside it) keeps its own user.
+    """
+    context = HistoricalRecords.context
+    if getattr(context, "request", None) is not None or user is None:
+        yield
+        return
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        del context.request
 
 
 def current_route() -> str | None:

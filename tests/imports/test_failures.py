@@ -42,3 +42,21 @@ def test_a_failed_write_marks_the_batch_failed_and_a_second_commit_writes_it(
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.COMMITTED
     assert Property.objects.count() == batch.created > 0
+
+
+def test_imported_records_are_in_history_as_the_uploaders_through_the_import_route(
+    ward_manager, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from households.models import Household
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_upload(
+            kind="households", file_name="h.csv", data=example("households"), uploaded_by=ward_manager.user
+        )
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED, batch.report["problems"][:3]
+    created = Household.history.filter(history_type="+")
+    assert created.exists()
+    assert {(h.history_user_id, h.history_change_reason) for h in created} == {
+        (ward_manager.user.pk, "import")
+    }
