@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from imports.querysets import kinds_for
+
 from . import scoping
 from .models import StaffProfile
 from .selectors import home_summary
@@ -19,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "new_household": role == StaffProfile.Role.CASEWORKER,
         "properties": scoping.sees_housing_records(request.user),
         "dashboards": role in {StaffProfile.Role.WARD_MANAGER, StaffProfile.Role.POLICY_LEAD},
+        "imports": bool(kinds_for(request.user)),
         "api": role is not None,
     }
     return render(

@@ -47,3 +47,15 @@ def test_sign_in_and_out(client: Client, caseworker: StaffProfile) -> None:
 
 def test_health_reports_ok(client: Client) -> None:
     assert client.get("/health/").json() == {"status": "ok"}
+
+
+def test_the_home_page_offers_imports_to_roles_that_may_import(
+    client: Client, caseworker: StaffProfile, data_protection_officer: StaffProfile
+) -> None:
+    hint = "Upload a partner's spreadsheet, see every bad row, then write it all or nothing."
+    client.force_login(caseworker.user)
+    assert hint in client.get("/").content.decode()
+    client.force_login(data_protection_officer.user)
+    page = client.get("/").content.decode()
+    assert "What you can do" in page
+    assert hint not in page
