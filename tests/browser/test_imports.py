@@ -21,7 +21,8 @@ QUEUED_FILE = (
 def test_caseworker_uploads_a_file_checks_it_commits_it_and_sees_the_counts(pages: Pages) -> None:
     page = pages.page
     pages.sign_in("caseworker")
-    pages.click("Imports", role="link")
+    with page.expect_navigation():  # the service navigation's link (the home page lists Imports too)
+        page.get_by_role("navigation", name="Menu").get_by_role("link", name="Imports", exact=True).click()
     pages.check("imports")
     pages.click("Upload a file", role="link")
     page.get_by_label("Households and people").check()
