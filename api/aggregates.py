@@ -8,7 +8,7 @@ Aggregates are not personal data, so their reads are not in the access log (the 
 either).
 """
 
-import math
+import io
 from functools import cached_property
 from typing import Any
 
@@ -25,10 +25,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from imports.csvsafe import write_csv
 from outcomes import dashboards
 from outcomes.disclosure import SUPPRESSED
 
-from .renderers import CSVRenderer, csv_text
+from .renderers import CSVRenderer
 
 TABLES = tuple(dashboards.PANELS)
 
@@ -140,20 +141,6 @@ QUERY = [
 ]
 
 
-def _value(value: Any, kind: str) -> Any:
-    """A published cell as JSON: '[c]' and labels as they are, counts as whole numbers, other figures to 4
-    decimal places (as the page's CSV download gives them), gaps as null."""
-    if value is None or isinstance(value, str):
-        return value
-    try:
-        number = float(value)
-    except (TypeError, ValueError):  # pandas' missing-value markers
-        return None
-    if not math.isfinite(number):
-        return None
-    return round(number) if kind == "count" else round(number, 4)
-
-
 class AggregateViewSet(viewsets.ViewSet):
     """The ward dashboards' tables, every figure published under the disclosure rules (small counts
     suppressed, counts rounded to 5, rates only for groups of 10 or more)."""
@@ -192,7 +179,10 @@ class AggregateViewSet(viewsets.ViewSet):
             "last_year": filters.last_year,
             "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in panel.columns],
             "rows": [
-                {c.key: _value(v, c.kind) for v, c in zip(row, panel.columns, strict=True)}
+                {
+                    c.key: dashboards.published_value(v, c.kind)
+                    for v, c in zip(row, panel.columns, strict=True)
+                }
                 for row in panel.rows
             ],
             "notes": list(panel.notes),
@@ -227,14 +217,12 @@ class AggregateViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["get"], url_path="csv", renderer_classes=[JSONRenderer, CSVRenderer])
     def csv(self, request: Request, slug: str) -> HttpResponse:
         filters, panel = self.table(request, slug)
-        labels = [c.label for c in panel.columns]
-        rows = [
-            {c.label: _value(v, c.kind) for v, c in zip(row, panel.columns, strict=True)}
-            for row in panel.rows
-        ]
+        header, rows = dashboards.panel_csv_rows(panel)
+        out = io.StringIO()
+        write_csv(out, header, rows)
         name = f"{slug}-{filters.ward}-{filters.first_year}-{filters.last_year}.csv"
         return HttpResponse(
-            csv_text(rows, labels),
+            out.getvalue(),
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

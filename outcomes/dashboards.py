@@ -13,6 +13,7 @@ it the housing benefit sums, done in the database) and cached, keyed on a cheap 
 """
 
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -798,7 +799,10 @@ def _caseload(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
         )
     else:
         table.loc["Total", "workers"] = table["workers"].iloc[:-1].sum()
-        table.loc["Total", "per_worker"] = table.loc["Total", "cases"] / table.loc["Total", "workers"]
+        key_workers = table.loc["Total", "workers"]
+        table.loc["Total", "per_worker"] = (
+            table.loc["Total", "cases"] / key_workers if key_workers else float("nan")
+        )
         published = publish(
             table,
             counts=["workers", "cases", "interventions"],
@@ -913,18 +917,26 @@ PANELS: dict[str, Callable[[dict[str, Any], Filters, str], Panel]] = {
 }
 
 
+def published_value(value: Any, kind: str) -> Any:
+    """A published cell as data: '[c]' and labels as they are, counts as whole numbers, other figures to 4
+    decimal places, gaps as None. The CSV downloads and the API's aggregates give cells this way."""
+    if value is None or isinstance(value, str):
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):  # pandas' missing-value markers
+        return None
+    if not math.isfinite(number):
+        return None
+    return round(number) if kind == "count" else round(number, 4)
+
+
 def panel_csv_rows(panel: Panel) -> tuple[list[str], list[list[Any]]]:
-    """The published table as CSV: header and rows, '[c]' kept as is, numbers unformatted."""
+    """The published table as CSV: header and rows of `published_value` cells (a gap is an empty cell)."""
     header = [c.label for c in panel.columns]
     rows = [
         [
-            v
-            if v == SUPPRESSED
-            else (
-                round(float(v), 4)
-                if c.kind in {"rate", "money", "ratio", "points"} and v is not None and not pd.isna(v)
-                else v
-            )
+            "" if (cell := published_value(v, c.kind)) is None else cell
             for v, c in zip(row, panel.columns, strict=True)
         ]
         for row in panel.rows
