@@ -5,20 +5,24 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# The embedded default: SQLite under var/, Celery tasks run eagerly, no other service.
-export DJANGO_DEBUG ?= true
-
 .PHONY: run test install install-test lint typecheck clean
+
+# Development mode for every command run in this clone, `make` or `.venv/bin/python manage.py ...` alike:
+# the settings read .env (variables set in the environment win). The embedded default: SQLite under var/,
+# Celery tasks run eagerly, no other service. Production has no .env and sets its own variables.
+.env:
+	printf '%s\n' '# Written by make: development settings for this clone (see README.md, Configuration).' \
+		'DJANGO_DEBUG=true' > $@
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/python .env
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python .env
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(VENV)/.installed $@
 
@@ -27,7 +31,6 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 run: install
-	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -36,7 +39,8 @@ test: install-test
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy taskforce households interventions outcomes imports api
+	$(BIN)/lint-imports
+	$(BIN)/mypy taskforce jobs households interventions outcomes imports api demo
 	$(BIN)/python -m pytest
 
 lint: install-test
@@ -44,7 +48,8 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 typecheck: install-test
-	$(BIN)/mypy taskforce households interventions outcomes imports api
+	$(BIN)/lint-imports
+	$(BIN)/mypy taskforce jobs households interventions outcomes imports api demo
 
 clean:
-	rm -rf $(VENV) var/taskforce.sqlite3* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .env var/taskforce.sqlite3* .pytest_cache .mypy_cache .ruff_cache

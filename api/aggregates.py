@@ -25,9 +25,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from imports.csvsafe import write_csv
 from outcomes import dashboards
 from outcomes.disclosure import SUPPRESSED
+from taskforce.org.csvsafe import write_csv
 
 from .renderers import CSVRenderer
 

@@ -8,8 +8,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from taskforce.models import ApiToken
-from taskforce.services import hash_key
+from taskforce.org.models import ApiToken
+from taskforce.org.services import hash_key
 
 if TYPE_CHECKING:
     from drf_spectacular.openapi import AutoSchema

@@ -15,8 +15,8 @@ from imports.kinds import KINDS
 from imports.models import ImportBatch
 from imports.querysets import kinds_for
 from imports.services import ImportRefused, batch_commit, batch_upload
-from outcomes.models import Job
-from taskforce import scoping
+from jobs.models import Job
+from taskforce.org import scoping
 
 ID_IN_PATH = r"[0-9]{1,18}"
 

@@ -4,7 +4,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from taskforce.scoping import role_of
+from taskforce.org.scoping import role_of
 
 
 class RoleAllowed(BasePermission):

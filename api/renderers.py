@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
-from imports.csvsafe import safe_cell
+from taskforce.org.csvsafe import safe_cell
 
 
 def _cell(value: Any) -> Any:

@@ -25,8 +25,9 @@ from households.models import (
     Residence,
 )
 from interventions.models import Intervention, Referral, Service, ServiceCategory
-from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord, BenefitType, Job
-from taskforce.models import AccessLog, Agency, ApiToken, Area, BreakGlassGrant, StaffProfile
+from jobs.models import Job
+from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord, BenefitType
+from taskforce.org.models import AccessLog, Agency, ApiToken, Area, BreakGlassGrant, StaffProfile
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -404,7 +405,11 @@ class BreakGlassGrantSerializer(ModelSerializer):
 
 
 class AnalysisRunSerializer(ModelSerializer):
+    # Progress, state, error and finishing time are the run's job's: one state machine per long task.
+    status = serializers.ChoiceField(choices=Job.State.choices, source="job.state", read_only=True)
     percent = serializers.IntegerField(source="job.percent", read_only=True, help_text="Progress of the run.")
+    error = serializers.CharField(read_only=True)
+    finished_at = serializers.DateTimeField(source="job.finished_at", read_only=True, allow_null=True)
 
     class Meta:
         model = AnalysisRun

@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 from households.models import Household, Membership, Person, Placement, Residence
 from interventions.models import Intervention, Referral
 from outcomes.models import BenefitRecord
-from taskforce.models import AccessLog
+from taskforce.org.models import AccessLog
 
 from .renderers import csv_text
 

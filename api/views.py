@@ -7,6 +7,7 @@ record's current ETag in If-Match (Updates); a record the user may not see is 40
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+import django_filters
 from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponse
@@ -36,12 +37,12 @@ from households.models import (
 )
 from interventions import services as intervention_services
 from interventions.models import Intervention, Referral, Service
-from outcomes.models import AnalysisRun, AreaStatistic, Job
-from outcomes.querysets import benefit_records
+from jobs.models import Job
+from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord
 from outcomes.services import analysis_request
-from taskforce import audit, scoping
-from taskforce import services as taskforce_services
-from taskforce.models import AccessLog, Agency, ApiToken, Area, BreakGlassGrant, StaffProfile
+from taskforce.org import audit, scoping
+from taskforce.org import services as taskforce_services
+from taskforce.org.models import AccessLog, Agency, ApiToken, Area, BreakGlassGrant, StaffProfile
 
 from . import serializers as s
 from . import subject_access
@@ -626,11 +627,11 @@ class ReferralViewSet(RecordViewSet):
 class BenefitRecordViewSet(AuditedReads):
     """Monthly benefit records of people you may see (written by imports)."""
 
-    model = benefit_records().model
+    model = BenefitRecord
     serializer_class = s.BenefitRecordSerializer
     related = ("benefit",)
     filterset_class = filterset(
-        benefit_records().model,
+        BenefitRecord,
         ids={"person": "person"},
         dates=("month",),
         benefit=char("benefit__code", "Benefit code, e.g. jsa."),
@@ -638,8 +639,8 @@ class BenefitRecordViewSet(AuditedReads):
     ordering_fields = ["month", "amount"]
 
     def get_queryset(self) -> models.QuerySet:
-        queryset = benefit_records().visible_to(self.request.user).select_related("benefit")
-        return queryset.order_by(*self.model._meta.ordering, "pk")
+        queryset = BenefitRecord.objects.visible_to(self.request.user).select_related("benefit")
+        return queryset.order_by("person", "month", "benefit", "pk")
 
 
 # Tokens, audit, break glass, subject access
@@ -710,7 +711,7 @@ class BreakGlassViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        grant = taskforce_services.break_glass_open(
+        grant = household_services.break_glass_open(
             user=scoping.signed_in(request.user),
             household=serializer.validated_data["household"],
             reason=serializer.validated_data["reason"],
@@ -782,7 +783,14 @@ class AnalysisRunViewSet(
     write_roles = read_roles
     serializer_class = s.AnalysisRunSerializer
     queryset = AnalysisRun.objects.select_related("job").order_by("-created_at", "-id")
-    filterset_class = filterset(AnalysisRun, exact=("kind", "status"), dates=("created_at",))
+    filterset_class = filterset(
+        AnalysisRun,
+        exact=("kind",),
+        dates=("created_at",),
+        status=django_filters.ChoiceFilter(
+            field_name="job__state", choices=Job.State.choices, help_text="State of the run's job."
+        ),
+    )
     ordering_fields = ["created_at"]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -85,8 +85,8 @@ def main() -> None:
     from households.models import Person
     from imports.models import ImportBatch
     from imports.services import batch_commit, batch_create
+    from jobs.services import job_run
     from outcomes.models import BenefitRecord, BenefitType
-    from outcomes.services import job_run
 
     progress("Migrating the scratch database")
     call_command("migrate", verbosity=0)

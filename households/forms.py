@@ -8,10 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from taskforce import scoping
-from taskforce.forms import DateField, GovukForm, form_for
-from taskforce.models import Agency, Area, StaffProfile
-from taskforce.validators import UPRN_MAX, normalise_nino, validate_nino
+from taskforce.org import scoping
+from taskforce.org.forms import DateField, GovukForm, form_for
+from taskforce.org.models import Agency, Area, StaffProfile
+from taskforce.org.validators import UPRN_MAX, normalise_nino, validate_nino
 
 from .models import (
     MAX_CIVIL_PENALTY,

@@ -11,8 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from taskforce.models import Agency, Area, StaffProfile
-from taskforce.validators import (
+from taskforce.org.models import Agency, Area, StaffProfile
+from taskforce.org.validators import (
     normalise_nino,
     normalise_postcode,
     validate_nino,

@@ -1,6 +1,6 @@
 """Named reads of households, people, homes, hazards and placements, including who may see them.
 
-`visible_to(user)` is the access scope (rules in taskforce.scoping): the API and the web pages use it for
+`visible_to(user)` is the access scope (rules in taskforce.org.scoping): the API and the web pages use it for
 every read of personal data, so a record out of scope is absent from lists, counts, searches and exports.
 
 The models module imports this one, so other models are looked up (`apps.get_model`) when a query is built.
@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from taskforce import scoping
-from taskforce.validators import NINO_RE, POSTCODE_RE, normalise_nino, normalise_postcode
+from taskforce.org import scoping
+from taskforce.org.validators import NINO_RE, POSTCODE_RE, normalise_nino, normalise_postcode
 
 from .hhsrs import CATEGORY_1_THRESHOLD
 

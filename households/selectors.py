@@ -21,8 +21,8 @@ from django.utils.text import Truncator, capfirst
 from simple_history.utils import get_m2m_reverse_field_name
 
 from interventions.models import Intervention, Referral, Service
-from taskforce.models import StaffProfile
-from taskforce.scoping import User
+from taskforce.org.models import StaffProfile
+from taskforce.org.scoping import User
 
 from .models import (
     DataSharingBasis,

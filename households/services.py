@@ -1,14 +1,16 @@
 """Writes for households, people and homes. Each validates, then saves, in one transaction."""
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
-from taskforce.models import Agency, Area, StaffProfile
+from taskforce.org import audit, scoping
+from taskforce.org.models import AccessLog, Agency, Area, BreakGlassGrant, StaffProfile
 
 from .models import (
     DataSharingBasis,
@@ -353,3 +355,36 @@ def household_update(*, household: Household, changes: Mapping[str, Any]) -> Hou
     if changes:
         record_update(instance=household, changes=changes)
     return household_close(household=household, on=closed_on)
+
+
+BREAK_GLASS_HOURS = 8
+
+
+@transaction.atomic
+def break_glass_open(
+    *, user: User, household: Household, reason: str, client_address: str | None
+) -> BreakGlassGrant:
+    """Open one household outside a ward manager's wards for BREAK_GLASS_HOURS, logged with the reason."""
+    if scoping.role_of(user) != StaffProfile.Role.WARD_MANAGER:
+        raise ValidationError({"household": "Only a ward manager can break glass."})
+    now = timezone.now()
+    grant = BreakGlassGrant(
+        user=user,
+        household=household,
+        reason=reason.strip(),
+        granted_at=now,
+        expires_at=now + timedelta(hours=BREAK_GLASS_HOURS),
+    )
+    grant.full_clean()
+    grant.save()
+    audit.access_record(
+        user=user,
+        route=AccessLog.Route.API,
+        action=AccessLog.Action.BREAK_GLASS,
+        resource="households.household",
+        object_ids=[grant.household_id],
+        person_ids=audit.people_exposed_by(type(grant.household), [grant.household_id]),
+        purpose=grant.reason,
+        client_address=client_address,
+    )
+    return grant

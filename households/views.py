@@ -1,5 +1,5 @@
 """Web pages for case work and homes. Views are thin: a scoped read, one access-log row per page of personal
-data (the same `taskforce.audit` calls the API makes), and writes through the services.
+data (the same `taskforce.org.audit` calls the API makes), and writes through the services.
 
 Who may use a page follows the API: a role that never sees cases gets 403; a record outside the user's
 scope is 404, as if it did not exist.
@@ -23,10 +23,10 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods
 
-from outcomes.querysets import benefit_records
-from taskforce import audit, scoping
-from taskforce.models import AccessLog, Area, StaffProfile
-from taskforce.validators import normalise_postcode
+from outcomes.models import BenefitRecord
+from taskforce.org import audit, scoping
+from taskforce.org.models import AccessLog, Area, StaffProfile
+from taskforce.org.validators import normalise_postcode
 
 from . import forms as f
 from . import selectors, services
@@ -284,14 +284,13 @@ def household_page(request: HttpRequest, pk: int, section: str = "summary") -> H
                 people = sorted(set(people).union(*(c.person_ids for c in context["changes"])))
         elif section == "benefits":
             context["benefits"] = list(
-                benefit_records()
-                .visible_to(request.user)
+                BenefitRecord.objects.visible_to(request.user)
                 .filter(person__in=people)
                 .select_related("benefit", "person")
                 .order_by("-month", "person__family_name", "benefit__name")[:120]
             )
             if context["benefits"]:
-                model, ids = benefit_records().model, [b.pk for b in context["benefits"]]
+                model, ids = BenefitRecord, [b.pk for b in context["benefits"]]
         log_read(request, model=model, ids=ids, person_ids=people)
         return render(request, "households/household.html", context)
 

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from taskforce.org.csvsafe import looks_like_formula
+
 from .core import (
     FORMULA_FIRST,
     FileError,
@@ -32,7 +34,6 @@ from .core import (
     _refuse_formulas,
     decode,
 )
-from .csvsafe import looks_like_formula
 
 
 class NotColumnar(Exception):

@@ -16,7 +16,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from django.db import transaction
 
-from .csvsafe import looks_like_formula
+from taskforce.org.csvsafe import looks_like_formula
 
 MAX_BYTES = 200 * 1024 * 1024
 # First characters that may begin a formula; looks_like_formula decides.

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from taskforce.forms import GovukForm
+from taskforce.org.forms import GovukForm
 
 from .core import MAX_BYTES
 from .kinds import COLUMNS

@@ -34,14 +34,14 @@ from households.models import (
     PlacementType,
     Property,
 )
+from imports.area_statistics import AreaStatisticsImport
 from interventions import services as intervention_services
 from interventions.models import Intervention, Service
 from outcomes.models import BenefitRecord, BenefitType
-from outcomes.statistics_import import AreaStatisticsImport
-from taskforce import scoping
-from taskforce.bulk import insert_rows, lock_referenced, may_skip_row_triggers, without_row_triggers
-from taskforce.models import Agency, Area
-from taskforce.validators import normalise_nino, validate_nino, validate_uprn
+from taskforce.org import scoping
+from taskforce.org.bulk import insert_rows, lock_referenced, may_skip_row_triggers, without_row_triggers
+from taskforce.org.models import Agency, Area
+from taskforce.org.validators import normalise_nino, validate_nino, validate_uprn
 
 from . import columnar
 from .core import (

@@ -44,7 +44,7 @@ class ImportBatch(models.Model):
     problem_count = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True, help_text="Every bad row: row, column, value, rule.")
     job = models.OneToOneField(
-        "outcomes.Job", models.SET_NULL, null=True, blank=True, related_name="import_batch"
+        "jobs.Job", models.SET_NULL, null=True, blank=True, related_name="import_batch"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)

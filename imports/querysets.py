@@ -3,8 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
-from taskforce import scoping
-from taskforce.models import StaffProfile
+from taskforce.org import scoping
+from taskforce.org.models import StaffProfile
 
 Role = StaffProfile.Role
 ALL_KINDS = frozenset(

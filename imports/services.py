@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 
-from outcomes.models import Job
-from outcomes.services import JobProgress, job_create, job_enqueue
-from taskforce import audit
+from jobs.models import Job
+from jobs.services import JobProgress, job_create, job_enqueue
+from taskforce.org import audit
 
 from .core import MAX_BYTES, ImportReport, Problem, Progress, run_import
 from .kinds import KINDS, kind_for
@@ -253,3 +253,8 @@ def run_import_job(job: Job, progress: JobProgress) -> dict[str, Any]:
 
 def _options(batch: ImportBatch) -> dict[str, Any]:
     return {"file_name": batch.file_name, **batch.options}
+
+
+def may_follow_import(job: Job, user: User | AnonymousUser) -> bool:
+    """Whoever may open the batch may follow the import writing it."""
+    return ImportBatch.objects.visible_to(user).filter(job=job).exists()

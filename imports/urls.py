@@ -12,6 +12,5 @@ urlpatterns = [
     path("imports/columns/<slug:kind>.csv", views.columns_csv, name="columns_csv"),
     path("imports/<int:pk>/", views.batch_detail, name="detail"),
     path("imports/<int:pk>/commit/", views.commit, name="commit"),
-    path("imports/<int:pk>/status.json", views.batch_status, name="status"),
     path("imports/<int:pk>/problems.csv", views.problems_csv, name="problems_csv"),
 ]

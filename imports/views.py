@@ -16,15 +16,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from outcomes.models import Job
-from taskforce import audit, scoping
-from taskforce.models import AccessLog
+from jobs.models import Job
+from taskforce.org import audit, scoping
+from taskforce.org.csvsafe import write_csv
+from taskforce.org.models import AccessLog
 
-from .csvsafe import write_csv
 from .forms import UploadForm
 from .kinds import COLUMNS
 from .models import ImportBatch
@@ -166,25 +166,6 @@ def _commit(request: HttpRequest, batch: ImportBatch) -> None:
         if not _failed(batch):
             raise
         logger.exception("Import #%s failed while being written", batch.pk)
-
-
-@login_required
-@require_GET
-def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
-    """What the progress indicator polls: no values from the file, only the batch's state and its job's."""
-    batch = _visible_batch(request, pk, with_report=False)
-    job = batch.job
-    done = not _in_progress(batch)
-    return JsonResponse(
-        {
-            "id": batch.pk,
-            "status": batch.status,
-            "status_label": "Failed" if _failed(batch) else batch.get_status_display(),
-            "percent": job.percent if job else (100 if done else 0),
-            "message": job.message if job else "",
-            "finished": done,
-        }
-    )
 
 
 @login_required

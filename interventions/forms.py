@@ -3,9 +3,9 @@
 from typing import Any
 
 from households.models import Household, Person
-from taskforce import scoping
-from taskforce.forms import form_for
-from taskforce.models import Agency, StaffProfile
+from taskforce.org import scoping
+from taskforce.org.forms import form_for
+from taskforce.org.models import Agency, StaffProfile
 
 from .models import Intervention, Referral, Service
 

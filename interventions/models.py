@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from households.models import Household, Person
-from taskforce.models import Agency, StaffProfile
+from taskforce.org.models import Agency, StaffProfile
 
 from .querysets import InterventionQuerySet, ReferralQuerySet
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from households.models import Household
 from households.views import RecordFormView, section_url
-from taskforce import scoping
+from taskforce.org import scoping
 
 from . import forms, services
 from .models import Intervention, Referral

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AnalysisRun, AreaStatistic, BenefitRecord, BenefitType, DemoDataset, Job, UnitCost
+from .models import AnalysisRun, AreaStatistic, BenefitRecord, BenefitType, UnitCost
 
 
 @admin.register(BenefitType)
@@ -32,22 +32,6 @@ class AreaStatisticAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
-@admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "state", "done", "total", "message", "created_at", "finished_at", "worker"]
-    list_filter = ["kind", "state"]
-    readonly_fields = [f.name for f in Job._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-
-@admin.register(DemoDataset)
-class DemoDatasetAdmin(admin.ModelAdmin):
-    list_display = ["seed", "households", "loaded_at"]
-    readonly_fields = ["seed", "households", "truths", "loaded_at", "job"]
-
-
 @admin.register(UnitCost)
 class UnitCostAdmin(SimpleHistoryAdmin):
     list_display = ["name", "line", "value", "unit", "price_year", "source"]
@@ -57,10 +41,10 @@ class UnitCostAdmin(SimpleHistoryAdmin):
 
 @admin.register(AnalysisRun)
 class AnalysisRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "status", "requested_by", "created_at", "finished_at"]
-    list_filter = ["kind", "status"]
+    list_display = ["id", "kind", "job__state", "requested_by", "created_at", "job__finished_at"]
+    list_filter = ["kind", "job__state"]
     readonly_fields = [f.name for f in AnalysisRun._meta.fields]
-    list_select_related = ["requested_by"]
+    list_select_related = ["requested_by", "job"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

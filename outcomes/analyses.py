@@ -158,9 +158,7 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
     basis: dict[str, Any] = {}
     if effect is None:
         latest = (
-            AnalysisRun.objects.filter(kind=AnalysisRun.Kind.AREA_IMPACT, status=AnalysisRun.Status.SUCCEEDED)
-            .order_by("-finished_at")
-            .first()
+            AnalysisRun.objects.filter(kind=AnalysisRun.Kind.AREA_IMPACT).succeeded().latest_first().first()
         )
         if latest is None:
             raise ParameterError("effect: give an effect, or run an area-impact analysis first")

@@ -27,13 +27,14 @@ from django.utils import timezone
 
 from households.models import HazardFinding, Household, Licence, Placement, Property, Residence
 from interventions.models import Intervention
-from taskforce import scoping
-from taskforce.models import Area, StaffProfile
+from jobs.models import Job
+from taskforce.org import scoping
+from taskforce.org.models import Area, StaffProfile
 
 from . import charts, datasets
 from .analysis.placements import notification_status
 from .disclosure import SUPPRESSED, Rate, numeric, publish
-from .models import AreaStatistic, BenefitRecord, Job
+from .models import AreaStatistic, BenefitRecord
 
 FIRST_YEAR = 2006
 COMBINED = "combined"

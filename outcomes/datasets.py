@@ -18,7 +18,7 @@ from households.deadlines import notification_due_on
 from households.hhsrs import CATEGORY_1_THRESHOLD
 from households.models import HazardFinding, Household, Licence, Membership, Placement, Property, Residence
 from interventions.models import Intervention
-from taskforce.models import Area
+from taskforce.org.models import Area
 
 from .models import AreaStatistic, BenefitRecord, BenefitType
 

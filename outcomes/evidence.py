@@ -16,8 +16,8 @@ import pandas as pd
 from django.core.cache import cache
 from django.db.models import Count, Max
 
-from imports.csvsafe import write_csv
-from taskforce.models import Area
+from taskforce.org.csvsafe import write_csv
+from taskforce.org.models import Area
 
 from . import charts
 from .dashboards import Column
@@ -85,10 +85,8 @@ class EvidencePack:
 
 
 def _latest(kind: str, **parameters: Any) -> AnalysisRun | None:
-    runs = AnalysisRun.objects.filter(kind=kind, status=AnalysisRun.Status.SUCCEEDED).order_by(
-        "-finished_at", "-pk"
-    )
-    for run in runs.only("pk", "kind", "parameters", "finished_at", "result")[:50]:
+    runs = AnalysisRun.objects.filter(kind=kind).succeeded().latest_first().select_related("job")
+    for run in runs.only("pk", "kind", "parameters", "result", "job__finished_at")[:50]:
         result = run.result or {}
         if all(result.get(k, run.parameters.get(k)) == v for k, v in parameters.items()):
             return run
@@ -634,8 +632,8 @@ def methods_section() -> Section:
 
 def evidence_pack() -> EvidencePack:
     """The pack, cached until another run finishes (it reads nothing but stored results)."""
-    latest = AnalysisRun.objects.filter(status=AnalysisRun.Status.SUCCEEDED).aggregate(
-        last=Max("finished_at"), n=Count("pk"), top=Max("pk")
+    latest = AnalysisRun.objects.succeeded().aggregate(
+        last=Max("job__finished_at"), n=Count("pk"), top=Max("pk")
     )
     key = "outcomes:evidence:" + hashlib.sha256(repr(sorted(latest.items())).encode()).hexdigest()[:16]
     pack = cache.get(key)

@@ -1,4 +1,6 @@
-"""Benefit records, area statistics, and the jobs that report progress of long work."""
+"""Benefit records, area statistics, unit costs and analysis runs."""
+
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,7 +9,10 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from households.models import Person
-from taskforce.models import Area
+from jobs.models import Job
+from taskforce.org.models import Area
+
+from .querysets import AnalysisRunQuerySet, BenefitRecordQuerySet
 
 
 class BenefitType(models.Model):
@@ -39,6 +44,8 @@ class BenefitRecord(models.Model):
     benefit = models.ForeignKey(BenefitType, models.PROTECT, related_name="records", db_index=False)
     amount = models.DecimalField("amount (£)", max_digits=9, decimal_places=2)
     history = HistoricalRecords()
+
+    objects = BenefitRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["person", "month", "benefit"]
@@ -114,70 +121,6 @@ class AreaStatistic(models.Model):
         return start.isoformat()
 
 
-class Job(models.Model):
-    """Progress of a long task, recorded the same way whether it runs eagerly or in a worker."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", "Waiting to start"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Finished"
-        FAILED = "failed", "Failed"
-
-    kind = models.SlugField(max_length=40)
-    parameters = models.JSONField(default=dict, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    message = models.CharField(max_length=200, blank=True, help_text="What the job is doing now.")
-    errors = models.JSONField(default=list, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    worker = models.CharField(max_length=120, blank=True, help_text="Host and process that ran it.")
-    attempts = models.PositiveSmallIntegerField(default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(finished_at__isnull=True) | Q(started_at__isnull=False),
-                name="job_finishes_after_start",
-                violation_error_message="finished_at: a job cannot finish before it started.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.pk} ({self.get_state_display()})"
-
-    @property
-    def percent(self) -> int:
-        if self.state == self.State.SUCCEEDED:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state in {self.State.SUCCEEDED, self.State.FAILED}
-
-
-class DemoDataset(models.Model):
-    """Marks a loaded demo data set and keeps the truths planted in it, for estimators to recover."""
-
-    seed = models.IntegerField(unique=True)
-    households = models.PositiveIntegerField()
-    truths = models.JSONField(help_text="Planted effects, start date and calibration targets.")
-    loaded_at = models.DateTimeField(auto_now_add=True)
-    job = models.ForeignKey(Job, models.SET_NULL, null=True, blank=True, related_name="+")
-
-    def __str__(self) -> str:
-        return f"Demo data (seed {self.seed}, {self.households:,} households)"
-
-
 class UnitCost(models.Model):
     """Editable reference data for the savings layer: what one unit of an outcome is worth, and where from."""
 
@@ -225,27 +168,45 @@ class AnalysisRun(models.Model):
         PLACEMENTS = "placements", "Placements evidence"
         HOUSING = "housing", "Housing evidence"
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to start"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Finished"
-        FAILED = "failed", "Failed"
-
     kind = models.CharField(max_length=20, choices=Kind.choices)
     parameters = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     job = models.OneToOneField(Job, models.PROTECT, related_name="analysis_run")
     result = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AnalysisRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["kind", "status", "-created_at"], name="analysis_latest_idx")]
+        indexes = [models.Index(fields=["kind", "-created_at"], name="analysis_kind_latest_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+        return f"{self.get_kind_display()} #{self.pk} ({self.job.get_state_display()})"
+
+    # Running, finished or failed is the job's to say: the run keeps only what it found.
+    @property
+    def state(self) -> str:
+        return self.job.state
+
+    @property
+    def is_finished(self) -> bool:
+        return self.job.is_finished
+
+    @property
+    def succeeded(self) -> bool:
+        return self.job.state == Job.State.SUCCEEDED
+
+    @property
+    def failed(self) -> bool:
+        return self.job.state == Job.State.FAILED
+
+    @property
+    def error(self) -> str:
+        return "; ".join(self.job.errors)
+
+    @property
+    def finished_at(self) -> datetime | None:
+        return self.job.finished_at

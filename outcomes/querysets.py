@@ -1,11 +1,11 @@
-"""Named reads of benefit records, including who may see them (rules in taskforce.scoping)."""
+"""Named reads of benefit records and analysis runs, including who may see benefit records (the rules are
+in taskforce.org.scoping)."""
 
 from django.db import models
 
 from households.models import Person
-from taskforce import scoping
-
-from .models import BenefitRecord
+from jobs.models import Job
+from taskforce.org import scoping
 
 
 class BenefitRecordQuerySet(models.QuerySet):
@@ -16,6 +16,10 @@ class BenefitRecordQuerySet(models.QuerySet):
         return self.filter(person__in=Person.objects.visible_to(user).values("pk"))
 
 
-def benefit_records() -> BenefitRecordQuerySet:
-    """All benefit records, with the named reads above (BenefitRecord's own manager is a plain one)."""
-    return BenefitRecordQuerySet(BenefitRecord)
+class AnalysisRunQuerySet(models.QuerySet):
+    def succeeded(self) -> "AnalysisRunQuerySet":
+        """Runs whose job finished without error: the only ones whose result may be read."""
+        return self.filter(job__state=Job.State.SUCCEEDED)
+
+    def latest_first(self) -> "AnalysisRunQuerySet":
+        return self.order_by("-job__finished_at", "-pk")

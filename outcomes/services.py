@@ -1,180 +1,16 @@
-"""Writes for jobs: create, enqueue, claim, report progress, finish. Safe to run twice."""
+"""Writes for analysis runs: request one, and the job handler that runs it."""
 
-import logging
-import os
-import socket
-import time
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.db import connection, transaction
-from django.db.models import F
-from django.utils import timezone
-from django.utils.module_loading import import_string
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
 
-from .models import AnalysisRun, Job
+from jobs.models import Job
+from jobs.services import JobProgress, job_create, job_enqueue
+from taskforce.org import scoping
+from taskforce.org.models import StaffProfile
 
-logger = logging.getLogger(__name__)
-
-# kind -> dotted path of `handler(job: Job, progress: JobProgress) -> dict` (the job's result).
-JOB_HANDLERS: dict[str, str] = {
-    "load_demo": "taskforce.demo.jobs.run_load_demo",
-    "analysis": "outcomes.services.run_analysis_job",
-    "import": "imports.services.run_import_job",
-}
-
-ProgressListener = Callable[[Job], None]
-
-
-class JobProgress:
-    """Counts work done and writes it to the job row at most every `interval` seconds.
-
-    Work that runs in one long transaction (an import writing all or nothing) would keep its progress to
-    itself until it commits. On PostgreSQL such progress goes through a connection of its own, in
-    autocommit, so pages and the API see it as it happens; the job row is never written by the long
-    transaction meanwhile, so the two cannot wait on each other. SQLite allows one writer at a time: there
-    the progress of such work shows when it commits.
-    """
-
-    def __init__(self, job: Job, *, listener: ProgressListener | None = None, interval: float = 1.0) -> None:
-        self.job = job
-        self.listener = listener
-        self.interval = interval
-        self._last_write = 0.0
-        self._side: Any = None
-
-    def close(self) -> None:
-        if self._side is not None:
-            self._side.close()
-            self._side = None
-
-    def _write_aside(self, values: dict[str, Any]) -> bool:
-        """Write the progress outside the transaction in progress; False when it cannot be (the job row is
-        not visible outside it, as in a test's transaction, or the database is not PostgreSQL)."""
-        if connection.vendor != "postgresql" or not connection.in_atomic_block:
-            return False
-        if self._side is None:
-            import psycopg
-
-            self._side = psycopg.connect(**connection.get_connection_params(), autocommit=True)
-        table = connection.ops.quote_name(Job._meta.db_table)
-        columns = ", ".join(f"{connection.ops.quote_name(k)} = %s" for k in values)
-        cursor = self._side.execute(
-            f"UPDATE {table} SET {columns} WHERE id = %s",  # noqa: S608 (the model's own names)
-            [*values.values(), self.job.pk],
-        )
-        return bool(cursor.rowcount)
-
-    def start(self, total: int, message: str = "") -> None:
-        self.job.total = total
-        self.job.message = message[:200]
-        self._write(force=True)
-
-    def advance(self, n: int, message: str | None = None) -> None:
-        self.job.done = min(self.job.total, self.job.done + n) if self.job.total else self.job.done + n
-        if message is not None:
-            self.job.message = message[:200]
-        self._write()
-
-    def _write(self, *, force: bool = False) -> None:
-        now = time.monotonic()
-        if self.listener:
-            self.listener(self.job)
-        if force or now - self._last_write >= self.interval:
-            self._last_write = now
-            values = {
-                "total": self.job.total,
-                "done": self.job.done,
-                "message": self.job.message,
-                "heartbeat_at": timezone.now(),
-            }
-            if not self._write_aside(values):
-                Job.objects.filter(pk=self.job.pk).update(**values)
-
-
-def job_create(
-    *, kind: str, parameters: dict[str, Any] | None = None, requested_by: User | None = None
-) -> Job:
-    if kind not in JOB_HANDLERS:
-        raise ValueError(f"Unknown job kind {kind!r}: expected one of {', '.join(sorted(JOB_HANDLERS))}.")
-    job = Job(kind=kind, parameters=parameters or {}, requested_by=requested_by)
-    job.full_clean()
-    job.save()
-    return job
-
-
-def job_enqueue(*, job: Job, queue: str | None = None) -> None:
-    """Hand the job to Celery once the surrounding transaction commits (at once when eager).
-
-    `queue` routes it to the workers consuming that queue instead of the default one.
-    """
-    from .tasks import run_job
-
-    if queue:
-        run_job.apply_async_on_commit((job.pk,), queue=queue)
-    else:
-        run_job.delay_on_commit(job.pk)
-
-
-def job_claim(*, job_id: int) -> Job | None:
-    """Take the job for this process. None if it has already finished (a repeated delivery).
-
-    A job still marked running was claimed by a worker that died before finishing (tasks are acknowledged
-    late, so only a lost worker causes redelivery): it is taken over and run again from the start.
-    """
-    worker = f"{socket.gethostname()}:{os.getpid()}"
-    now = timezone.now()
-    claimed = Job.objects.filter(pk=job_id, state__in=[Job.State.PENDING, Job.State.RUNNING]).update(
-        state=Job.State.RUNNING,
-        worker=worker,
-        started_at=now,
-        heartbeat_at=now,
-        done=0,
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
-        return None
-    return Job.objects.get(pk=job_id)
-
-
-def job_run(*, job_id: int, listener: ProgressListener | None = None) -> Job:
-    """Run a job's handler with progress reporting; record success or failure. Never runs a finished job."""
-    job = job_claim(job_id=job_id)
-    if job is None:
-        logger.info("Job %s has already finished; nothing to do.", job_id)
-        return Job.objects.get(pk=job_id)
-    handler = import_string(JOB_HANDLERS[job.kind])
-    progress = JobProgress(job, listener=listener)
-    try:
-        result = handler(job, progress)
-    except Exception as exc:
-        logger.exception("Job %s (%s) failed", job.pk, job.kind)
-        _finish(job, state=Job.State.FAILED, errors=[f"{type(exc).__name__}: {exc}"], result={})
-        raise
-    finally:
-        progress.close()
-    _finish(job, state=Job.State.SUCCEEDED, errors=[], result=result or {})
-    return job
-
-
-def _finish(job: Job, *, state: str, errors: list[str], result: dict[str, Any]) -> None:
-    job.state = state
-    job.errors = errors
-    job.result = result
-    job.finished_at = timezone.now()
-    if state == Job.State.SUCCEEDED:
-        job.done = job.total
-        job.message = "Finished"
-    with transaction.atomic():
-        Job.objects.filter(pk=job.pk).update(
-            state=job.state,
-            errors=job.errors,
-            result=job.result,
-            finished_at=job.finished_at,
-            done=job.done,
-            message=job.message,
-        )
+from .models import AnalysisRun
 
 
 @transaction.atomic
@@ -203,21 +39,18 @@ def analysis_request(
 
 
 def run_analysis_job(job: Job, progress: JobProgress) -> dict[str, Any]:
-    """Job handler: run the analysis behind `job` and store its result on the AnalysisRun."""
+    """Job handler: run the analysis behind `job` and store its result on the AnalysisRun. A failure is the
+    job's to record (state and errors), so the run is left as it was."""
     from .analyses import run_analysis
 
     run = AnalysisRun.objects.get(job=job)
-    AnalysisRun.objects.filter(pk=run.pk).update(status=AnalysisRun.Status.RUNNING, error="")
     progress.start(2, f"Running {run.get_kind_display().lower()}")
-    try:
-        result = run_analysis(run.kind, run.parameters)
-    except Exception as exc:
-        AnalysisRun.objects.filter(pk=run.pk).update(
-            status=AnalysisRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
-        )
-        raise
+    result = run_analysis(run.kind, run.parameters)
     progress.advance(1, "Storing the result")
-    AnalysisRun.objects.filter(pk=run.pk).update(
-        status=AnalysisRun.Status.SUCCEEDED, result=result, finished_at=timezone.now()
-    )
+    AnalysisRun.objects.filter(pk=run.pk).update(result=result)
     return {"analysis_run": run.pk}
+
+
+def may_follow_analysis(job: Job, user: User | AnonymousUser) -> bool:
+    """Analysis runs are the policy lead's: any policy lead may follow any run's progress."""
+    return scoping.role_of(user) == StaffProfile.Role.POLICY_LEAD

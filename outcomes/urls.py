@@ -13,5 +13,4 @@ urlpatterns = [
     path("evidence/evidence-pack.zip", views.evidence_bundle, name="evidence_bundle"),
     path("evidence/evidence-pack.pdf", views.evidence_pdf, name="evidence_pdf"),
     path("evidence/analyses/", views.analyses, name="analyses"),
-    path("evidence/analyses/status.json", views.analyses_status, name="analyses_status"),
 ]

@@ -9,16 +9,16 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from imports.csvsafe import write_csv
-from taskforce import scoping
-from taskforce.models import StaffProfile
+from taskforce.org import scoping
+from taskforce.org.csvsafe import write_csv
+from taskforce.org.models import StaffProfile
 
 from . import dashboards, evidence
 from .analyses import AREA_METHODS
@@ -181,7 +181,7 @@ class AnalysisForm(forms.Form):
 
 
 def _runs() -> list[AnalysisRun]:
-    return list(AnalysisRun.objects.select_related("job").defer("result")[:25])
+    return list(AnalysisRun.objects.select_related("job").defer("result", "job__result")[:25])
 
 
 @login_required
@@ -201,26 +201,4 @@ def analyses(request: HttpRequest) -> HttpResponse:
         "outcomes/analyses.html",
         {"form": form, "runs": _runs(), "uses": AnalysisForm.USES, "requested": request.GET.get("requested")},
         status=400 if request.method == "POST" else 200,
-    )
-
-
-@login_required
-@require_GET
-def analyses_status(request: HttpRequest) -> JsonResponse:
-    _policy_lead(request)
-    return JsonResponse(
-        {
-            "runs": [
-                {
-                    "id": run.pk,
-                    "kind": run.get_kind_display(),
-                    "status": run.status,
-                    "status_label": run.get_status_display(),
-                    "percent": run.job.percent,
-                    "message": run.job.message,
-                    "finished": run.status in {AnalysisRun.Status.SUCCEEDED, AnalysisRun.Status.FAILED},
-                }
-                for run in _runs()
-            ]
-        }
     )

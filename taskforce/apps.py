@@ -1,13 +1,9 @@
 from django.apps import AppConfig
 
 
-class TaskforceConfig(AppConfig):
+class ShellConfig(AppConfig):
+    """The project shell on top of every app: settings, URLs, the Celery app, home page and navigation."""
+
     name = "taskforce"
-    verbose_name = "Task force organisation"
-
-    def ready(self) -> None:
-        from simple_history.signals import pre_create_historical_record
-
-        from .audit import reason_from_route
-
-        pre_create_historical_record.connect(reason_from_route, dispatch_uid="taskforce_reason_from_route")
+    label = "shell"
+    verbose_name = "Margate Task Force"

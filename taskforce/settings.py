@@ -11,9 +11,15 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("TASKFORCE_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+# `make` writes .env for development (DJANGO_DEBUG=true), so every command the README shows runs as
+# written. Variables already in the environment win; production sets its own and has no .env.
+_env_file = Path(env.str("TASKFORCE_ENV_FILE", default=str(BASE_DIR / ".env")))
+if _env_file.is_file():
+    environ.Env.read_env(_env_file)
+
+VAR_DIR = Path(env.str("TASKFORCE_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -47,12 +53,15 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "taskforce",
+    "taskforce.org",
+    "jobs",
     "households",
     "interventions",
     "outcomes",
     "imports",
     "api",
+    "demo",
+    "taskforce",
 ]
 
 MIDDLEWARE = [
@@ -65,8 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "taskforce.middleware.AbsoluteSessionExpiryMiddleware",
-    "taskforce.middleware.RequireTwoFactorMiddleware",
+    "taskforce.org.middleware.AbsoluteSessionExpiryMiddleware",
+    "taskforce.org.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a lockout into the sign-in page's locked message.
@@ -78,7 +87,7 @@ ROOT_URLCONF = "taskforce.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "taskforce" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -97,6 +106,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'taskforce.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    and DATABASES["default"]["NAME"] != ":memory:"
+):
+    # The embedded default's file lives under var/: made here, so `migrate` works on a fresh clone.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dashboard read while an import writes; a generous timeout rides out the lock.
@@ -161,7 +176,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions: 30 minutes idle (refreshed on every request), 12 hours absolute (taskforce.middleware).
+# Sessions: 30 minutes idle (refreshed on every request), 12 hours absolute (taskforce.org.middleware).
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_AGE = 12 * 60 * 60
@@ -174,13 +189,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_VERBOSE = False  # no banner on every manage.py command
 # axes.W006 asks for the address too; counting by address would let a spoofed or shared address lock
 # others out or escape the count. Guessing one password across many accounts is left to the password rules.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "taskforce.auth_views.locked_out"
+AXES_LOCKOUT_CALLABLE = "taskforce.org.auth_views.locked_out"
 # The client address is only recorded, never trusted for lockout; X-Forwarded-For is read only when
 # AXES_IPWARE_PROXY_COUNT says how many proxies of ours append to it, and then from the right.
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
-from .auth_views import two_factor_setup, two_factor_verify
+from .org.auth_views import two_factor_setup, two_factor_verify
 
 admin.site.site_header = "Margate Task Force administration"
 admin.site.site_title = "Margate Task Force"
@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("households.urls")),
     path("", include("imports.urls")),
+    path("", include("jobs.urls")),
 ]

@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET
 
 from imports.querysets import kinds_for
 
-from . import scoping
-from .models import StaffProfile
+from .org import scoping
+from .org.models import StaffProfile
 from .selectors import home_summary
 
 

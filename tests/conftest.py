@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from pytest_django.fixtures import Settings
 
-from taskforce.models import StaffProfile
+from taskforce.org.models import StaffProfile
 
 from .factories import StaffProfileFactory, UserFactory, agency, ward
 
@@ -138,6 +138,8 @@ def small_demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-d
     from django.core.cache import cache
     from django.db import connection
 
+    from demo.load import load_demo
+    from demo.models import DemoDataset
     from households.models import (
         DataSharingBasis,
         EnforcementAction,
@@ -152,9 +154,9 @@ def small_demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-d
         Residence,
     )
     from interventions.models import Intervention, Referral, Service
-    from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord, DemoDataset, Job
-    from taskforce.demo.load import load_demo
-    from taskforce.models import Agency, Area
+    from jobs.models import Job
+    from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord
+    from taskforce.org.models import Agency, Area
 
     # Written in bulk by the demo, so removed in bulk: row-by-row deletion would also fire history signals.
     tables = (

@@ -24,8 +24,9 @@ from households.models import (
     Residence,
 )
 from interventions.models import Intervention, Referral, Service, ServiceCategory
-from outcomes.models import AreaStatistic, BenefitRecord, BenefitType, Job
-from taskforce.models import Agency, Area, BreakGlassGrant, StaffProfile
+from jobs.models import Job
+from outcomes.models import AreaStatistic, BenefitRecord, BenefitType
+from taskforce.org.models import Agency, Area, BreakGlassGrant, StaffProfile
 
 
 def ward(code: str = "E05005088") -> Area:

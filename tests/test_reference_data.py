@@ -3,7 +3,7 @@ import pytest
 from households.models import Hazard, PlacementType
 from interventions.models import ServiceCategory
 from outcomes.models import BenefitType
-from taskforce.models import Agency, Area
+from taskforce.org.models import Agency, Area
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ import time
 
 import pytest
 
-from outcomes.models import DemoDataset, Job
-from outcomes.services import job_create, job_enqueue
+from demo.models import DemoDataset
+from jobs.models import Job
+from jobs.services import job_create, job_enqueue
 from taskforce.celery import app
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -56,14 +57,13 @@ def test_a_repeated_delivery_of_a_finished_job_changes_nothing() -> None:
 
 
 def test_an_analysis_runs_in_the_worker_through_its_job() -> None:
-    from outcomes.models import AnalysisRun
+    from demo.load import load_demo
     from outcomes.services import analysis_request
-    from taskforce.demo.load import load_demo
 
     load_demo(seed=23, households=60)
     run = analysis_request(kind="gap", parameters={"period": "2009"})
     job = wait_for(run.job)
     run.refresh_from_db()
-    assert run.status == AnalysisRun.Status.SUCCEEDED, run.error
+    assert run.succeeded, run.error
     assert int(job.worker.rsplit(":", 1)[1]) != os.getpid()
     assert "not an impact" in run.result["label"]

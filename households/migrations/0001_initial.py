@@ -6,7 +6,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import taskforce.validators
+import taskforce.org.validators
 
 
 class Migration(migrations.Migration):
@@ -320,7 +320,7 @@ class Migration(migrations.Migration):
                         db_index=True,
                         max_length=9,
                         null=True,
-                        validators=[taskforce.validators.validate_nino],
+                        validators=[taskforce.org.validators.validate_nino],
                         verbose_name="National Insurance number",
                     ),
                 ),
@@ -365,7 +365,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         db_index=True,
                         null=True,
-                        validators=[taskforce.validators.validate_uprn],
+                        validators=[taskforce.org.validators.validate_uprn],
                         verbose_name="UPRN",
                     ),
                 ),
@@ -374,7 +374,7 @@ class Migration(migrations.Migration):
                 ("town", models.CharField(default="Margate", max_length=60)),
                 (
                     "postcode",
-                    models.CharField(max_length=8, validators=[taskforce.validators.validate_postcode]),
+                    models.CharField(max_length=8, validators=[taskforce.org.validators.validate_postcode]),
                 ),
                 (
                     "tenure",
@@ -670,7 +670,7 @@ class Migration(migrations.Migration):
                         max_length=9,
                         null=True,
                         unique=True,
-                        validators=[taskforce.validators.validate_nino],
+                        validators=[taskforce.org.validators.validate_nino],
                         verbose_name="National Insurance number",
                     ),
                 ),
@@ -819,7 +819,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         null=True,
                         unique=True,
-                        validators=[taskforce.validators.validate_uprn],
+                        validators=[taskforce.org.validators.validate_uprn],
                         verbose_name="UPRN",
                     ),
                 ),
@@ -828,7 +828,7 @@ class Migration(migrations.Migration):
                 ("town", models.CharField(default="Margate", max_length=60)),
                 (
                     "postcode",
-                    models.CharField(max_length=8, validators=[taskforce.validators.validate_postcode]),
+                    models.CharField(max_length=8, validators=[taskforce.org.validators.validate_postcode]),
                 ),
                 (
                     "tenure",

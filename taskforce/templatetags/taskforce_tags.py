@@ -6,8 +6,8 @@ from django import template
 from django.urls import reverse
 
 from imports.querysets import kinds_for
-from taskforce import scoping
-from taskforce.models import StaffProfile
+from taskforce.org import scoping
+from taskforce.org.models import StaffProfile
 
 register = template.Library()
 Role = StaffProfile.Role
@@ -40,17 +40,3 @@ def service_navigation(context: template.Context) -> dict[str, Any]:
         active = path == href if href == "/" else path.startswith(href)
         items.append({"label": label, "href": href, "active": active, "current": path == href})
     return {"items": items, "user": user, "request": request, "csrf_token": context.get("csrf_token")}
-
-
-@register.simple_tag(takes_context=True)
-def query_with(context: template.Context, **changes: Any) -> str:
-    """The current query string with some parameters changed (None or "" removes one), for sort and page links."""
-    request = context["request"]
-    params = request.GET.copy()
-    for key, value in changes.items():
-        if value in (None, ""):
-            params.pop(key, None)
-        else:
-            params[key] = value
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"

@@ -8,8 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from rest_framework.test import APIClient
 
 from outcomes.services import analysis_request
-from taskforce.models import AccessLog, Area, StaffProfile
-from taskforce.services import api_token_create
+from taskforce.org.models import AccessLog, Area, StaffProfile
+from taskforce.org.services import api_token_create
 from tests.factories import (
     AreaStatisticFactory,
     BenefitRecordFactory,

@@ -13,7 +13,7 @@ from households.models import Household
 from interventions.models import Intervention
 from outcomes import dashboards
 from outcomes.disclosure import SUPPRESSED
-from taskforce.models import Area, StaffProfile
+from taskforce.org.models import Area, StaffProfile
 from tests.api.conftest import client_for
 from tests.factories import (
     AreaStatisticFactory,

@@ -4,8 +4,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from households.services import person_create
-from taskforce import audit
-from taskforce.models import AccessLog, AccessLogIsAppendOnly, AccessLogSubject, StaffProfile
+from taskforce.org import audit
+from taskforce.org.models import AccessLog, AccessLogIsAppendOnly, AccessLogSubject, StaffProfile
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

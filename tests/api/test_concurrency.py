@@ -16,7 +16,7 @@ from django.db import connection, models
 from api import views
 from households.models import Household, Property
 from interventions.models import Intervention
-from taskforce.models import StaffProfile
+from taskforce.org.models import StaffProfile
 from tests.api.conftest import client_for
 from tests.factories import InterventionFactory, PropertyFactory, agency, shared_household
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
-from taskforce.models import StaffProfile
+from taskforce.org.models import StaffProfile
 from tests.api.conftest import World, client_for
 from tests.factories import (
     BenefitRecordFactory,

@@ -9,7 +9,7 @@ from django.db import DatabaseError
 from django.test import Client
 
 from households.models import Household
-from taskforce.models import AccessLog, StaffProfile
+from taskforce.org.models import AccessLog, StaffProfile
 from tests.api.conftest import client_for
 from tests.factories import (
     AreaStatisticFactory,
@@ -253,6 +253,9 @@ def test_subject_access_export_holds_everything_and_who_read_it(
 
 
 def test_policy_lead_requests_an_analysis_and_polls_it(policy_lead: StaffProfile) -> None:
+    from django.utils import timezone
+
+    from jobs.models import Job
     from outcomes.models import AnalysisRun
 
     client = client_for(policy_lead.user)
@@ -260,7 +263,11 @@ def test_policy_lead_requests_an_analysis_and_polls_it(policy_lead: StaffProfile
     assert requested.status_code == 201, requested.content
     run = requested.json()
     assert (run["kind"], run["status"]) == ("gap", "pending")
-    AnalysisRun.objects.filter(pk=run["id"]).update(status="succeeded", result={"gap": 37.0})
+    stored = AnalysisRun.objects.get(pk=run["id"])
+    AnalysisRun.objects.filter(pk=stored.pk).update(result={"gap": 37.0})
+    Job.objects.filter(pk=stored.job_id).update(
+        state="succeeded", started_at=timezone.now(), finished_at=timezone.now()
+    )
     polled = client.get(f"/api/v1/analysis-runs/{run['id']}/").json()
     assert (polled["status"], polled["result"]) == ("succeeded", {"gap": 37.0})
     assert client.post("/api/v1/analysis-runs/", {"kind": "not-a-kind"}, format="json").status_code == 400

@@ -17,8 +17,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
-from taskforce.models import StaffProfile
-from taskforce.services import api_token_create
+from taskforce.org.models import StaffProfile
+from taskforce.org.services import api_token_create
 from taskforce.wsgi import application
 from tests.api.conftest import World
 from tests.factories import HouseholdFactory, ward

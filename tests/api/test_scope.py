@@ -3,7 +3,7 @@ exports. Personal data never reaches a policy lead."""
 
 import pytest
 
-from taskforce.models import StaffProfile
+from taskforce.org.models import StaffProfile
 from tests.api.conftest import client_for
 from tests.factories import (
     InterventionFactory,

@@ -18,8 +18,8 @@ from households.models import (
     Residence,
 )
 from interventions.models import Intervention, Referral
-from outcomes.querysets import benefit_records
-from taskforce.models import StaffProfile
+from outcomes.models import BenefitRecord
+from taskforce.org.models import StaffProfile
 from tests.factories import (
     BenefitRecordFactory,
     BreakGlassGrantFactory,
@@ -150,7 +150,7 @@ def test_roles_without_case_work_see_no_household_person_or_case_record(
         Referral,
     ):
         assert visible(model, profile) == set(), model.__name__
-    assert set(benefit_records().visible_to(profile.user)) == set()
+    assert set(BenefitRecord.objects.visible_to(profile.user)) == set()
 
 
 def test_records_of_a_household_are_visible_exactly_when_the_household_is(caseworker: StaffProfile) -> None:
@@ -182,7 +182,7 @@ def test_benefit_records_follow_the_person(caseworker: StaffProfile) -> None:
     theirs = MembershipFactory(household=shared_household(agency("police")))
     record = BenefitRecordFactory(person=mine.person)
     BenefitRecordFactory(person=theirs.person)
-    assert set(benefit_records().visible_to(caseworker.user)) == {record}
+    assert set(BenefitRecord.objects.visible_to(caseworker.user)) == {record}
 
 
 def test_housing_officer_sees_properties_and_housing_records_in_their_wards(

@@ -88,7 +88,7 @@ class Site:
         """The next unused code of a demo account; the site accepts the next time step's code too."""
         from django_otp.oath import TOTP
 
-        from taskforce.two_factor import demo_totp_key
+        from demo.two_factor import demo_totp_key
 
         totp = TOTP(unhexlify(demo_totp_key(username)))
         step = max(totp.t(), self.used_steps.get(username, -1) + 1)

@@ -10,7 +10,7 @@ from imports.kinds import KINDS
 from imports.models import ImportBatch
 from imports.querysets import ALL_KINDS, KINDS_BY_ROLE
 from outcomes.models import AreaStatistic
-from taskforce.models import StaffProfile
+from taskforce.org.models import StaffProfile
 
 from .conftest import example
 

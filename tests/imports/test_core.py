@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from imports.core import FileError, RowError, iter_values, parse_date
-from imports.csvsafe import looks_like_formula
+from taskforce.org.csvsafe import looks_like_formula
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from imports.csvsafe import safe_cell, write_csv
+from taskforce.org.csvsafe import safe_cell, write_csv
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,9 @@ from households.models import (
 from imports.models import ImportBatch
 from imports.services import batch_commit, batch_create, batch_upload
 from interventions.models import Intervention
-from outcomes.models import AreaStatistic, BenefitRecord, Job
-from outcomes.services import job_run
+from jobs.models import Job
+from jobs.services import job_run
+from outcomes.models import AreaStatistic, BenefitRecord
 
 from .conftest import example
 

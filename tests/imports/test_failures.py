@@ -6,7 +6,7 @@ from households.models import Property
 from imports import services
 from imports.kinds import PropertiesImport
 from imports.models import ImportBatch
-from outcomes.models import Job
+from jobs.models import Job
 
 from .conftest import example
 

@@ -22,7 +22,8 @@ from django.db import connection
 from households.models import Person
 from imports.models import ImportBatch
 from imports.services import batch_commit, batch_create
-from outcomes.models import BenefitRecord, Job
+from jobs.models import Job
+from outcomes.models import BenefitRecord
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
+from demo.load import load_demo
+from demo.models import DemoDataset
 from households.models import (
     DataSharingBasis,
     EnforcementAction,
@@ -21,11 +23,11 @@ from households.models import (
     Residence,
 )
 from interventions.models import Intervention, Referral, Service
+from jobs.models import Job
 from outcomes.analyses import ParameterError, run_analysis
-from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord, DemoDataset, Job
+from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord
 from outcomes.services import analysis_request
-from taskforce.demo.load import load_demo
-from taskforce.models import Agency, Area, StaffProfile
+from taskforce.org.models import Agency, Area, StaffProfile
 
 SEED = 2010
 HOUSEHOLDS = 1500
@@ -86,7 +88,7 @@ def analyse(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
 
 def finished(run: AnalysisRun):  # type: ignore[no-untyped-def]
     run.refresh_from_db()
-    assert run.status == AnalysisRun.Status.SUCCEEDED, run.error
+    assert run.succeeded, run.error
     assert run.job.state == Job.State.SUCCEEDED
     assert run.finished_at is not None
     json.dumps(run.result)  # stored results are plain JSON
@@ -183,7 +185,7 @@ def test_a_failed_run_records_why(django_capture_on_commit_callbacks) -> None:  
         run = analysis_request(kind="area-impact", parameters={"method": "magic"})
     run = AnalysisRun.objects.get(kind="area-impact", parameters={"method": "magic"})
     run.refresh_from_db()
-    assert run.status == AnalysisRun.Status.FAILED
+    assert run.failed
     assert "method: expected one of" in run.error
     assert run.job.state == Job.State.FAILED
 

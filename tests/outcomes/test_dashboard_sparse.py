@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from outcomes import dashboards
 from outcomes.models import AreaStatistic
-from taskforce.models import Area, StaffProfile
+from taskforce.org.models import Area, StaffProfile
 from tests.factories import AreaStatisticFactory, HouseholdFactory, ward
 
 pytestmark = pytest.mark.django_db

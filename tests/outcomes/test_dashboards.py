@@ -12,7 +12,7 @@ from django.urls import reverse
 from households.models import Household, Person
 from outcomes import dashboards
 from outcomes.disclosure import SUPPRESSED
-from taskforce.models import StaffProfile
+from taskforce.org.models import StaffProfile
 
 from ..factories import StaffProfileFactory, UserFactory, ward
 

@@ -18,7 +18,7 @@ from outcomes import evidence
 from outcomes.disclosure import SUPPRESSED
 from outcomes.models import AnalysisRun
 from outcomes.services import analysis_request
-from taskforce.models import StaffProfile
+from taskforce.org.models import StaffProfile
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_demo")]
 
@@ -49,7 +49,7 @@ def runs(small_demo, django_db_blocker):  # type: ignore[no-untyped-def]
         for kind, parameters in requests:
             run = analysis_request(kind=kind, parameters=parameters)
             run.refresh_from_db()
-            assert run.status == AnalysisRun.Status.SUCCEEDED, run.error
+            assert run.succeeded, run.error
             done.append(run)
     return done
 
@@ -165,7 +165,7 @@ def test_the_pdf_holds_no_person_level_record(
 )
 def test_only_policy_leads_have_the_evidence_pages(persona: str, request: pytest.FixtureRequest) -> None:
     client = client_for(request.getfixturevalue(persona))
-    for name in ("evidence", "evidence_bundle", "evidence_pdf", "analyses", "analyses_status"):
+    for name in ("evidence", "evidence_bundle", "evidence_pdf", "analyses"):
         assert client.get(reverse(f"outcomes:{name}")).status_code == 403, name
     assert client.post(reverse("outcomes:analyses"), {"analysis-kind": "gap"}).status_code == 403
 
@@ -182,14 +182,15 @@ def test_a_policy_lead_requests_an_analysis_and_sees_it_finish(
     assert response.status_code == 302
     run = AnalysisRun.objects.get(requested_by=policy_lead.user)
     assert (run.kind, run.parameters, run.requested_by) == ("gap", {"period": "2009"}, policy_lead.user)
-    page = client.get(response["Location"])
-    assert 'src="/static/outcomes/analyses.js"' in page.content.decode()
-    status = client.get(reverse("outcomes:analyses_status")).json()
-    assert next(r for r in status["runs"] if r["id"] == run.pk) == {
-        "id": run.pk,
-        "kind": "Gap to Kent average (descriptive)",
-        "status": "succeeded",
-        "status_label": "Finished",
+    page = client.get(response["Location"]).content.decode()
+    assert 'src="/static/jobs/progress.js"' in page
+    # Finished runs are not followed; their state is the job's.
+    assert f"/jobs/{run.job_id}/status.json" not in page
+    assert client.get(reverse("jobs:status", args=[run.job_id])).json() == {
+        "id": run.job_id,
+        "kind": "analysis",
+        "state": "succeeded",
+        "state_label": "Finished",
         "percent": 100,
         "message": "Finished",
         "finished": True,

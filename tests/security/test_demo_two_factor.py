@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from taskforce.two_factor import demo_base32_secret
+from demo.two_factor import demo_base32_secret
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

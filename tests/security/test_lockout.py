@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from taskforce.models import StaffProfile
+from taskforce.org.models import StaffProfile
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from taskforce.middleware import SIGNED_IN_AT
-from taskforce.models import StaffProfile
+from taskforce.org.middleware import SIGNED_IN_AT
+from taskforce.org.models import StaffProfile
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.fixtures import Settings
 
-from taskforce.models import StaffProfile
+from taskforce.org.models import StaffProfile
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

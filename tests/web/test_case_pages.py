@@ -4,7 +4,7 @@ data is in the access log."""
 import pytest
 from django.test import Client
 
-from taskforce.models import AccessLog, StaffProfile
+from taskforce.org.models import AccessLog, StaffProfile
 from tests.factories import HouseholdFactory, PlacementFactory, ward
 
 from .conftest import signed_in

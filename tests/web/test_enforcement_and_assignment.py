@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from households.models import EnforcementAction, Household
-from taskforce.models import AccessLog, StaffProfile
+from taskforce.org.models import AccessLog, StaffProfile
 from tests.factories import (
     EnforcementActionFactory,
     HazardFindingFactory,

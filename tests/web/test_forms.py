@@ -8,7 +8,7 @@ from django.test import Client
 
 from households.models import DataSharingBasis, Household, Licence, Membership, Person, Placement, Residence
 from interventions.models import Intervention, Referral
-from taskforce.models import AccessLog, StaffProfile
+from taskforce.org.models import AccessLog, StaffProfile
 from tests.factories import InspectionFactory, PropertyFactory, ServiceFactory, agency, ward
 
 from .conftest import signed_in

@@ -10,8 +10,8 @@ from django.test import Client
 from households import selectors, services
 from households.models import DataSharingBasis, Household
 from interventions.services import case_record_update, intervention_record
-from taskforce import audit
-from taskforce.models import AccessLog, StaffProfile
+from taskforce.org import audit
+from taskforce.org.models import AccessLog, StaffProfile
 from tests.factories import (
     PersonFactory,
     ServiceFactory,

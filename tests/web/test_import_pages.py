@@ -16,9 +16,9 @@ from households.models import Household, Person
 from imports.kinds import COLUMNS
 from imports.models import ImportBatch
 from imports.services import batch_commit, batch_upload
+from jobs.services import job_run
 from outcomes.models import AreaStatistic
-from outcomes.services import job_run
-from taskforce.models import AccessLog, StaffProfile
+from taskforce.org.models import AccessLog, StaffProfile
 
 from .conftest import signed_in
 
@@ -58,7 +58,7 @@ def offered_kinds(html: str) -> list[str]:
 
 def test_import_pages_need_a_sign_in(client: Client, caseworker: StaffProfile) -> None:
     batch = batch_upload(kind="households", file_name="h.csv", data=HOUSEHOLDS, dry_run=True)
-    urls = ["/imports/", "/imports/new/", f"/imports/{batch.pk}/", f"/imports/{batch.pk}/status.json"]
+    urls = ["/imports/", "/imports/new/", f"/imports/{batch.pk}/"]
     for url in [*urls, f"/imports/{batch.pk}/problems.csv", "/imports/columns/households.csv"]:
         response = client.get(url)
         assert response.status_code == 302, url
@@ -193,7 +193,7 @@ def test_another_users_batch_does_not_exist_for_them(
     batch = batch_upload(
         kind="households", file_name="h.csv", data=BAD_HOUSEHOLDS, uploaded_by=caseworker.user, dry_run=True
     )
-    paths = ["", "status.json", "problems.csv"]
+    paths = ["", "problems.csv"]
     for other in (caseworker_police, housing_officer, policy_lead):
         client = signed_in(Client(), other)
         for path in paths:
@@ -249,21 +249,21 @@ def test_progress_is_shown_while_a_job_writes_and_the_counts_when_it_has(
     job = batch_commit(batch=batch, requested_by=caseworker.user, enqueue=False)
     client = signed_in(client, caseworker)
     page = client.get(f"/imports/{batch.pk}/").content.decode()
-    assert f'data-status-url="/imports/{batch.pk}/status.json"' in page
+    assert f'data-job-status-url="/jobs/{job.pk}/status.json"' in page
     assert '<progress class="govuk-!-width-full" max="100" value="0"' in page
     assert f'href="/imports/{batch.pk}/">Refresh</a>' in page
     assert '<meta http-equiv="refresh"' not in page
     scripts = SCRIPT.findall(page)
-    assert (' type="module" src="/static/imports/progress.js"', "") in scripts
+    assert (' type="module" src="/static/jobs/progress.js"', "") in scripts
     assert [body for attrs, body in scripts if "src=" not in attrs] == [settings.GOVUK_JS_ENABLED_SNIPPET]
     assert "style=" not in page
-    status = client.get(f"/imports/{batch.pk}/status.json").json()
-    assert (status["status"], status["percent"], status["finished"]) == ("queued", 0, False)
+    status = client.get(f"/jobs/{job.pk}/status.json").json()
+    assert (status["state"], status["percent"], status["finished"]) == ("pending", 0, False)
 
     job_run(job_id=job.pk)
-    status = client.get(f"/imports/{batch.pk}/status.json").json()
-    assert (status["status"], status["percent"], status["message"], status["finished"]) == (
-        "committed",
+    status = client.get(f"/jobs/{job.pk}/status.json").json()
+    assert (status["state"], status["percent"], status["message"], status["finished"]) == (
+        "succeeded",
         100,
         "Finished",
         True,

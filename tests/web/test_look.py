@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from taskforce.models import StaffProfile
+from taskforce.org.models import StaffProfile
 
 from .conftest import signed_in
 

@@ -9,8 +9,8 @@ from tqdm import tqdm
 from imports.kinds import KINDS
 from imports.models import ImportBatch
 from imports.services import batch_check, batch_commit, batch_create
-from outcomes.models import Job
-from outcomes.services import job_run
+from jobs.models import Job
+from jobs.services import job_run
 
 
 class Command(BaseCommand):

@@ -7,10 +7,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from jobs.models import Job
+from jobs.services import job_run
 from outcomes.analyses import ParameterError
 from outcomes.analysis import AnalysisError
-from outcomes.models import AnalysisRun, Job
-from outcomes.services import analysis_request, job_run
+from outcomes.models import AnalysisRun
+from outcomes.services import analysis_request
 
 
 class Command(BaseCommand):
@@ -87,9 +89,8 @@ class Command(BaseCommand):
 
         try:
             if enqueue:
-                while run.status not in {AnalysisRun.Status.SUCCEEDED, AnalysisRun.Status.FAILED}:
+                while not run.job.is_finished:
                     time.sleep(0.5)
-                    run.refresh_from_db()
                     run.job.refresh_from_db()
                     show(run.job)
             else:
@@ -99,7 +100,8 @@ class Command(BaseCommand):
         finally:
             bar.close()
         run.refresh_from_db()
-        if run.status == AnalysisRun.Status.FAILED:
+        run.job.refresh_from_db()
+        if run.failed:
             raise CommandError(f"The {kind} analysis failed: {run.error}")
         if json:
             self.stdout.write(jsonlib.dumps(run.result, indent=2, sort_keys=True))
