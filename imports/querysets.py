@@ -19,17 +19,9 @@ ALL_KINDS = frozenset(
         "area-statistics",
     }
 )
-KINDS_BY_ROLE: dict[str, frozenset[str]] = {
-    Role.CASEWORKER: frozenset({"households", "interventions", "placements"}),
-    Role.HOUSING_OFFICER: frozenset({"properties", "licences", "inspections"}),
-    Role.WARD_MANAGER: ALL_KINDS,
-    Role.POLICY_LEAD: frozenset({"area-statistics"}),
-}
-
-
 def kinds_for(user: scoping.User | None) -> frozenset[str]:
     """The kinds of file `user` may import (none without a role)."""
-    return KINDS_BY_ROLE.get(scoping.role_of(user) or "", frozenset())
+    return frozenset(kind for kind in ALL_KINDS if scoping.may_write(user, f"import:{kind}"))
 
 
 class ImportBatchQuerySet(models.QuerySet):

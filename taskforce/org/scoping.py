@@ -13,6 +13,10 @@ here, most through household visibility:
   lead reads aggregates, the data protection officer reads the access log and subject access exports.
 
 An inactive account, or one without a staff profile, sees nothing.
+
+Who may write is stated here too, beside who may read, in `WRITES` (`may_write`): views, API viewsets and
+imports ask it rather than naming roles themselves. A write is further limited to the rows the writer may
+see: a caseworker writes to households they may read.
 """
 
 from datetime import date
@@ -37,6 +41,38 @@ HOUSING_ROLES = frozenset({Role.HOUSING_OFFICER, Role.WARD_MANAGER})
 
 # Matches no row; Django answers it without asking the database.
 NOTHING = Q(pk__in=[])
+
+# Who may write what, by kind of record or action. Reads are the filters below.
+WRITES: dict[str, frozenset[str]] = {
+    # Households, people, memberships, moves, data-sharing bases, placements, interventions and referrals.
+    "case": frozenset({Role.CASEWORKER}),
+    # Choosing a household's key worker, and opening a household outside one's wards for a while.
+    "key_worker": frozenset({Role.WARD_MANAGER}),
+    "break_glass": frozenset({Role.WARD_MANAGER}),
+    # Properties, licences, inspections, hazard findings and enforcement.
+    "housing": frozenset({Role.HOUSING_OFFICER}),
+    # Analysis requests and the evidence pack.
+    "analysis": frozenset({Role.POLICY_LEAD}),
+    # Files imported, by kind: each role imports the records it would otherwise write one by one.
+    "import:households": frozenset({Role.CASEWORKER, Role.WARD_MANAGER}),
+    "import:interventions": frozenset({Role.CASEWORKER, Role.WARD_MANAGER}),
+    "import:placements": frozenset({Role.CASEWORKER, Role.WARD_MANAGER}),
+    "import:benefit-records": frozenset({Role.WARD_MANAGER}),
+    "import:properties": frozenset({Role.HOUSING_OFFICER, Role.WARD_MANAGER}),
+    "import:licences": frozenset({Role.HOUSING_OFFICER, Role.WARD_MANAGER}),
+    "import:inspections": frozenset({Role.HOUSING_OFFICER, Role.WARD_MANAGER}),
+    "import:area-statistics": frozenset({Role.POLICY_LEAD, Role.WARD_MANAGER}),
+}
+
+
+def may_write(user: "User | None", what: str) -> bool:
+    """Whether `user`'s role may write `what` (a key of WRITES); an unknown key is a programming error."""
+    return role_of(user) in WRITES[what]
+
+
+def writers_of(what: str) -> frozenset[str]:
+    """The roles that may write `what`, for permission classes that check a role already known."""
+    return WRITES[what]
 
 
 def signed_in(user: User) -> Account:
