@@ -19,6 +19,8 @@ ALL_KINDS = frozenset(
         "area-statistics",
     }
 )
+
+
 def kinds_for(user: scoping.User | None) -> frozenset[str]:
     """The kinds of file `user` may import (none without a role)."""
     return frozenset(kind for kind in ALL_KINDS if scoping.may_write(user, f"import:{kind}"))
