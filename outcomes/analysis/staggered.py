@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .area_inference import AreaImpact
 from .errors import AnalysisError
 from .panel import _align_key, to_matrix
 from .results import ResultMixin
@@ -285,10 +286,8 @@ def att_gt(
 
 def att_gt_to_impact(
     panel: pd.DataFrame, treated: Mapping[str, Any], *, donors: list[str] | None, control_group: str
-) -> Any:
+) -> AreaImpact:
     """Callaway-Sant'Anna as an AreaImpact: headline is the simple aggregation."""
-    from .area import AreaImpact
-
     res = att_gt(panel, treated, donors=donors, control_group=control_group)
     s = res.simple
     return AreaImpact(

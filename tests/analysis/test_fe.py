@@ -5,9 +5,10 @@ import pandas as pd
 import pytest
 import statsmodels
 
-from outcomes.analysis import fe
+from outcomes.analysis import absorb
+from outcomes.analysis.absorb import demean
 from outcomes.analysis.errors import AnalysisError
-from outcomes.analysis.fe import demean, feols
+from outcomes.analysis.fe import feols
 
 pyfixest = pytest.importorskip("pyfixest")
 
@@ -168,7 +169,7 @@ def test_result_is_json_ready():
 
 def alternating(monkeypatch) -> None:
     """Force the iterative absorber even where the exact two-way path applies."""
-    monkeypatch.setattr(fe, "EXACT_MAX_LEVELS", 0)
+    monkeypatch.setattr(absorb, "EXACT_MAX_LEVELS", 0)
 
 
 def singleton_panel(seed: int) -> pd.DataFrame:
@@ -228,8 +229,8 @@ def test_exact_path_with_a_sparse_table_and_either_factor_few(monkeypatch):
     frame = random_panel(15)
     dense = feols(frame, "y", ["x1", "x2"], ["unit", "period"], cluster="unit", weights="w").table()
     flipped = feols(frame, "y", ["x1", "x2"], ["period", "unit"], cluster="unit", weights="w").table()
-    monkeypatch.setattr(fe, "EXACT_DENSE_CELLS", 0)
-    monkeypatch.setattr(fe, "EXACT_BLOCK_CELLS", 500)
+    monkeypatch.setattr(absorb, "EXACT_DENSE_CELLS", 0)
+    monkeypatch.setattr(absorb, "EXACT_BLOCK_CELLS", 500)
     sparse_table = feols(frame, "y", ["x1", "x2"], ["unit", "period"], cluster="unit", weights="w").table()
     for other in (flipped, sparse_table):
         np.testing.assert_allclose(dense.to_numpy(), other.to_numpy(), rtol=1e-10, atol=1e-12)
@@ -252,7 +253,7 @@ def test_exact_path_on_a_panel_in_disconnected_pieces(monkeypatch):
 
 
 def test_many_levels_on_both_factors_still_iterate(monkeypatch):
-    monkeypatch.setattr(fe, "EXACT_MAX_LEVELS", 5)
+    monkeypatch.setattr(absorb, "EXACT_MAX_LEVELS", 5)
     result = feols(random_panel(18), "y", ["x1", "x2"], ["unit", "period"], cluster="unit")
     assert result.demean_iterations > 1
 
@@ -271,7 +272,7 @@ def test_many_levels_on_both_factors_still_iterate(monkeypatch):
     ],
 )
 def test_factor_codes_identify_equal_values(values):
-    codes, size = fe.factor_codes(values)
+    codes, size = absorb.factor_codes(values)
     assert size == len(set(values.tolist())) == codes.max() + 1
     pairs = {(a, b) for a, b in zip(values.tolist(), codes.tolist(), strict=True)}
     assert len(pairs) == size

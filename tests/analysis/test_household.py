@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from outcomes.analysis.absorb import demean
 from outcomes.analysis.errors import AnalysisError
-from outcomes.analysis.fe import demean, feols
+from outcomes.analysis.fe import feols
 from outcomes.analysis.household import household_did, household_event_study
 
 
