@@ -31,7 +31,7 @@ class AnalysisRunViewSet(
     lookup_value_regex = ID_IN_PATH
     permission_classes = [permissions.IsAuthenticated, RoleAllowed]
     read_roles = frozenset({Role.POLICY_LEAD, Role.WARD_MANAGER})
-    write_roles = read_roles
+    writes = "analysis_run"
     serializer_class = s.AnalysisRunSerializer
     queryset = AnalysisRun.objects.select_related("job").order_by("-created_at", "-id")
     filterset_class = filterset(

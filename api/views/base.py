@@ -60,7 +60,8 @@ class AuditedReads(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     permission_classes = [permissions.IsAuthenticated, RoleAllowed]
     model: type[models.Model]
     read_roles: frozenset[str] = scoping.CASE_ROLES
-    write_roles: frozenset[str] = frozenset()
+    # Who may create and update these records: a key of scoping.WRITES; None for records only read here.
+    writes: str | None = None
     related: Sequence[str] = ()
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:

@@ -17,14 +17,11 @@ from households.models import DataSharingBasis, Household, Membership, Person, P
 from interventions import services as intervention_services
 from interventions.models import Intervention, Referral
 from taskforce.org import scoping
-from taskforce.org.models import StaffProfile
 
 from .. import serializers as s
 from ..concurrency import etag_of, require_current
 from ..filters import char, current, filterset
 from .base import IF_MATCH, RecordViewSet
-
-Role = StaffProfile.Role
 
 
 @extend_schema_view(create=extend_schema(responses={201: s.HouseholdSerializer}))
@@ -32,8 +29,8 @@ class HouseholdViewSet(RecordViewSet):
     """Households (cases) you may see; caseworkers open and update them, ward managers assign them."""
 
     model = Household
-    write_roles = frozenset({Role.CASEWORKER})
-    action_roles = {"assign": frozenset({Role.WARD_MANAGER})}
+    writes = "case"
+    action_writes = {"assign": "key_worker"}
     filterset_class = filterset(
         Household,
         ids={"ward": "ward", "key_worker": "key_worker"},
@@ -85,7 +82,7 @@ class PersonViewSet(RecordViewSet):
     """People who are or were members of a household you may see."""
 
     model = Person
-    write_roles = frozenset({Role.CASEWORKER})
+    writes = "case"
     filterset_class = filterset(
         Person,
         ids={"household": "memberships__household"},
@@ -111,7 +108,7 @@ class MembershipViewSet(RecordViewSet):
 
     model = Membership
     serializer_class = s.MembershipSerializer
-    write_roles = frozenset({Role.CASEWORKER})
+    writes = "case"
     filterset_class = filterset(
         Membership,
         ids={"household": "household", "person": "person", "ward": "household__ward"},
@@ -143,7 +140,7 @@ class ResidenceViewSet(RecordViewSet):
 
     model = Residence
     serializer_class = s.ResidenceSerializer
-    write_roles = frozenset({Role.CASEWORKER})
+    writes = "case"
     filterset_class = filterset(
         Residence,
         ids={"household": "household", "property": "property", "ward": "household__ward"},
@@ -161,7 +158,7 @@ class DataSharingBasisViewSet(RecordViewSet):
 
     model = DataSharingBasis
     serializer_class = s.DataSharingBasisSerializer
-    write_roles = frozenset({Role.CASEWORKER})
+    writes = "case"
     filterset_class = filterset(
         DataSharingBasis,
         ids={"household": "household", "ward": "household__ward"},
@@ -193,7 +190,7 @@ class PlacementViewSet(RecordViewSet):
 
     model = Placement
     serializer_class = s.PlacementSerializer
-    write_roles = frozenset({Role.CASEWORKER})
+    writes = "case"
     related = ("type",)
     filterset_class = filterset(
         Placement,
@@ -219,7 +216,7 @@ class InterventionViewSet(RecordViewSet):
 
     model = Intervention
     serializer_class = s.InterventionSerializer
-    write_roles = frozenset({Role.CASEWORKER})
+    writes = "case"
     filterset_class = filterset(
         Intervention,
         ids={
@@ -250,7 +247,7 @@ class ReferralViewSet(RecordViewSet):
 
     model = Referral
     serializer_class = s.ReferralSerializer
-    write_roles = frozenset({Role.CASEWORKER})
+    writes = "case"
     filterset_class = filterset(
         Referral,
         ids={

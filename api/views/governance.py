@@ -81,7 +81,7 @@ class BreakGlassViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
 
     permission_classes = [permissions.IsAuthenticated, RoleAllowed]
     read_roles = frozenset({Role.WARD_MANAGER, Role.DATA_PROTECTION_OFFICER})
-    write_roles = frozenset({Role.WARD_MANAGER})
+    writes = "break_glass"
     serializer_class = s.BreakGlassGrantSerializer
     filterset_class = filterset(BreakGlassGrant, ids={"user": "user"}, dates=("granted_at",))
     ordering_fields = ["granted_at"]

@@ -8,13 +8,10 @@ from django.utils import timezone
 from households import services as household_services
 from households.models import EnforcementAction, HazardFinding, Inspection, Licence, Property
 from taskforce.org import scoping
-from taskforce.org.models import StaffProfile
 
 from .. import serializers as s
 from ..filters import filterset, number
 from .base import RecordViewSet
-
-Role = StaffProfile.Role
 
 
 class PropertyViewSet(RecordViewSet):
@@ -23,7 +20,7 @@ class PropertyViewSet(RecordViewSet):
     model = Property
     serializer_class = s.PropertySerializer
     read_roles = scoping.PROPERTY_ROLES
-    write_roles = frozenset({Role.HOUSING_OFFICER})
+    writes = "housing"
     filterset_class = filterset(
         Property, ids={"area": "area"}, exact=("tenure", "is_hmo", "postcode", "uprn")
     )
@@ -39,7 +36,7 @@ class PropertyViewSet(RecordViewSet):
 
 class HousingRecordViewSet(RecordViewSet):
     read_roles = scoping.HOUSING_ROLES
-    write_roles = frozenset({Role.HOUSING_OFFICER})
+    writes = "housing"
     create_service: Any
 
     def create_record(self, data: dict[str, Any]) -> models.Model:
