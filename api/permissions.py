@@ -1,14 +1,17 @@
-"""Which roles may use an endpoint. Which records they then see is the QuerySets' business (visible_to)."""
+"""Which roles may use an endpoint. Which records they then see is the QuerySets' business (visible_to);
+which roles may write is the floor's write table (scoping.WRITES), named by each endpoint."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from taskforce.org.scoping import role_of
+from taskforce.org.scoping import role_of, writers_of
 
 
 class RoleAllowed(BasePermission):
-    """Reads need a role in the view's `read_roles`, writes one in `write_roles` (or the action's override)."""
+    """Reads need a role in the view's `read_roles`. Writes need a role that may write the view's `writes`
+    (a key of scoping.WRITES), or, for an action named in `action_writes`, that action's key; a view that
+    names none takes no writes."""
 
     message = "Your role cannot use this endpoint."
 
@@ -16,9 +19,9 @@ class RoleAllowed(BasePermission):
         role = role_of(request.user)
         if role is None:
             return False
-        action_roles = getattr(view, "action_roles", {}).get(getattr(view, "action", None))
-        if action_roles is not None:
-            return role in action_roles
-        if request.method in SAFE_METHODS:
-            return role in view.read_roles  # type: ignore[attr-defined]
-        return role in getattr(view, "write_roles", ())
+        writes = getattr(view, "action_writes", {}).get(getattr(view, "action", None))
+        if writes is None:
+            if request.method in SAFE_METHODS:
+                return role in view.read_roles  # type: ignore[attr-defined]
+            writes = getattr(view, "writes", None)
+        return writes is not None and role in writers_of(writes)

@@ -1,30 +1,26 @@
-"""CSV that is safe to open in a spreadsheet."""
+"""CSV that is safe to open in a spreadsheet, written by the floor's one CSV writer (csvsafe.write_csv)."""
 
-import csv
 import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
-from taskforce.org.csvsafe import safe_cell
+from taskforce.org.csvsafe import write_csv
 
 
-def _cell(value: Any) -> Any:
-    """A cell for the API's CSV: lists joined by spaces, then neutralised like every other export."""
+def _joined(value: Any) -> Any:
+    """Lists as one cell, their items joined by spaces."""
     if isinstance(value, list | tuple):
-        value = " ".join(str(v) for v in value)
-    return safe_cell(value)
+        return " ".join(str(v) for v in value)
+    return value
 
 
 def csv_text(rows: Iterable[Mapping[str, Any]], fields: list[str] | None = None) -> str:
     rows = list(rows)
     fields = fields or (list(rows[0]) if rows else [])
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(fields)
-    for row in rows:
-        writer.writerow([_cell(row.get(field)) for field in fields])
+    write_csv(out, fields, ([_joined(row.get(field)) for field in fields] for row in rows))
     return out.getvalue()
 
 

@@ -23,7 +23,6 @@ import pandas as pd
 from taskforce.org.csvsafe import looks_like_formula
 
 from .core import (
-    FORMULA_FIRST,
     FileError,
     ImportReport,
     Problem,
@@ -83,7 +82,7 @@ def _distinct(uniques: Sequence[str], check: Callable[[str], Any]) -> _Distinct:
         text = raw.strip()
         texts.append(text)
         blank[i] = not text
-        formula[i] = bool(text) and text[0] in FORMULA_FIRST and looks_like_formula(text)
+        formula[i] = looks_like_formula(text)
         try:
             stored.append(check(text))
             errors.append(None)

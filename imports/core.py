@@ -19,8 +19,6 @@ from django.db import transaction
 from taskforce.org.csvsafe import looks_like_formula
 
 MAX_BYTES = 200 * 1024 * 1024
-# First characters that may begin a formula; looks_like_formula decides.
-FORMULA_FIRST = frozenset("=+-@")
 # Progress is reported after every PROGRESS_EVERY rows checked.
 PROGRESS_EVERY = 5_000
 
@@ -261,7 +259,7 @@ def run_import(
         for line, values in iter_values(data, columns=columns, max_bytes=max_bytes):
             report.rows += 1
             try:
-                if any(v and v[0] in FORMULA_FIRST for v in values):
+                if any(map(looks_like_formula, values)):
                     _refuse_formulas(columns, values)
                 item = (
                     parse_values(values, line)

@@ -36,11 +36,8 @@ def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]
 
 
 def looks_like_formula(text: str) -> bool:
-    """True for an imported cell a spreadsheet would run: it starts with = + @, or with - not followed by
-    a digit or point (so a negative number such as -5.00 is a number, refused or not by its own rule)."""
-    if not text:
+    """True for an imported cell a spreadsheet would run: it starts with one of FORMULA_STARTS, and is not
+    a negative number such as -5.00 (a number, refused or not by its column's own rule)."""
+    if not text.startswith(FORMULA_STARTS):
         return False
-    first = text[0]
-    if first in "=+@\t\r":
-        return True
-    return first == "-" and (len(text) == 1 or text[1] not in "0123456789.")
+    return not (text[0] == "-" and len(text) > 1 and text[1] in "0123456789.")

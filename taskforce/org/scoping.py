@@ -51,8 +51,10 @@ WRITES: dict[str, frozenset[str]] = {
     "break_glass": frozenset({Role.WARD_MANAGER}),
     # Properties, licences, inspections, hazard findings and enforcement.
     "housing": frozenset({Role.HOUSING_OFFICER}),
-    # Analysis requests and the evidence pack.
+    # The evidence pack and the analyses requested from its pages.
     "analysis": frozenset({Role.POLICY_LEAD}),
+    # Analyses requested through the API, where ward managers read the runs as well as policy leads.
+    "analysis_run": frozenset({Role.POLICY_LEAD, Role.WARD_MANAGER}),
     # Files imported, by kind: each role imports the records it would otherwise write one by one.
     "import:households": frozenset({Role.CASEWORKER, Role.WARD_MANAGER}),
     "import:interventions": frozenset({Role.CASEWORKER, Role.WARD_MANAGER}),

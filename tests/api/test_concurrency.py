@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, models
 
-from api import views
+from api.views import base, casework
 from households.models import Household, Property
 from interventions.models import Intervention
 from taskforce.org.models import StaffProfile
@@ -30,13 +30,15 @@ WINDOW = 0.3
 @pytest.fixture(autouse=True)
 def _a_slow_check(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hold each write open between the check and the write, as a slow validation or history write would."""
-    check = views.require_current
+    check = base.require_current
 
     def slow(request: Any, instance: models.Model) -> None:
         check(request, instance)
         time.sleep(WINDOW)
 
-    monkeypatch.setattr(views, "require_current", slow)
+    # Updates (base) and a household's assignment (casework) each check If-Match.
+    for module in (base, casework):
+        monkeypatch.setattr(module, "require_current", slow)
 
 
 @dataclass
