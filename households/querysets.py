@@ -126,6 +126,17 @@ class PropertyQuerySet(models.QuerySet):
     def visible_to(self, user: scoping.User | None) -> "PropertyQuerySet":
         return self.filter(scoping.property_filter(user))
 
+    def matching(self, text: str) -> "PropertyQuerySet":
+        """Homes found by address, landlord, postcode or UPRN."""
+        text = " ".join(text.split())
+        if not text:
+            return self
+        condition = Q(address_line_1__icontains=text) | Q(landlord__icontains=text)
+        condition |= Q(postcode__iexact=normalise_postcode(text))
+        if text.isdigit() and len(text) <= 12:
+            condition |= Q(uprn=int(text))
+        return self.filter(condition)
+
     def with_occupants(self, on: date) -> "PropertyQuerySet":
         """Annotate `occupants`: current members of the households living there on `on`."""
         return self.annotate(

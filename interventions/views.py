@@ -1,4 +1,5 @@
-"""Form pages for interventions and referrals, on the household they belong to (see households.views)."""
+"""Form pages for interventions and referrals, on the household they belong to (see
+households.views.case_records)."""
 
 from typing import Any
 
@@ -7,14 +8,14 @@ from django.forms import Form
 from django.shortcuts import get_object_or_404
 
 from households.models import Household
-from households.views import RecordFormView, section_url
+from households.views.case_records import HouseholdFormView, section_url
 from taskforce.org import scoping
 
 from . import forms, services
 from .models import Intervention, Referral
 
 
-class HouseholdRecordForm(RecordFormView):
+class HouseholdRecordForm(HouseholdFormView):
     household: Household  # loaded from the URL before the page runs
 
     def get_form(self, data: Any = None) -> Form:

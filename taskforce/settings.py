@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "households",
     "interventions",
     "outcomes",
+    "casework",
     "imports",
     "api",
     "demo",

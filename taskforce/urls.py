@@ -19,6 +19,9 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("outcomes.urls")),
     path("", include("households.urls")),
+    path("", include("interventions.urls")),
+    # After the two above: a section of the household page is any slug under households/<id>/.
+    path("", include("casework.urls")),
     path("", include("imports.urls")),
     path("", include("jobs.urls")),
 ]

@@ -7,7 +7,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 
-from households import selectors, services
+from casework import selectors
+from households import services
 from households.models import DataSharingBasis, Household
 from interventions.services import case_record_update, intervention_record
 from taskforce.org import audit
@@ -201,7 +202,7 @@ def test_only_the_newest_changes_are_shown_with_how_many_more_there_are(
         ("Key worker: Sam Jones → Jo Smith",),
     ]
     assert (changes.total, changes.not_shown) == (7, 5)  # 4 assignments, the household, its basis twice
-    line = render_to_string("households/sections/_changes.html", {"changes": changes})
+    line = render_to_string("casework/sections/_changes.html", {"changes": changes})
     assert "Showing the newest 2 of 7 changes: 5 earlier changes are not shown." in line
 
 

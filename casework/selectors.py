@@ -20,11 +20,7 @@ from django.utils import dateformat, timezone
 from django.utils.text import Truncator, capfirst
 from simple_history.utils import get_m2m_reverse_field_name
 
-from interventions.models import Intervention, Referral, Service
-from taskforce.org.models import StaffProfile
-from taskforce.org.scoping import User
-
-from .models import (
+from households.models import (
     DataSharingBasis,
     HazardFinding,
     Household,
@@ -33,6 +29,9 @@ from .models import (
     Placement,
     Residence,
 )
+from interventions.models import Intervention, Referral, Service
+from taskforce.org.models import StaffProfile
+from taskforce.org.scoping import User
 
 # A basis that ends within this many days is flagged, so it can be renewed before the case goes dark.
 EXPIRY_WARNING_DAYS = 30

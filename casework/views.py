@@ -1,0 +1,77 @@
+"""The household page and its sections: a scoped read, one access-log row naming everyone the page shows.
+
+A role that never sees cases gets 403; a household outside the user's scope is 404, as if it did not exist.
+"""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import models, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from households.models import Household
+from households.views.case_records import visible_household
+from outcomes.models import BenefitRecord
+from taskforce.org import scoping
+from taskforce.org.views import log_read
+
+from . import selectors
+
+SECTIONS = [
+    ("summary", "Summary"),
+    ("members", "Members"),
+    ("home", "Home and moves"),
+    ("interventions", "Interventions"),
+    ("referrals", "Referrals"),
+    ("placements", "Placements"),
+    ("benefits", "Benefits"),
+    ("history", "History"),
+]
+
+
+@login_required
+@require_GET
+def household_page(request: HttpRequest, pk: int, section: str = "summary") -> HttpResponse:
+    if section not in dict(SECTIONS):
+        raise Http404
+    with transaction.atomic():
+        household = visible_household(request, pk)
+        records = selectors.household_records(household=household, user=request.user)
+        today = timezone.localdate()
+        context: dict[str, Any] = {
+            "household": household,
+            "records": records,
+            "section": section,
+            "sections": SECTIONS,
+            "flags": selectors.household_flags(records=records, today=today),
+            "today": today,
+            "can_write": scoping.may_write(request.user, "case"),
+            "can_assign": scoping.may_write(request.user, "key_worker"),
+            "summary": selectors.summary(records),
+        }
+        people = selectors.people_of(records)
+        model: type[models.Model] = Household
+        ids = [household.pk]
+        if section in {"summary", "history"}:
+            context["timeline"] = selectors.household_timeline(records=records)
+            if section == "summary":
+                context["timeline"] = context["timeline"][:8]
+            else:
+                context["changes"] = selectors.household_changes(records=records)
+                # A change may name someone who is no longer on the case (an intervention's person before
+                # it was corrected): the log covers everyone the table shows.
+                people = sorted(set(people).union(*(c.person_ids for c in context["changes"])))
+        elif section == "benefits":
+            context["benefits"] = list(
+                BenefitRecord.objects.visible_to(request.user)
+                .filter(person__in=people)
+                .select_related("benefit", "person")
+                .order_by("-month", "person__family_name", "benefit__name")[:120]
+            )
+            if context["benefits"]:
+                model, ids = BenefitRecord, [b.pk for b in context["benefits"]]
+        log_read(request, model=model, ids=ids, person_ids=people)
+        return render(request, "casework/household.html", context)

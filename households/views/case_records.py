@@ -1,0 +1,288 @@
+"""Case forms on a household: opening and changing a case, its members, moves, data-sharing bases,
+placements and key worker. Caseworkers write them; a ward manager only chooses the key worker.
+
+The household page these forms return to is the casework app's, named by URL only: it sits above households.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms import Form
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from taskforce.org import scoping
+from taskforce.org.views import RecordFormView, require_role
+
+from .. import forms as f
+from .. import services
+from ..models import DataSharingBasis, Household, Membership, Person, Placement
+
+
+def visible_household(request: HttpRequest, pk: int) -> Household:
+    require_role(request, scoping.sees_cases)
+    return get_object_or_404(
+        Household.objects.visible_to(request.user).select_related(
+            "ward", "key_worker__user", "key_worker__agency"
+        ),
+        pk=pk,
+    )
+
+
+def household_url(household: Household) -> str:
+    return reverse("casework:household", args=[household.pk])
+
+
+def section_url(household: Household, section: str) -> str:
+    return reverse("casework:section", args=[household.pk, section])
+
+
+class HouseholdFormView(RecordFormView):
+    """A case form on the household the URL names (`household_pk`), or, without one, opening a case."""
+
+    writes = "case"
+    household: Household | None = None
+
+    def load(self, **kwargs: Any) -> None:
+        if "household_pk" in kwargs:
+            self.household = visible_household(self.request, kwargs["household_pk"])
+
+    def subject(self) -> models.Model | None:
+        return self.instance if self.instance is not None else self.household
+
+    def success_url(self, saved: models.Model) -> str:
+        return household_url(self.household)  # type: ignore[arg-type]
+
+    def back_url(self) -> str:
+        if self.household is not None:
+            return household_url(self.household)
+        return reverse("households:caseload")
+
+    def caption(self) -> str:
+        return self.household.case_reference if self.household else ""
+
+
+class HouseholdCreate(HouseholdFormView):
+    form_class = f.HouseholdCreateForm
+    title = "Open a new case"
+    button = "Open the case"
+
+    def save(self, data: dict[str, Any]) -> Household:
+        return services.household_register(
+            case_reference=data["case_reference"],
+            ward=data["ward"],
+            opened_on=data["opened_on"],
+            key_worker=data.get("key_worker"),
+            basis=data["basis"],
+            agencies=data["agencies"],
+            recorded_by=scoping.signed_in(self.request.user),
+        )
+
+    def done_message(self, saved: models.Model) -> str:
+        return f"Case {saved} opened"
+
+    def success_url(self, saved: models.Model) -> str:
+        return reverse("casework:household", args=[saved.pk])
+
+
+class HouseholdEdit(HouseholdFormView):
+    form_class = f.HouseholdEditForm
+    title = "Change case details"
+    fields_from_instance = ("ward", "opened_on", "status", "closed_on")
+    household: Household  # set by load(), from the URL, before the page runs (likewise below)
+
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.instance = self.household
+
+    def save(self, data: dict[str, Any]) -> Household:
+        household = self.household
+        closing = data["status"] == Household.Status.CLOSED and household.status == Household.Status.OPEN
+        if closing and data.get("closed_on") is None:
+            raise ValidationError({"closed_on": "Enter the date the case closed"})
+        changes = {k: v for k, v in data.items() if not (closing and k in {"status", "closed_on"})}
+        household = services.record_update(instance=household, changes=changes)
+        if closing:
+            # Closing also ends every membership and the current home: a service of its own.
+            household = services.household_close(household=household, on=data["closed_on"])
+        return household
+
+
+class MemberAdd(HouseholdFormView):
+    form_class = f.MemberAddForm
+    title = "Add a member"
+    household: Household
+
+    def save(self, data: dict[str, Any]) -> Person:
+        return services.person_register(household=self.household, **data)
+
+    def success_url(self, saved: models.Model) -> str:
+        return section_url(self.household, "members")
+
+
+class PersonEdit(HouseholdFormView):
+    form_class = f.PersonForm
+    title = "Change personal details"
+    fields_from_instance = tuple(f.PERSON_FIELDS)
+    household: Household
+    instance: Person
+
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.instance = get_object_or_404(
+            Person.objects.visible_to(self.request.user)
+            .filter(memberships__household=self.household)
+            .distinct(),
+            pk=kwargs["pk"],
+        )
+
+    def save(self, data: dict[str, Any]) -> Person:
+        return services.record_update(instance=self.instance, changes=data)
+
+    def success_url(self, saved: models.Model) -> str:
+        return section_url(self.household, "members")
+
+
+class MembershipEdit(HouseholdFormView):
+    form_class = f.MembershipForm
+    title = "Change membership"
+    fields_from_instance = ("relationship", "joined_on", "left_on")
+    household: Household
+    instance: Membership
+
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.instance = get_object_or_404(
+            Membership.objects.of_household(self.household, self.request.user), pk=kwargs["pk"]
+        )
+
+    def save(self, data: dict[str, Any]) -> Membership:
+        return services.record_update(instance=self.instance, changes=data)
+
+    def success_url(self, saved: models.Model) -> str:
+        return section_url(self.household, "members")
+
+
+class MoveRecord(HouseholdFormView):
+    form_class = f.MoveForm
+    title = "Record a move"
+    household: Household
+
+    def save(self, data: dict[str, Any]) -> models.Model:
+        return services.residence_record(
+            household=self.household, property=data["property"], moved_in=data["moved_in"]
+        )
+
+    def success_url(self, saved: models.Model) -> str:
+        return section_url(self.household, "home")
+
+
+class SharingBasisCreate(HouseholdFormView):
+    form_class = f.SharingBasisForm
+    title = "Record a data-sharing basis"
+    household: Household
+
+    def save(self, data: dict[str, Any]) -> DataSharingBasis:
+        return services.data_sharing_basis_record(
+            household=self.household, recorded_by=scoping.signed_in(self.request.user), **data
+        )
+
+
+class SharingBasisEdit(HouseholdFormView):
+    form_class = f.SharingBasisForm
+    title = "Change the data-sharing basis"
+    fields_from_instance = ("basis", "agencies", "starts_on", "expires_on", "withdrawn_on")
+    household: Household
+    instance: DataSharingBasis
+
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.instance = get_object_or_404(
+            DataSharingBasis.objects.of_household(self.household, self.request.user),
+            pk=kwargs["pk"],
+        )
+
+    def initial(self) -> dict[str, Any]:
+        initial = super().initial()
+        initial["agencies"] = [a.pk for a in initial.get("agencies", [])]
+        return initial
+
+    def save(self, data: dict[str, Any]) -> DataSharingBasis:
+        agencies = data.pop("agencies")
+        basis = services.record_update(instance=self.instance, changes=data)
+        return services.data_sharing_basis_cover(basis=basis, agencies=agencies)
+
+    def success_url(self, saved: models.Model) -> str:
+        # The change may end this user's own access; the caseload is always there to return to.
+        if not Household.objects.visible_to(self.request.user).filter(pk=self.household.pk).exists():
+            return reverse("households:caseload")
+        return household_url(self.household)
+
+
+class PlacementCreate(HouseholdFormView):
+    form_class = f.PlacementForm
+    title = "Record a placement"
+    household: Household
+
+    def save(self, data: dict[str, Any]) -> Placement:
+        return services.placement_record(household=self.household, **data)
+
+    def success_url(self, saved: models.Model) -> str:
+        return section_url(self.household, "placements")
+
+
+class PlacementEdit(PlacementCreate):
+    title = "Change the placement"
+    fields_from_instance = (
+        "placing_authority",
+        "type",
+        "legal_basis",
+        "placed_on",
+        "ended_on",
+        "notification_received_on",
+    )
+    instance: Placement
+
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.instance = get_object_or_404(
+            Placement.objects.of_household(self.household, self.request.user).select_related("accommodation"),
+            pk=kwargs["pk"],
+        )
+
+    def initial(self) -> dict[str, Any]:
+        return super().initial() | {"accommodation": self.instance.accommodation}
+
+    def save(self, data: dict[str, Any]) -> Placement:
+        return services.record_update(instance=self.instance, changes=data)
+
+
+class KeyWorkerAssign(HouseholdFormView):
+    """A ward manager gives a case to a caseworker in its ward, or leaves it unassigned."""
+
+    form_class = f.KeyWorkerForm
+    title = "Change key worker"
+    button = "Save key worker"
+    writes = "key_worker"
+    household: Household
+
+    def initial(self) -> dict[str, Any]:
+        return {"key_worker": self.household.key_worker_id}
+
+    def get_form(self, data: Any = None) -> Form:
+        household: Household = self.household
+        return f.KeyWorkerForm(data, initial=self.initial(), user=self.request.user, household=household)
+
+    def save(self, data: dict[str, Any]) -> Household:
+        # Locked until the transaction ends, so two managers cannot both assign from the same reading.
+        pk = self.household.pk
+        household = Household.objects.select_for_update(of=("self",)).select_related("ward").get(pk=pk)
+        return services.household_assign(household=household, key_worker=data["key_worker"])
+
+    def done_message(self, saved: models.Model) -> str:
+        worker = saved.key_worker  # type: ignore[attr-defined]
+        if worker is None:
+            return f"{saved} has no key worker now"
+        return f"{saved}: key worker is now {f.staff_name(worker)}"
