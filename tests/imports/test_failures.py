@@ -4,7 +4,7 @@ import pytest
 
 from households.models import Property
 from imports import services
-from imports.kinds import PropertiesImport
+from imports.kinds.properties import PropertiesImport
 from imports.models import ImportBatch
 from jobs.models import Job
 
