@@ -72,7 +72,7 @@ def test_a_page_open_on_an_import_being_written_follows_its_progress(pages: Page
     assert page.get_by_role("link", name="Refresh").is_visible()
     pages.check("progress")
     # A worker writes it; the page, polling, reloads itself with the counts.
-    pages.site.run("shell", "-c", f"from outcomes.services import job_run; job_run(job_id={job_id})")
+    pages.site.run("shell", "-c", f"from jobs.services import job_run; job_run(job_id={job_id})")
     page.get_by_role("heading", name="Import complete").wait_for()
     assert page.locator("#count-created").inner_text() == "1"
     pages.check("progress-finished")
