@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import django_filters
 from django.db import models
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -13,10 +14,12 @@ from rest_framework.response import Response
 
 from imports.kinds import KINDS
 from imports.models import ImportBatch
-from imports.querysets import kinds_for
+from imports.querysets import ImportBatchQuerySet, kinds_for
 from imports.services import ImportRefused, batch_commit, batch_upload
 from jobs.models import Job
 from taskforce.org import scoping
+
+from .filters import filterset
 
 ID_IN_PATH = r"[0-9]{1,18}"
 
@@ -40,6 +43,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
+    # The batch's state: its stored status, or where the job writing it is.
+    status = serializers.ChoiceField(
+        source="state", choices=ImportBatch.State.choices, read_only=True, default=ImportBatch.State.UPLOADED
+    )
     job = ImportJobSerializer(read_only=True, allow_null=True)
     problems = serializers.SerializerMethodField()
     already_imported_by = serializers.SerializerMethodField()
@@ -98,6 +105,17 @@ class ImportUploadSerializer(serializers.Serializer):
     )
 
 
+def _in_state(queryset: ImportBatchQuerySet, name: str, value: str) -> ImportBatchQuerySet:
+    return queryset.in_state(value)
+
+
+ImportBatchFilterSet = filterset(
+    ImportBatch,
+    exact=("kind",),
+    status=django_filters.ChoiceFilter(choices=ImportBatch.State.choices, method=_in_state),
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Import batches you may see"),
     retrieve=extend_schema(summary="An import batch: its status, validation report and progress"),
@@ -110,7 +128,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     serializer_class = ImportBatchSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     ordering_fields = ["uploaded_at"]
-    filterset_fields = ["kind", "status"]
+    filterset_class = ImportBatchFilterSet
 
     def get_queryset(self) -> models.QuerySet:
         return ImportBatch.objects.visible_to(self.request.user).select_related("job")

@@ -166,7 +166,7 @@ def main() -> None:
         assert (batch.created, batch.unchanged) == (0, written)
         assert BenefitRecord.objects.count() == written
         timings["reimport"].append(seconds)
-        with patch("imports.kinds.may_skip_row_triggers", return_value=False):
+        with patch("imports.kinds.benefit_records.may_skip_row_triggers", return_value=False):
             seconds, batch = project_import(path.name, data, fresh=True)
         assert batch.created == written
         timings["triggers"].append(seconds)

@@ -1,8 +1,14 @@
-"""Import batches: one uploaded file of one kind, its validation report and, once committed, its counts."""
+"""Import batches: one uploaded file of one kind, its validation report and, once committed, its counts.
+
+A batch stores only what became of its file (its status); while a job writes it, and when that job failed,
+the job's state is the batch's (`ImportBatch.state`): one state machine per long piece of work.
+"""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from jobs.models import Job
 
 from .querysets import ImportBatchQuerySet
 
@@ -19,6 +25,17 @@ class ImportBatch(models.Model):
         AREA_STATISTICS = "area-statistics", "Area statistics"
 
     class Status(models.TextChoices):
+        """What became of the file."""
+
+        UPLOADED = "uploaded", "Uploaded, not yet checked"
+        VALID = "valid", "Checked: every row is good"
+        INVALID = "invalid", "Checked: some rows are bad"
+        COMMITTED = "committed", "Written"
+        ALREADY_IMPORTED = "already_imported", "The same file was already written"
+
+    class State(models.TextChoices):
+        """What a batch shows: its status, or where the job writing a file not yet written is."""
+
         UPLOADED = "uploaded", "Uploaded, not yet checked"
         VALID = "valid", "Checked: every row is good"
         INVALID = "invalid", "Checked: some rows are bad"
@@ -27,6 +44,16 @@ class ImportBatch(models.Model):
         COMMITTED = "committed", "Written"
         ALREADY_IMPORTED = "already_imported", "The same file was already written"
         FAILED = "failed", "Failed"
+
+    # A file not yet written (and not refused) shows where the job writing it is. A failed job wrote
+    # nothing (its transaction rolled back) and says why; the batch may be committed again.
+    NOT_WRITTEN = (Status.UPLOADED, Status.VALID)
+    STATE_OF_JOB: dict[str, str] = {
+        Job.State.PENDING: State.QUEUED,
+        Job.State.RUNNING: State.RUNNING,
+        Job.State.FAILED: State.FAILED,
+    }
+    WRITTEN = (Status.COMMITTED, Status.ALREADY_IMPORTED)
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     file_name = models.CharField(max_length=255)
@@ -64,4 +91,23 @@ class ImportBatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} import #{self.pk} ({self.file_name}, {self.get_status_display()})"
+        return f"{self.get_kind_display()} import #{self.pk} ({self.file_name}, {self.get_state_display()})"
+
+    @property
+    def state(self) -> str:
+        """The status, or, for a file not yet written that a job has in hand or failed to write, the job's
+        state (one of State)."""
+        if self.status not in self.NOT_WRITTEN or self.job is None:
+            return self.status
+        return self.STATE_OF_JOB.get(self.job.state, self.status)
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.state in {self.State.QUEUED, self.State.RUNNING}
+
+    @property
+    def has_failed(self) -> bool:
+        return self.state == self.State.FAILED

@@ -40,3 +40,15 @@ class ImportBatchQuerySet(models.QuerySet):
         if scoping.role_of(user) == Role.WARD_MANAGER:
             mine = Q()
         return self.filter(mine, kind__in=kinds)
+
+    def in_state(self, state: str) -> "ImportBatchQuerySet":
+        """Batches showing `state` (ImportBatch.state): by their status, or by the state of the job writing
+        a file not yet written."""
+        batch = self.model
+        job_states = [job for job, shown in batch.STATE_OF_JOB.items() if shown == state]
+        if job_states:
+            return self.filter(status__in=batch.NOT_WRITTEN, job__state__in=job_states)
+        if state in batch.NOT_WRITTEN:
+            shown_by_job = Q(job__state__in=list(batch.STATE_OF_JOB))
+            return self.filter(status=state).exclude(shown_by_job)
+        return self.filter(status=state)

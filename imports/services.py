@@ -164,27 +164,23 @@ def batch_commit(
         raise ImportRefused(
             f"Import #{batch.pk} has {batch.problem_count} bad row(s): correct the file and upload it again."
         )
-    if (
-        batch.status in {ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING}
-        and batch.job is not None
-        and batch.job.state != Job.State.FAILED
-    ):
+    if batch.job is not None and batch.is_in_progress:
         return batch.job
-    if batch.status in {ImportBatch.Status.COMMITTED, ImportBatch.Status.ALREADY_IMPORTED}:
+    if batch.status in ImportBatch.WRITTEN:
         raise ImportRefused(f"Import #{batch.pk} has already been written.")
     job = job_create(kind="import", parameters={"batch": batch.pk}, requested_by=requested_by)
     batch.job = job
-    batch.status = ImportBatch.Status.QUEUED
-    batch.save(update_fields=["job", "status"])
+    batch.save(update_fields=["job"])
     if enqueue:
         job_enqueue(job=job, queue=queue)
     return job
 
 
 def run_import_job(job: Job, progress: JobProgress) -> dict[str, Any]:
-    """Job handler: check and write the batch behind `job`, all or nothing, at most once."""
+    """Job handler: check and write the batch behind `job`, all or nothing, at most once. While it runs,
+    and if it fails, the batch's state is the job's."""
     batch = ImportBatch.objects.get(job=job)
-    if batch.status in {ImportBatch.Status.COMMITTED, ImportBatch.Status.ALREADY_IMPORTED}:
+    if batch.status in ImportBatch.WRITTEN:
         return {"batch": batch.pk, "status": batch.status}
     twin = already_imported(batch)
     if twin is not None:
@@ -201,7 +197,6 @@ def run_import_job(job: Job, progress: JobProgress) -> dict[str, Any]:
             "status": ImportBatch.Status.ALREADY_IMPORTED,
             "already_imported_by": twin.pk,
         }
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
     data = _read(batch)
     if isinstance(data, ImportReport):
         _record(batch, data, status=ImportBatch.Status.INVALID)
@@ -210,33 +205,28 @@ def run_import_job(job: Job, progress: JobProgress) -> dict[str, Any]:
     def mark_committed(report: ImportReport) -> None:
         # Inside the import's transaction: the rows and this mark commit together or not at all. The
         # condition refuses a second commit of the same batch by a duplicate delivery running alongside.
-        marked = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING).update(
-            status=ImportBatch.Status.COMMITTED,
-            committed_at=timezone.now(),
-            rows=report.rows,
-            created=report.created,
-            updated=report.updated,
-            unchanged=report.unchanged,
-            problem_count=0,
-            report=report.as_dict(),
+        marked = (
+            ImportBatch.objects.filter(pk=batch.pk)
+            .exclude(status__in=ImportBatch.WRITTEN)
+            .update(
+                status=ImportBatch.Status.COMMITTED,
+                committed_at=timezone.now(),
+                rows=report.rows,
+                created=report.created,
+                updated=report.updated,
+                unchanged=report.unchanged,
+                problem_count=0,
+                report=report.as_dict(),
+            )
         )
         if not marked:
             raise ImportRefused(f"Import #{batch.pk} was committed by another run.")
 
     kind = kind_for(batch.kind, user=batch.uploaded_by, options=_options(batch))
-    try:
-        with audit.route("import"), audit.changes_by(batch.uploaded_by):
-            report = run_import(kind, data, progress=progress, on_written=mark_committed, max_bytes=MAX_BYTES)
-    except ImportRefused:
-        raise
-    except Exception as exc:
-        # Nothing was written (the import's transaction rolled back): say so on the batch, so the page and
-        # the API show a failure that committing again may cure, not an import forever "being written".
-        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING).update(
-            status=ImportBatch.Status.FAILED,
-            report={**batch.report, "error": f"{type(exc).__name__}: {exc}"},
-        )
-        raise
+    # An exception leaves nothing written (the import's transaction rolled back) and fails the job, which
+    # records it: the batch then shows as failed, and committing it again may cure it.
+    with audit.route("import"), audit.changes_by(batch.uploaded_by):
+        report = run_import(kind, data, progress=progress, on_written=mark_committed, max_bytes=MAX_BYTES)
     if not report.committed:
         _record(batch, report, status=ImportBatch.Status.INVALID)
     batch.refresh_from_db()

@@ -20,7 +20,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jobs.models import Job
 from taskforce.org import audit, scoping
 from taskforce.org.csvsafe import write_csv
 from taskforce.org.models import AccessLog
@@ -33,11 +32,9 @@ from .services import ImportRefused, batch_commit, batch_upload
 
 logger = logging.getLogger(__name__)
 
-Status = ImportBatch.Status
 PAGE_SIZE = 25
 PROBLEMS_PAGE_SIZE = 50
 PROBLEM_COLUMNS = ["row", "column", "value", "rule"]
-IN_PROGRESS = {Status.QUEUED, Status.RUNNING}
 
 
 def _require_importer(request: HttpRequest) -> frozenset[str]:
@@ -53,17 +50,6 @@ def _visible_batch(request: HttpRequest, pk: int, *, with_report: bool = True) -
     if not with_report:
         batches = batches.defer("report")
     return get_object_or_404(batches, pk=pk)
-
-
-def _failed(batch: ImportBatch) -> bool:
-    """The batch failed, or the job writing it did (which leaves the batch where the job stopped)."""
-    if batch.status == Status.FAILED:
-        return True
-    return batch.status in IN_PROGRESS and batch.job is not None and batch.job.state == Job.State.FAILED
-
-
-def _in_progress(batch: ImportBatch) -> bool:
-    return batch.status in IN_PROGRESS and not _failed(batch)
 
 
 def _log_problems(request: HttpRequest, batch: ImportBatch, action: str) -> None:
@@ -111,7 +97,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 dry_run=True,
                 options=form.options(),
             )
-            if batch.status == Status.VALID and not form.cleaned_data["dry_run"]:
+            if batch.status == ImportBatch.Status.VALID and not form.cleaned_data["dry_run"]:
                 _commit(request, batch)
             return redirect("imports:detail", pk=batch.pk)
     else:
@@ -138,9 +124,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": list(page.object_list),
             "twin_id": twin_id,
             "twin_visible": twin_visible,
-            "failed": _failed(batch),
-            "in_progress": _in_progress(batch),
-            "can_commit": batch.status == Status.VALID and twin_id is None,
+            "failed": batch.has_failed,
+            "in_progress": batch.is_in_progress,
+            "can_commit": batch.state == ImportBatch.State.VALID and twin_id is None,
             "columns": COLUMNS[batch.kind],
         }
         return render(request, "imports/batch.html", context)
@@ -163,7 +149,7 @@ def _commit(request: HttpRequest, batch: ImportBatch) -> None:
         # Where tasks run in this process the job runs as the commit's transaction ends, and its failure
         # comes back here. The job has recorded it and the batch page says so; anything else is a bug.
         batch = ImportBatch.objects.select_related("job").defer("report").get(pk=batch.pk)
-        if not _failed(batch):
+        if not batch.has_failed:
             raise
         logger.exception("Import #%s failed while being written", batch.pk)
 

@@ -9,6 +9,8 @@ from households.models import Household, Property
 from imports.kinds import KINDS
 from imports.models import ImportBatch
 from imports.querysets import ALL_KINDS
+from imports.services import batch_commit
+from jobs.models import Job
 from outcomes.models import AreaStatistic
 from taskforce.org.models import StaffProfile
 from taskforce.org.scoping import WRITES
@@ -60,6 +62,33 @@ def test_a_dry_run_reports_then_commit_writes_and_the_batch_shows_progress(
     assert (polled["created"], polled["job"]["state"], polled["job"]["percent"]) == (2, "succeeded", 100)
     assert Property.objects.count() == 2
     assert client.post(f"{URL}{body['id']}/commit/").status_code == 409
+
+
+def test_a_batch_answers_with_the_state_of_the_job_writing_it_and_is_filtered_by_it(
+    ward_manager: StaffProfile, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(ward_manager)
+    checked = post(client, "properties", example("properties"), dry_run="true").json()["id"]
+    writing = post(client, "area-statistics", example("area-statistics"), dry_run="true").json()["id"]
+    job = batch_commit(batch=ImportBatch.objects.get(pk=writing), enqueue=False)
+
+    def status(batch_id: int) -> str:
+        return client.get(f"{URL}{batch_id}/").json()["status"]
+
+    def listed(state: str) -> list[int]:
+        return [b["id"] for b in client.get(URL, {"status": state}).json()["results"]]
+
+    for job_state, shown in (("pending", "queued"), ("running", "running"), ("failed", "failed")):
+        Job.objects.filter(pk=job.pk).update(state=job_state)
+        assert (status(writing), status(checked)) == (shown, "valid")
+        assert (listed(shown), listed("valid")) == ([writing], [checked])
+    assert ImportBatch.objects.get(pk=writing).status == ImportBatch.Status.VALID
+    assert client.get(URL, {"status": "writing"}).status_code == 400
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{URL}{checked}/commit/").status_code == 202
+    assert status(checked) == "committed"
+    assert (listed("committed"), listed("valid"), listed("queued")) == ([checked], [], [])
 
 
 def test_a_bad_file_answers_with_every_problem_and_cannot_be_committed(caseworker: StaffProfile) -> None:

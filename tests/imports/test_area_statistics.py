@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from imports.area_statistics import AreaStatisticsImport, parse_period
 from imports.core import RowError, run_import
+from imports.kinds.area_statistics import AreaStatisticsImport, parse_period
 from outcomes.models import AreaStatistic
 from taskforce.org.models import Area
 

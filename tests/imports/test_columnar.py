@@ -10,7 +10,7 @@ from django.db import connection
 
 from imports import columnar
 from imports.core import ImportReport, run_import
-from imports.kinds import BenefitRecordsImport
+from imports.kinds.benefit_records import BenefitRecordsImport
 from outcomes.models import BenefitRecord
 from tests.factories import PersonFactory
 
@@ -190,7 +190,7 @@ class Spy:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the chunked write is PostgreSQL's")
 @pytest.mark.usefixtures("people")
 def test_rows_are_written_a_chunk_at_a_time_with_progress_after_each(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("imports.kinds.WRITE_CHUNK", 2)
+    monkeypatch.setattr("imports.kinds.benefit_records.WRITE_CHUNK", 2)
     rows = "".join(f"AA00000{1 + i % 2}{'AB'[i % 2]},2010-{1 + i // 2:02d},jsa,{i}.00\n" for i in range(5))
     spy = Spy()
     report = run_import(BenefitRecordsImport(), (HEADER + rows).encode(), progress=spy)

@@ -1,10 +1,11 @@
-"""An import that fails while writing leaves nothing behind, says so on its batch, and may be committed again."""
+"""An import that fails while writing leaves nothing behind, its batch shows its job's failure, and it may be
+committed again."""
 
 import pytest
 
 from households.models import Property
 from imports import services
-from imports.kinds import PropertiesImport
+from imports.kinds.properties import PropertiesImport
 from imports.models import ImportBatch
 from jobs.models import Job
 
@@ -13,7 +14,7 @@ from .conftest import example
 pytestmark = pytest.mark.django_db
 
 
-def test_a_failed_write_marks_the_batch_failed_and_a_second_commit_writes_it(
+def test_a_failed_write_shows_on_the_batch_as_its_jobs_failure_and_a_second_commit_writes_it(
     monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     batch = services.batch_check(
@@ -30,9 +31,13 @@ def test_a_failed_write_marks_the_batch_failed_and_a_second_commit_writes_it(
     with pytest.raises(ConnectionError), django_capture_on_commit_callbacks(execute=True):
         services.batch_commit(batch=batch)
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.FAILED
-    assert batch.report["error"] == "ConnectionError: the database went away"
+    assert (batch.status, batch.state, batch.has_failed) == (
+        ImportBatch.Status.VALID,
+        ImportBatch.State.FAILED,
+        True,
+    )
     assert batch.job.state == Job.State.FAILED
+    assert batch.job.errors == ["ConnectionError: the database went away"]
     assert not Property.objects.exists()
 
     monkeypatch.setattr(PropertiesImport, "write", real_write)

@@ -119,7 +119,7 @@ def test_an_import_killed_mid_way_completes_exactly_once_after_restart(tmp_path:
         job.refresh_from_db()
         batch.refresh_from_db()
         assert job.state == Job.State.RUNNING, "the import finished before the kill: make it bigger"
-        assert batch.status == ImportBatch.Status.RUNNING
+        assert (batch.status, batch.state) == (ImportBatch.Status.UPLOADED, ImportBatch.State.RUNNING)
         assert BenefitRecord.objects.count() == 0  # the killed transaction left nothing
         killed_in = job.worker
 

@@ -14,6 +14,7 @@ from pytest_django.fixtures import Settings
 
 from households.models import Household, Person
 from imports.kinds import COLUMNS
+from imports.kinds.households import HouseholdsImport
 from imports.models import ImportBatch
 from imports.services import batch_commit, batch_upload
 from jobs.services import job_run
@@ -257,6 +258,8 @@ def test_progress_is_shown_while_a_job_writes_and_the_counts_when_it_has(
     assert (' type="module" src="/static/jobs/progress.js"', "") in scripts
     assert [body for attrs, body in scripts if "src=" not in attrs] == [settings.GOVUK_JS_ENABLED_SNIPPET]
     assert "style=" not in page
+    assert 'aria-live="polite">Waiting to be written</p>' in page
+    assert 'govuk-tag--yellow">Waiting<' in client.get("/imports/").content.decode()
     status = client.get(f"/jobs/{job.pk}/status.json").json()
     assert (status["state"], status["percent"], status["finished"]) == ("pending", 0, False)
 
@@ -271,6 +274,34 @@ def test_progress_is_shown_while_a_job_writes_and_the_counts_when_it_has(
     page = client.get(f"/imports/{batch.pk}/").content.decode()
     assert "progress.js" not in page
     assert re.search(r'id="count-created">3<', page)
+
+
+def test_a_write_that_failed_is_shown_as_failed_with_its_job(
+    client: Client, caseworker: StaffProfile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = batch_upload(
+        kind="households", file_name="h.csv", data=GOOD_HOUSEHOLDS, uploaded_by=caseworker.user, dry_run=True
+    )
+    job = batch_commit(batch=batch, requested_by=caseworker.user, enqueue=False)
+
+    def lose_the_connection(self, rows):  # type: ignore[no-untyped-def]
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(HouseholdsImport, "write", lose_the_connection)
+    with pytest.raises(ConnectionError):
+        job_run(job_id=job.pk)
+    client = signed_in(client, caseworker)
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert (
+        "Writing this file failed, so nothing was written. "
+        f"The error is recorded against job #{job.pk}: ask an administrator." in page
+    )
+    assert '<dd class="govuk-summary-list__value">Failed</dd>' in page
+    assert ">Commit<" not in page
+    assert "progress.js" not in page
+    assert 'href="/imports/new/">Upload another file</a>' in page
+    assert 'govuk-tag--red">Failed<' in client.get("/imports/").content.decode()
+    assert Household.objects.count() == 0
 
 
 def test_an_empty_file_of_each_kind_can_be_downloaded_to_fill_in(

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from imports.area_statistics import AreaStatisticsImport
 from imports.core import run_import
+from imports.kinds.area_statistics import AreaStatisticsImport
 
 
 class Command(BaseCommand):

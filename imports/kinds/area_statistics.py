@@ -16,7 +16,7 @@ from outcomes.models import AreaStatistic
 from taskforce.org.models import Area
 from taskforce.org.validators import validate_gss_code
 
-from .core import Problem, RowError, duplicates
+from ..core import Problem, RowError, duplicates
 
 PERIOD_RES = (
     (re.compile(r"^(\d{4})$"), AreaStatistic.Frequency.YEAR),

@@ -1,0 +1,85 @@
+"""HMO and other property licences by number: `number,uprn,scheme,...,status`."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from households import services as household_services
+from households.models import Licence, Property
+
+from ..core import Problem, RowError, duplicates, parse_date
+from ..fields import check_model, choice, required, whole_number
+from .shared import Counts, Kind, Outcome, find_property, properties_for, upsert, write_rows
+
+
+@dataclass
+class LicenceRow:
+    line: int
+    number: str
+    property: Property
+    values: dict[str, Any]
+
+
+class LicencesImport(Kind):
+    name = "licences"
+    columns = (
+        "number",
+        "uprn",
+        "scheme",
+        "holder",
+        "starts_on",
+        "expires_on",
+        "max_occupiers",
+        "max_households",
+        "status",
+    )
+
+    def __init__(self, *, user: User | None = None) -> None:
+        super().__init__(user=user)
+        self.properties = properties_for(user)
+
+    def parse(self, row: dict[str, str], line: int) -> LicenceRow:
+        number = required(row, "number")
+        prop = find_property(self.properties, row["uprn"])
+        values: dict[str, Any] = {
+            "scheme": choice(row["scheme"], Licence.Scheme, "scheme"),
+            "holder": row["holder"],
+            "starts_on": parse_date(required(row, "starts_on"), "starts_on"),
+            "expires_on": parse_date(required(row, "expires_on"), "expires_on"),
+            "max_occupiers": whole_number(row["max_occupiers"], "max_occupiers"),
+            "max_households": whole_number(row["max_households"], "max_households"),
+            "status": choice(row["status"], Licence.Status, "status", default=Licence.Status.GRANTED),
+        }
+        if values["max_households"] > values["max_occupiers"]:
+            raise RowError("max_households", "cannot exceed max_occupiers", row["max_households"])
+        check_model(Licence(number=number, property=prop, **values), row=row, exclude=["property"])
+        return LicenceRow(line, number, prop, values)
+
+    def check_together(self, parsed: list[tuple[int, LicenceRow]]) -> list[Problem]:
+        return duplicates(parsed, lambda r: r.number, "number")
+
+    def write(self, rows: list[LicenceRow]) -> Counts:
+        existing = {lic.number: lic for lic in Licence.objects.filter(number__in=[r.number for r in rows])}
+
+        def write_row(r: LicenceRow) -> Outcome:
+            recorded = existing.get(r.number)
+            if recorded is not None and recorded.property_id != r.property.pk:
+                raise RowError(
+                    "uprn",
+                    f"licence {r.number} is for another property",
+                    str(r.property.uprn),
+                    line=r.line,
+                )
+            return upsert(
+                recorded,
+                r.values,
+                create=lambda: household_services.licence_record(
+                    number=r.number, property=r.property, **r.values
+                ),
+                update=lambda current, changes: household_services.record_update(
+                    instance=current, changes=changes
+                ),
+            )[1]
+
+        return write_rows(rows, write_row, column="number")

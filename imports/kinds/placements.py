@@ -1,0 +1,138 @@
+"""Placements into the wards, including s208 notifications: one row per placement."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from households import services as household_services
+from households.models import Placement, PlacementType, Property
+from taskforce.org.models import Agency
+
+from ..core import Problem, RowError, duplicates, parse_date, parse_optional_date
+from ..fields import check_model, choice, required
+from .shared import (
+    Counts,
+    Kind,
+    Outcome,
+    find_household,
+    households_for,
+    parse_uprn,
+    upsert,
+    visible,
+    write_rows,
+)
+
+
+@dataclass
+class PlacementRow:
+    line: int
+    key: tuple[int, int, date]
+    values: dict[str, Any]
+
+
+class PlacementsImport(Kind):
+    """One row per placement. An s208 notice is a placement row with the date the notice arrived."""
+
+    name = "placements"
+    columns = (
+        "case_reference",
+        "placing_authority",
+        "type",
+        "legal_basis",
+        "placed_on",
+        "ended_on",
+        "notification_received_on",
+        "uprn",
+    )
+
+    def __init__(self, *, user: User | None = None) -> None:
+        super().__init__(user=user)
+        self.households = households_for(user)
+        self.authorities: dict[str, Agency] = {}
+        for a in Agency.objects.all():
+            self.authorities[a.code.casefold()] = a
+            self.authorities[a.name.casefold()] = a
+        self.types: dict[str, PlacementType] = {}
+        for t in PlacementType.objects.all():
+            self.types[t.code.casefold()] = t
+            self.types[t.name.casefold()] = t
+        self.properties = dict(visible(Property.objects.exclude(uprn=None), user).values_list("uprn", "pk"))
+
+    def parse(self, row: dict[str, str], line: int) -> PlacementRow:
+        household = find_household(self.households, required(row, "case_reference"))
+        authority = self.authorities.get(required(row, "placing_authority").casefold())
+        if authority is None:
+            raise RowError(
+                "placing_authority",
+                "unknown authority: expected an agency code or name",
+                row["placing_authority"],
+            )
+        placement_type = self.types.get(required(row, "type").casefold())
+        if placement_type is None:
+            raise RowError(
+                "type",
+                f"expected one of {', '.join(sorted(t.code for t in set(self.types.values())))}",
+                row["type"],
+            )
+        accommodation_id = None
+        if row["uprn"]:
+            accommodation_id = self.properties.get(parse_uprn(row["uprn"]))
+            if accommodation_id is None:
+                raise RowError(
+                    "uprn",
+                    "no property (that you may see) has this UPRN: import it as properties first",
+                    row["uprn"],
+                )
+        values: dict[str, Any] = {
+            "placing_authority": authority,
+            "type": placement_type,
+            "legal_basis": choice(row["legal_basis"], Placement.LegalBasis, "legal_basis"),
+            "placed_on": parse_date(required(row, "placed_on"), "placed_on"),
+            "ended_on": parse_optional_date(row["ended_on"], "ended_on"),
+            "notification_received_on": parse_optional_date(
+                row["notification_received_on"], "notification_received_on"
+            ),
+            "accommodation_id": accommodation_id,
+        }
+        if values["ended_on"] and values["ended_on"] < values["placed_on"]:
+            raise RowError("ended_on", "a placement cannot end before it started", row["ended_on"])
+        check_model(
+            Placement(household=household, **values),
+            row=row,
+            exclude=["household", "placing_authority", "type", "accommodation"],
+        )
+        return PlacementRow(line, (household.pk, authority.pk, values["placed_on"]), values)
+
+    def check_together(self, parsed: list[tuple[int, PlacementRow]]) -> list[Problem]:
+        return duplicates(parsed, lambda r: r.key, "placed_on")
+
+    def write(self, rows: list[PlacementRow]) -> Counts:
+        existing = {
+            (p.household_id, p.placing_authority_id, p.placed_on): p
+            for p in Placement.objects.filter(household__in={r.key[0] for r in rows})
+        }
+
+        def write_row(r: PlacementRow) -> Outcome:
+            recorded = existing.get(r.key)
+            return upsert(
+                recorded,
+                # The accommodation is fetched only to compare with a placement already recorded.
+                r.values if recorded is None else self._as_recorded(r.values),
+                create=lambda: household_services.placement_record(household_id=r.key[0], **r.values),
+                update=lambda current, changes: household_services.record_update(
+                    instance=current, changes=changes
+                ),
+            )[1]
+
+        return write_rows(rows, write_row, column="placed_on")
+
+    @staticmethod
+    def _as_recorded(row_values: dict[str, Any]) -> dict[str, Any]:
+        """A row's values as a placement holds them: the accommodation as a property, not its id."""
+        values = {**row_values, "accommodation": None}
+        values.pop("accommodation_id")
+        if row_values["accommodation_id"]:
+            values["accommodation"] = Property.objects.get(pk=row_values["accommodation_id"])
+        return values
