@@ -14,7 +14,6 @@ from taskforce.org.models import Agency, Area, StaffProfile
 from taskforce.org.validators import UPRN_MAX, normalise_nino, validate_nino
 
 from .models import (
-    MAX_CIVIL_PENALTY,
     DataSharingBasis,
     EnforcementAction,
     Hazard,
@@ -28,6 +27,7 @@ from .models import (
     PlacementType,
     Property,
 )
+from .models.housing import MAX_CIVIL_PENALTY
 
 
 def user_wards(user: Any) -> Any:
