@@ -165,7 +165,7 @@ class Updates(mixins.CreateModelMixin, mixins.UpdateModelMixin):
         raise NotImplementedError
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        return household_services.record_update(instance=instance, changes=changes)
+        raise NotImplementedError
 
     def written(self, instance: models.Model, status_code: int) -> Response:
         fresh = self.get_queryset().get(pk=instance.pk)  # type: ignore[attr-defined]
@@ -305,7 +305,7 @@ class HouseholdViewSet(RecordViewSet):
         return household_services.household_register(**data, recorded_by=scoping.signed_in(self.request.user))
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        return household_services.household_update(household=cast(Household, instance), changes=changes)
+        return household_services.household_update(household=cast(Household, instance), **changes)
 
     def written(self, instance: models.Model, status_code: int) -> Response:
         data = s.HouseholdSerializer(instance, context=self.get_serializer_context()).data
@@ -356,6 +356,9 @@ class PersonViewSet(RecordViewSet):
     def create_record(self, data: dict[str, Any]) -> models.Model:
         return household_services.person_register(**data)
 
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.person_update(person=cast(Person, instance), **changes)
+
 
 class MembershipViewSet(RecordViewSet):
     """Who belongs to which household, and when."""
@@ -378,6 +381,9 @@ class MembershipViewSet(RecordViewSet):
             membership = household_services.membership_start(**_membership_args(data))
             return household_services.membership_end(membership=membership, on=data_left)
         return household_services.membership_start(**_membership_args(data))
+
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.membership_update(membership=cast(Membership, instance), **changes)
 
 
 def _membership_args(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -406,6 +412,9 @@ class ResidenceViewSet(RecordViewSet):
     def create_record(self, data: dict[str, Any]) -> models.Model:
         return household_services.residence_record(**data)
 
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.residence_update(residence=cast(Residence, instance), **changes)
+
 
 class DataSharingBasisViewSet(RecordViewSet):
     """The lawful basis on which each household's data is shared, and with which agencies."""
@@ -430,13 +439,9 @@ class DataSharingBasisViewSet(RecordViewSet):
         )
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        agencies = changes.pop("agencies", None)
-        instance = household_services.record_update(instance=instance, changes=changes)
-        if agencies is not None:
-            household_services.data_sharing_basis_cover(
-                basis=cast(DataSharingBasis, instance), agencies=agencies
-            )
-        return instance
+        return household_services.data_sharing_basis_update(
+            data_sharing_basis=cast(DataSharingBasis, instance), **changes
+        )
 
 
 class PlacementViewSet(RecordViewSet):
@@ -464,6 +469,9 @@ class PlacementViewSet(RecordViewSet):
     def create_record(self, data: dict[str, Any]) -> models.Model:
         return household_services.placement_record(**data)
 
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.placement_update(placement=cast(Placement, instance), **changes)
+
 
 # Homes
 
@@ -486,6 +494,9 @@ class PropertyViewSet(RecordViewSet):
 
     def create_record(self, data: dict[str, Any]) -> models.Model:
         return household_services.property_register(**data)
+
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.property_update(property=cast(Property, instance), **changes)
 
 
 class HousingRecordViewSet(RecordViewSet):
@@ -512,6 +523,9 @@ class LicenceViewSet(HousingRecordViewSet):
     search_fields = ["number", "holder"]
     ordering_fields = ["starts_on", "expires_on", "number"]
 
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.licence_update(licence=cast(Licence, instance), **changes)
+
 
 class InspectionViewSet(HousingRecordViewSet):
     """Inspections of properties."""
@@ -526,6 +540,9 @@ class InspectionViewSet(HousingRecordViewSet):
         dates=("inspected_on",),
     )
     ordering_fields = ["inspected_on"]
+
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.inspection_update(inspection=cast(Inspection, instance), **changes)
 
 
 class HazardFindingViewSet(HousingRecordViewSet):
@@ -545,6 +562,11 @@ class HazardFindingViewSet(HousingRecordViewSet):
     )
     ordering_fields = ["score"]
 
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.hazard_finding_update(
+            hazard_finding=cast(HazardFinding, instance), **changes
+        )
+
 
 class EnforcementActionViewSet(HousingRecordViewSet):
     """Enforcement against properties: notices, orders, civil penalties, prosecutions."""
@@ -559,6 +581,11 @@ class EnforcementActionViewSet(HousingRecordViewSet):
         dates=("served_on", "complied_on"),
     )
     ordering_fields = ["served_on"]
+
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.enforcement_update(
+            enforcement_action=cast(EnforcementAction, instance), **changes
+        )
 
 
 # Case work
@@ -590,9 +617,7 @@ class InterventionViewSet(RecordViewSet):
         return intervention_services.intervention_record(**data)
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        return intervention_services.case_record_update(
-            instance=cast(Intervention, instance), changes=changes
-        )
+        return intervention_services.intervention_update(intervention=cast(Intervention, instance), **changes)
 
 
 class ReferralViewSet(RecordViewSet):
@@ -621,7 +646,7 @@ class ReferralViewSet(RecordViewSet):
         return intervention_services.referral_send(**data, from_agency=agency)
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        return intervention_services.case_record_update(instance=cast(Referral, instance), changes=changes)
+        return intervention_services.referral_update(referral=cast(Referral, instance), **changes)
 
 
 class BenefitRecordViewSet(AuditedReads):

@@ -420,7 +420,7 @@ class HouseholdCreate(RecordFormView):
 class HouseholdEdit(RecordFormView):
     form_class = f.HouseholdEditForm
     title = "Change case details"
-    fields_from_instance = ("ward", "opened_on", "status", "closed_on")
+    fields_from_instance = services.HOUSEHOLD_FIELDS
     household: Household  # set by load(), from the URL, before the page runs (likewise below)
 
     def load(self, **kwargs: Any) -> None:
@@ -432,12 +432,8 @@ class HouseholdEdit(RecordFormView):
         closing = data["status"] == Household.Status.CLOSED and household.status == Household.Status.OPEN
         if closing and data.get("closed_on") is None:
             raise ValidationError({"closed_on": "Enter the date the case closed"})
-        changes = {k: v for k, v in data.items() if not (closing and k in {"status", "closed_on"})}
-        household = services.record_update(instance=household, changes=changes)
-        if closing:
-            # Closing also ends every membership and the current home: a service of its own.
-            household = services.household_close(household=household, on=data["closed_on"])
-        return household
+        # Closing also ends every membership and the current home.
+        return services.household_update(household=household, **data)
 
 
 class MemberAdd(RecordFormView):
@@ -455,7 +451,7 @@ class MemberAdd(RecordFormView):
 class PersonEdit(RecordFormView):
     form_class = f.PersonForm
     title = "Change personal details"
-    fields_from_instance = tuple(f.PERSON_FIELDS)
+    fields_from_instance = services.PERSON_FIELDS
     household: Household
     instance: Person
 
@@ -469,7 +465,7 @@ class PersonEdit(RecordFormView):
         )
 
     def save(self, data: dict[str, Any]) -> Person:
-        return services.record_update(instance=self.instance, changes=data)
+        return services.person_update(person=self.instance, **data)
 
     def success_url(self, saved: models.Model) -> str:
         return section_url(self.household, "members")
@@ -478,7 +474,7 @@ class PersonEdit(RecordFormView):
 class MembershipEdit(RecordFormView):
     form_class = f.MembershipForm
     title = "Change membership"
-    fields_from_instance = ("relationship", "joined_on", "left_on")
+    fields_from_instance = services.MEMBERSHIP_FIELDS
     household: Household
     instance: Membership
 
@@ -489,7 +485,7 @@ class MembershipEdit(RecordFormView):
         )
 
     def save(self, data: dict[str, Any]) -> Membership:
-        return services.record_update(instance=self.instance, changes=data)
+        return services.membership_update(membership=self.instance, **data)
 
     def success_url(self, saved: models.Model) -> str:
         return section_url(self.household, "members")
@@ -523,7 +519,7 @@ class SharingBasisCreate(RecordFormView):
 class SharingBasisEdit(RecordFormView):
     form_class = f.SharingBasisForm
     title = "Change the data-sharing basis"
-    fields_from_instance = ("basis", "agencies", "starts_on", "expires_on", "withdrawn_on")
+    fields_from_instance = services.DATA_SHARING_BASIS_FIELDS
     household: Household
     instance: DataSharingBasis
 
@@ -540,9 +536,7 @@ class SharingBasisEdit(RecordFormView):
         return initial
 
     def save(self, data: dict[str, Any]) -> DataSharingBasis:
-        agencies = data.pop("agencies")
-        basis = services.record_update(instance=self.instance, changes=data)
-        return services.data_sharing_basis_cover(basis=basis, agencies=agencies)
+        return services.data_sharing_basis_update(data_sharing_basis=self.instance, **data)
 
     def success_url(self, saved: models.Model) -> str:
         # The change may end this user's own access; the caseload is always there to return to.
@@ -565,14 +559,7 @@ class PlacementCreate(RecordFormView):
 
 class PlacementEdit(PlacementCreate):
     title = "Change the placement"
-    fields_from_instance = (
-        "placing_authority",
-        "type",
-        "legal_basis",
-        "placed_on",
-        "ended_on",
-        "notification_received_on",
-    )
+    fields_from_instance = services.PLACEMENT_FIELDS
     instance: Placement
 
     def load(self, **kwargs: Any) -> None:
@@ -586,7 +573,7 @@ class PlacementEdit(PlacementCreate):
         return super().initial() | {"accommodation": self.instance.accommodation}
 
     def save(self, data: dict[str, Any]) -> Placement:
-        return services.record_update(instance=self.instance, changes=data)
+        return services.placement_update(placement=self.instance, **data)
 
 
 def _is_ward_manager(user: Any) -> bool:
@@ -753,17 +740,7 @@ class PropertyCreate(HousingFormView):
 class PropertyEdit(HousingFormView):
     form_class = f.PropertyForm
     title = "Change property details"
-    fields_from_instance = (
-        "uprn",
-        "address_line_1",
-        "address_line_2",
-        "town",
-        "postcode",
-        "area",
-        "tenure",
-        "is_hmo",
-        "landlord",
-    )
+    fields_from_instance = services.PROPERTY_FIELDS
     home: Property  # loaded from the URL before the page runs
     instance: Property
 
@@ -772,12 +749,13 @@ class PropertyEdit(HousingFormView):
         self.instance = self.home
 
     def save(self, data: dict[str, Any]) -> Property:
-        return services.record_update(instance=self.instance, changes=data)
+        return services.property_update(property=self.instance, **data)
 
 
 class LicenceCreate(HousingFormView):
     form_class = f.LicenceForm
     title = "Record a licence"
+    home: Property  # loaded from the URL before the page runs (likewise below)
 
     def save(self, data: dict[str, Any]) -> Licence:
         return services.licence_record(property=self.home, **data)
@@ -786,16 +764,7 @@ class LicenceCreate(HousingFormView):
 class LicenceEdit(HousingFormView):
     form_class = f.LicenceForm
     title = "Change the licence"
-    fields_from_instance = (
-        "scheme",
-        "number",
-        "holder",
-        "starts_on",
-        "expires_on",
-        "max_occupiers",
-        "max_households",
-        "status",
-    )
+    fields_from_instance = ("number", *services.LICENCE_FIELDS)
     instance: Licence
 
     def load(self, **kwargs: Any) -> None:
@@ -809,12 +778,13 @@ class LicenceEdit(HousingFormView):
         if data.get("number") != self.instance.number:
             raise ValidationError({"number": "The licence number cannot be changed once recorded"})
         data = {k: v for k, v in data.items() if k != "number"}
-        return services.record_update(instance=self.instance, changes=data)
+        return services.licence_update(licence=self.instance, **data)
 
 
 class InspectionCreate(HousingFormView):
     form_class = f.InspectionForm
     title = "Record an inspection"
+    home: Property
 
     def save(self, data: dict[str, Any]) -> Inspection:
         return services.inspection_record(
@@ -825,7 +795,8 @@ class InspectionCreate(HousingFormView):
 class HazardFindingCreate(HousingFormView):
     form_class = f.HazardFindingForm
     title = "Record a hazard"
-    inspection: Inspection | None = None
+    home: Property
+    inspection: Inspection
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
@@ -838,7 +809,7 @@ class HazardFindingCreate(HousingFormView):
         return services.hazard_finding_record(inspection=self.inspection, **data)
 
     def caption(self) -> str:
-        return f"Inspection on {self.inspection.inspected_on:%d %B %Y}, {self.home}"  # type: ignore[union-attr]
+        return f"Inspection on {self.inspection.inspected_on:%d %B %Y}, {self.home}"
 
 
 class EnforcementCreate(HousingFormView):
@@ -846,6 +817,7 @@ class EnforcementCreate(HousingFormView):
 
     form_class = f.EnforcementActionForm
     title = "Record enforcement action"
+    home: Property
     finding: HazardFinding | None = None
 
     def load(self, **kwargs: Any) -> None:
@@ -865,8 +837,7 @@ class EnforcementCreate(HousingFormView):
         return initial
 
     def get_form(self, data: Any = None) -> Form:
-        home: Property = self.home  # type: ignore[assignment]
-        return f.EnforcementActionForm(data, initial=self.initial(), user=self.request.user, home=home)
+        return f.EnforcementActionForm(data, initial=self.initial(), user=self.request.user, home=self.home)
 
     def save(self, data: dict[str, Any]) -> EnforcementAction:
         return services.enforcement_record(property=self.home, **data)
@@ -882,7 +853,7 @@ class EnforcementCreate(HousingFormView):
 
 class EnforcementEdit(EnforcementCreate):
     title = "Change enforcement action"
-    fields_from_instance = ("type", "finding", "served_on", "status", "complied_on", "penalty_amount")
+    fields_from_instance = services.ENFORCEMENT_ACTION_FIELDS
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
@@ -893,7 +864,7 @@ class EnforcementEdit(EnforcementCreate):
 
     def save(self, data: dict[str, Any]) -> EnforcementAction:
         action: EnforcementAction = self.instance  # type: ignore[assignment]
-        return services.record_update(instance=action, changes=data)
+        return services.enforcement_update(enforcement_action=action, **data)
 
     def done_message(self, saved: models.Model) -> str:
         return f"{saved.get_type_display()} changed"  # type: ignore[attr-defined]

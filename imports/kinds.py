@@ -277,7 +277,11 @@ class HouseholdsImport(_Kind):
                     households[r.case_reference] = household
                     changed = True
                 elif changes := _changed(household, r.household):
-                    household_services.record_update(instance=household, changes=changes)
+                    # A case the file closes keeps the members its rows give it, as a new one does: closing
+                    # it here ends no membership and no home.
+                    household_services.household_update(
+                        household=household, end_memberships_and_home=False, **changes
+                    )
                     changed = True
                 person = by_nino.get(r.person["nino"]) if r.person["nino"] else None
                 if person is None and not r.person["nino"]:
@@ -298,7 +302,7 @@ class HouseholdsImport(_Kind):
                     created += 1
                 else:
                     if changes := _changed(person, {k: v for k, v in r.person.items() if v or k == "sex"}):
-                        household_services.record_update(instance=person, changes=changes)
+                        household_services.person_update(person=person, **changes)
                         changed = True
                     if not household.memberships.filter(person=person, left_on__isnull=True).exists():
                         household_services.membership_start(
@@ -733,7 +737,7 @@ class InterventionsImport(_Kind):
                     )
                     created += 1
                 elif changes := _changed(current, r.values):
-                    intervention_services.case_record_update(instance=current, changes=changes)
+                    intervention_services.intervention_update(intervention=current, **changes)
                     updated += 1
                 else:
                     unchanged += 1
@@ -833,20 +837,19 @@ class PlacementsImport(_Kind):
             (p.household_id, p.placing_authority_id, p.placed_on): p
             for p in Placement.objects.filter(household__in={r.key[0] for r in rows})
         }
+        households = Household.objects.in_bulk({r.key[0] for r in rows})
+        homes = Property.objects.in_bulk({r.values["accommodation_id"] for r in rows} - {None})
         created = updated = unchanged = 0
         for r in rows:
             try:
                 current = existing.get(r.key)
+                values = {k: v for k, v in r.values.items() if k != "accommodation_id"}
+                values["accommodation"] = homes.get(r.values["accommodation_id"])
                 if current is None:
-                    household_services.placement_record(household_id=r.key[0], **r.values)
+                    household_services.placement_record(household=households[r.key[0]], **values)
                     created += 1
-                    continue
-                values = {**r.values, "accommodation": None}
-                values.pop("accommodation_id")
-                if r.values["accommodation_id"]:
-                    values["accommodation"] = Property.objects.get(pk=r.values["accommodation_id"])
-                if changes := _changed(current, values):
-                    household_services.record_update(instance=current, changes=changes)
+                elif changes := _changed(current, values):
+                    household_services.placement_update(placement=current, **changes)
                     updated += 1
                 else:
                     unchanged += 1
@@ -919,7 +922,7 @@ class PropertiesImport(_Kind):
                     household_services.property_register(uprn=r.uprn, **r.values)
                     created += 1
                 elif changes := _changed(current, r.values):
-                    household_services.record_update(instance=current, changes=changes)
+                    household_services.property_update(property=current, **changes)
                     updated += 1
                 else:
                     unchanged += 1
@@ -1004,7 +1007,7 @@ class LicencesImport(_Kind):
                         line=r.line,
                     )
                 elif changes := _changed(current, r.values):
-                    household_services.record_update(instance=current, changes=changes)
+                    household_services.licence_update(licence=current, **changes)
                     updated += 1
                 else:
                     unchanged += 1
@@ -1101,7 +1104,7 @@ class InspectionsImport(_Kind):
                     inspections[(r.property.pk, r.inspected_on)] = inspection
                     changed = True
                 elif inspection.reason != r.reason:
-                    household_services.record_update(instance=inspection, changes={"reason": r.reason})
+                    household_services.inspection_update(inspection=inspection, reason=r.reason)
                     changed = True
                 if r.hazard is None:
                     created, updated, unchanged = _count(changed, False, (created, updated, unchanged))
@@ -1114,7 +1117,7 @@ class InspectionsImport(_Kind):
                     created += 1
                     continue
                 if changes := _changed(finding, r.values):
-                    household_services.record_update(instance=finding, changes=changes)
+                    household_services.hazard_finding_update(hazard_finding=finding, **changes)
                     changed = True
                 created, updated, unchanged = _count(False, changed, (created, updated, unchanged))
             except ValidationError as exc:
