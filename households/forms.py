@@ -14,7 +14,6 @@ from taskforce.org.models import Agency, Area, StaffProfile
 from taskforce.org.validators import UPRN_MAX, normalise_nino, validate_nino
 
 from .models import (
-    MAX_CIVIL_PENALTY,
     DataSharingBasis,
     EnforcementAction,
     Hazard,
@@ -27,6 +26,19 @@ from .models import (
     Placement,
     PlacementType,
     Property,
+)
+from .models.housing import MAX_CIVIL_PENALTY
+from .services import (
+    DATA_SHARING_BASIS_FIELDS,
+    ENFORCEMENT_ACTION_FIELDS,
+    HAZARD_FINDING_FIELDS,
+    HOUSEHOLD_FIELDS,
+    INSPECTION_FIELDS,
+    LICENCE_FIELDS,
+    MEMBERSHIP_FIELDS,
+    PERSON_FIELDS,
+    PLACEMENT_FIELDS,
+    PROPERTY_FIELDS,
 )
 
 
@@ -133,7 +145,7 @@ class HouseholdCreateForm(
         return cleaned
 
 
-class HouseholdEditForm(form_for(Household, ["ward", "opened_on", "status", "closed_on"])):  # type: ignore[misc]  # a base class form_for makes at runtime
+class HouseholdEditForm(form_for(Household, HOUSEHOLD_FIELDS)):  # type: ignore[misc]  # a base class form_for makes at runtime
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ward"].queryset = user_wards(user)
@@ -143,9 +155,6 @@ class HouseholdEditForm(form_for(Household, ["ward", "opened_on", "status", "clo
         self.fields[
             "closed_on"
         ].help_text = "Only for a closed case. Closing it ends every current membership and the current home on this date."
-
-
-PERSON_FIELDS = ["given_name", "family_name", "date_of_birth", "nino", "sex"]
 
 
 class PersonForm(form_for(Person, PERSON_FIELDS)):  # type: ignore[misc]  # a base class form_for makes at runtime
@@ -186,7 +195,7 @@ class MemberAddForm(PersonForm):
     joined_on = DateField(label="Date they joined the household", help_text="For example, 1 10 2010")
 
 
-class MembershipForm(form_for(Membership, ["relationship", "joined_on", "left_on"])):  # type: ignore[misc]  # a base class form_for makes at runtime
+class MembershipForm(form_for(Membership, MEMBERSHIP_FIELDS)):  # type: ignore[misc]  # a base class form_for makes at runtime
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.pop("user", None)
         super().__init__(*args, **kwargs)
@@ -208,7 +217,7 @@ class MoveForm(GovukForm):
 
 class SharingBasisForm(
     AgenciesMixin,
-    form_for(DataSharingBasis, ["basis", "agencies", "starts_on", "expires_on", "withdrawn_on"]),  # type: ignore[misc]  # a base class form_for makes at runtime
+    form_for(DataSharingBasis, DATA_SHARING_BASIS_FIELDS),  # type: ignore[misc]  # a base class form_for makes at runtime
 ):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -228,24 +237,10 @@ class SharingBasisForm(
         return cleaned
 
 
-class PlacementForm(
-    form_for(  # type: ignore[misc]  # a base class form_for makes at runtime
-        Placement,
-        ["placing_authority", "type", "legal_basis", "placed_on", "ended_on", "notification_received_on"],
-    )
-):
+class PlacementForm(form_for(Placement, PLACEMENT_FIELDS)):  # type: ignore[misc]  # a base class form_for makes at runtime
     accommodation = PropertyByUprnField(
         label="UPRN of the accommodation", required=False, help_text="Optional. Where they were placed."
     )
-    field_order = [
-        "placing_authority",
-        "type",
-        "legal_basis",
-        "placed_on",
-        "ended_on",
-        "accommodation",
-        "notification_received_on",
-    ]
     widths = {"accommodation": "govuk-input--width-20"}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -270,22 +265,7 @@ class PlacementForm(
 # Housing officers
 
 
-class PropertyForm(
-    form_for(  # type: ignore[misc]  # a base class form_for makes at runtime
-        Property,
-        [
-            "uprn",
-            "address_line_1",
-            "address_line_2",
-            "town",
-            "postcode",
-            "area",
-            "tenure",
-            "is_hmo",
-            "landlord",
-        ],
-    )
-):
+class PropertyForm(form_for(Property, PROPERTY_FIELDS)):  # type: ignore[misc]  # a base class form_for makes at runtime
     widths = {
         "uprn": "govuk-input--width-20",
         "postcode": "govuk-input--width-10",
@@ -313,21 +293,8 @@ class PropertyForm(
         self.fields["landlord"].label = "Landlord (optional)"
 
 
-class LicenceForm(
-    form_for(  # type: ignore[misc]  # a base class form_for makes at runtime
-        Licence,
-        [
-            "scheme",
-            "number",
-            "holder",
-            "starts_on",
-            "expires_on",
-            "max_occupiers",
-            "max_households",
-            "status",
-        ],
-    )
-):
+class LicenceForm(form_for(Licence, ("number", *LICENCE_FIELDS))):  # type: ignore[misc]  # a base class form_for makes at runtime
+    field_order = ["scheme", "number"]
     widths = {
         "number": "govuk-input--width-20",
         "max_occupiers": "govuk-input--width-3",
@@ -346,7 +313,8 @@ class LicenceForm(
         self.fields["max_households"].label = "Most households who may live there"
 
 
-class InspectionForm(form_for(Inspection, ["inspected_on", "reason", "notes"])):  # type: ignore[misc]  # a base class form_for makes at runtime
+# The officer is the housing officer who records the inspection.
+class InspectionForm(form_for(Inspection, [name for name in INSPECTION_FIELDS if name != "officer"])):  # type: ignore[misc]  # a base class form_for makes at runtime
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.pop("user", None)
         super().__init__(*args, **kwargs)
@@ -355,7 +323,7 @@ class InspectionForm(form_for(Inspection, ["inspected_on", "reason", "notes"])):
         self.fields["notes"].label = "Notes (optional)"
 
 
-class HazardFindingForm(form_for(HazardFinding, ["hazard", "score", "status", "remedied_on"])):  # type: ignore[misc]  # a base class form_for makes at runtime
+class HazardFindingForm(form_for(HazardFinding, ("hazard", *HAZARD_FINDING_FIELDS))):  # type: ignore[misc]  # a base class form_for makes at runtime
     widths = {"score": "govuk-input--width-5"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -400,9 +368,7 @@ class FindingChoiceField(forms.ModelChoiceField):
         )
 
 
-class EnforcementActionForm(
-    form_for(EnforcementAction, ["type", "served_on", "status", "complied_on"])  # type: ignore[misc]  # a base class form_for makes at runtime
-):
+class EnforcementActionForm(form_for(EnforcementAction, ENFORCEMENT_ACTION_FIELDS)):  # type: ignore[misc]  # a base class form_for makes at runtime
     finding = FindingChoiceField(
         queryset=HazardFinding.objects.none(),
         required=False,
@@ -424,7 +390,6 @@ class EnforcementActionForm(
             "max_decimal_places": "Penalty amount must be in pounds and pence, like 5000 or 5,000.50",
         },
     )
-    field_order = ["type", "finding", "served_on", "status", "complied_on", "penalty_amount"]
     widths = {"penalty_amount": "govuk-input--width-10"}
 
     def __init__(self, *args: Any, user: Any, home: Property, **kwargs: Any) -> None:

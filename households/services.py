@@ -1,20 +1,28 @@
-"""Writes for households, people and homes. Each validates, then saves, in one transaction."""
+"""Writes for households, people and homes. Each validates, then saves, in one transaction.
 
-from collections.abc import Iterable, Mapping
+A record that may change once recorded has one TypedDict of the fields that may change, in the order its
+form shows them. Its keys (HOUSEHOLD_FIELDS, PERSON_FIELDS, ...) are the form's fields and what its edit
+page fills in; its types are those of the update service's keyword arguments, and of the create service's
+where the record is created from the same fields.
+"""
+
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from taskforce.org import audit, scoping
+from taskforce.org import audit, records, scoping
 from taskforce.org.models import AccessLog, Agency, Area, BreakGlassGrant, StaffProfile
 
 from .models import (
     DataSharingBasis,
     EnforcementAction,
+    Hazard,
     HazardFinding,
     Household,
     Inspection,
@@ -22,11 +30,115 @@ from .models import (
     Membership,
     Person,
     Placement,
+    PlacementType,
     Property,
     Residence,
 )
 
-M = TypeVar("M", bound=models.Model)
+
+class HouseholdFields(TypedDict, total=False):
+    ward: Area
+    opened_on: date
+    status: str
+    closed_on: date | None
+
+
+class PersonFields(TypedDict, total=False):
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    nino: str | None
+    sex: str
+
+
+class MembershipFields(TypedDict, total=False):
+    relationship: str
+    joined_on: date
+    left_on: date | None
+
+
+class ResidenceFields(TypedDict, total=False):
+    moved_in: date
+    moved_out: date | None
+
+
+class DataSharingBasisFields(TypedDict, total=False):
+    basis: str
+    agencies: Iterable[Agency]
+    starts_on: date
+    expires_on: date | None
+    withdrawn_on: date | None
+
+
+class PlacementFields(TypedDict, total=False):
+    placing_authority: Agency
+    type: PlacementType
+    legal_basis: str
+    placed_on: date
+    ended_on: date | None
+    accommodation: Property | None
+    notification_received_on: date | None
+
+
+class PropertyFields(TypedDict, total=False):
+    uprn: int | None
+    address_line_1: str
+    address_line_2: str
+    town: str
+    postcode: str
+    area: Area
+    tenure: str
+    is_hmo: bool
+    landlord: str
+
+
+class LicenceFields(TypedDict, total=False):
+    """The number is not among them: it identifies the licence."""
+
+    scheme: str
+    holder: str
+    starts_on: date
+    expires_on: date
+    max_occupiers: int
+    max_households: int
+    status: str
+
+
+class InspectionFields(TypedDict, total=False):
+    inspected_on: date
+    officer: StaffProfile | None
+    reason: str
+    notes: str
+
+
+class HazardFindingFields(TypedDict, total=False):
+    """The hazard is not among them: a different hazard is a different finding."""
+
+    score: int
+    status: str
+    remedied_on: date | None
+
+
+class EnforcementActionFields(TypedDict, total=False):
+    type: str
+    finding: HazardFinding | None
+    served_on: date
+    status: str
+    complied_on: date | None
+    penalty_amount: Decimal | None
+
+
+HOUSEHOLD_FIELDS = tuple(HouseholdFields.__annotations__)
+PERSON_FIELDS = tuple(PersonFields.__annotations__)
+MEMBERSHIP_FIELDS = tuple(MembershipFields.__annotations__)
+RESIDENCE_FIELDS = tuple(ResidenceFields.__annotations__)
+DATA_SHARING_BASIS_FIELDS = tuple(DataSharingBasisFields.__annotations__)
+PLACEMENT_FIELDS = tuple(PlacementFields.__annotations__)
+PROPERTY_FIELDS = tuple(PropertyFields.__annotations__)
+LICENCE_FIELDS = tuple(LicenceFields.__annotations__)
+INSPECTION_FIELDS = tuple(InspectionFields.__annotations__)
+HAZARD_FINDING_FIELDS = tuple(HazardFindingFields.__annotations__)
+ENFORCEMENT_ACTION_FIELDS = tuple(EnforcementActionFields.__annotations__)
 
 
 class MoveError(ValidationError):
@@ -109,60 +221,6 @@ def membership_end(*, membership: Membership, on: date) -> Membership:
     membership.full_clean()
     membership.save(update_fields=["left_on"])
     return membership
-
-
-UPDATABLE = {
-    Household: {"ward", "opened_on", "status", "closed_on"},
-    Person: {"given_name", "family_name", "date_of_birth", "nino", "sex"},
-    Membership: {"relationship", "joined_on", "left_on"},
-    Residence: {"moved_in", "moved_out"},
-    DataSharingBasis: {"basis", "starts_on", "expires_on", "withdrawn_on"},
-    Placement: {
-        "placing_authority",
-        "type",
-        "legal_basis",
-        "placed_on",
-        "ended_on",
-        "accommodation",
-        "notification_received_on",
-    },
-    Property: {
-        "uprn",
-        "address_line_1",
-        "address_line_2",
-        "town",
-        "postcode",
-        "area",
-        "tenure",
-        "is_hmo",
-        "landlord",
-    },
-    Licence: {"scheme", "holder", "starts_on", "expires_on", "max_occupiers", "max_households", "status"},
-    Inspection: {"inspected_on", "officer", "reason", "notes"},
-    HazardFinding: {"score", "status", "remedied_on"},
-    EnforcementAction: {"finding", "type", "served_on", "status", "complied_on", "penalty_amount"},
-}
-
-
-def _save_new(instance: M) -> M:
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
-@transaction.atomic
-def record_update(*, instance: M, changes: Mapping[str, Any]) -> M:
-    """Change the fields of a household, home or housing record that may change after it is recorded."""
-    refused = set(changes) - UPDATABLE[type(instance)]
-    if refused:
-        raise ValidationError(
-            {field: "This field cannot be changed once recorded." for field in sorted(refused)}
-        )
-    for field, value in changes.items():
-        setattr(instance, field, value)
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 @transaction.atomic
@@ -286,7 +344,7 @@ def data_sharing_basis_record(
     agencies = list(agencies)
     if not agencies:
         raise ValidationError({"agencies": "Name at least one agency the basis covers."})
-    sharing = _save_new(
+    sharing = records.create(
         DataSharingBasis(
             household=household,
             basis=basis,
@@ -301,34 +359,36 @@ def data_sharing_basis_record(
 
 
 @transaction.atomic
-def placement_record(**fields: Any) -> Placement:
-    """Record a placement into the wards (fields as on Placement)."""
-    return _save_new(Placement(**fields))
+def placement_record(*, household: Household, **fields: Unpack[PlacementFields]) -> Placement:
+    """Record a placement into the wards."""
+    return records.create(Placement(household=household, **fields))
 
 
 @transaction.atomic
-def property_register(**fields: Any) -> Property:
-    return _save_new(Property(**fields))
+def property_register(**fields: Unpack[PropertyFields]) -> Property:
+    return records.create(Property(**fields))
 
 
 @transaction.atomic
-def licence_record(**fields: Any) -> Licence:
-    return _save_new(Licence(**fields))
+def licence_record(*, property: Property, number: str, **fields: Unpack[LicenceFields]) -> Licence:
+    return records.create(Licence(property=property, number=number, **fields))
 
 
 @transaction.atomic
-def inspection_record(**fields: Any) -> Inspection:
-    return _save_new(Inspection(**fields))
+def inspection_record(*, property: Property, **fields: Unpack[InspectionFields]) -> Inspection:
+    return records.create(Inspection(property=property, **fields))
 
 
 @transaction.atomic
-def hazard_finding_record(**fields: Any) -> HazardFinding:
-    return _save_new(HazardFinding(**fields))
+def hazard_finding_record(
+    *, inspection: Inspection, hazard: Hazard, **fields: Unpack[HazardFindingFields]
+) -> HazardFinding:
+    return records.create(HazardFinding(inspection=inspection, hazard=hazard, **fields))
 
 
 @transaction.atomic
-def enforcement_record(**fields: Any) -> EnforcementAction:
-    return _save_new(EnforcementAction(**fields))
+def enforcement_record(*, property: Property, **fields: Unpack[EnforcementActionFields]) -> EnforcementAction:
+    return records.create(EnforcementAction(property=property, **fields))
 
 
 @transaction.atomic
@@ -342,19 +402,81 @@ def data_sharing_basis_cover(*, basis: DataSharingBasis, agencies: Iterable[Agen
 
 
 @transaction.atomic
-def household_update(*, household: Household, changes: Mapping[str, Any]) -> Household:
-    """Change a case; closing it (status closed with a closed_on date) also closes its memberships and home."""
-    changes = dict(changes)
+def household_update(
+    *, household: Household, end_memberships_and_home: bool = True, **changes: Unpack[HouseholdFields]
+) -> Household:
+    """Change a case. Closing it (status closed with a closed_on date) also ends its current memberships and
+    its current home on that day, unless `end_memberships_and_home` is False."""
     closing = changes.get("status") == Household.Status.CLOSED and household.status != Household.Status.CLOSED
-    if not closing:
-        return record_update(instance=household, changes=changes)
-    changes.pop("status")
+    if not (closing and end_memberships_and_home):
+        return records.update(household, editable=HOUSEHOLD_FIELDS, changes=changes)
+    del changes["status"]
     closed_on = changes.pop("closed_on", None)
     if closed_on is None:
         raise ValidationError({"closed_on": "A closed case needs the date it was closed."})
     if changes:
-        record_update(instance=household, changes=changes)
+        records.update(household, editable=HOUSEHOLD_FIELDS, changes=changes)
     return household_close(household=household, on=closed_on)
+
+
+@transaction.atomic
+def person_update(*, person: Person, **changes: Unpack[PersonFields]) -> Person:
+    return records.update(person, editable=PERSON_FIELDS, changes=changes)
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, **changes: Unpack[MembershipFields]) -> Membership:
+    return records.update(membership, editable=MEMBERSHIP_FIELDS, changes=changes)
+
+
+@transaction.atomic
+def residence_update(*, residence: Residence, **changes: Unpack[ResidenceFields]) -> Residence:
+    return records.update(residence, editable=RESIDENCE_FIELDS, changes=changes)
+
+
+@transaction.atomic
+def data_sharing_basis_update(
+    *, data_sharing_basis: DataSharingBasis, **changes: Unpack[DataSharingBasisFields]
+) -> DataSharingBasis:
+    agencies = changes.pop("agencies", None)
+    records.update(data_sharing_basis, editable=DATA_SHARING_BASIS_FIELDS, changes=changes)
+    if agencies is not None:
+        data_sharing_basis_cover(basis=data_sharing_basis, agencies=agencies)
+    return data_sharing_basis
+
+
+@transaction.atomic
+def placement_update(*, placement: Placement, **changes: Unpack[PlacementFields]) -> Placement:
+    return records.update(placement, editable=PLACEMENT_FIELDS, changes=changes)
+
+
+@transaction.atomic
+def property_update(*, property: Property, **changes: Unpack[PropertyFields]) -> Property:
+    return records.update(property, editable=PROPERTY_FIELDS, changes=changes)
+
+
+@transaction.atomic
+def licence_update(*, licence: Licence, **changes: Unpack[LicenceFields]) -> Licence:
+    return records.update(licence, editable=LICENCE_FIELDS, changes=changes)
+
+
+@transaction.atomic
+def inspection_update(*, inspection: Inspection, **changes: Unpack[InspectionFields]) -> Inspection:
+    return records.update(inspection, editable=INSPECTION_FIELDS, changes=changes)
+
+
+@transaction.atomic
+def hazard_finding_update(
+    *, hazard_finding: HazardFinding, **changes: Unpack[HazardFindingFields]
+) -> HazardFinding:
+    return records.update(hazard_finding, editable=HAZARD_FINDING_FIELDS, changes=changes)
+
+
+@transaction.atomic
+def enforcement_update(
+    *, enforcement_action: EnforcementAction, **changes: Unpack[EnforcementActionFields]
+) -> EnforcementAction:
+    return records.update(enforcement_action, editable=ENFORCEMENT_ACTION_FIELDS, changes=changes)
 
 
 BREAK_GLASS_HOURS = 8

@@ -8,6 +8,7 @@ from taskforce.org.forms import form_for
 from taskforce.org.models import Agency, StaffProfile
 
 from .models import Intervention, Referral, Service
+from .services import INTERVENTION_FIELDS, REFERRAL_FIELDS
 
 
 def _members(user: Any, household: Household) -> Any:
@@ -15,21 +16,7 @@ def _members(user: Any, household: Household) -> Any:
 
 
 class InterventionForm(
-    form_for(  # type: ignore[misc]  # a base class form_for makes at runtime
-        Intervention,
-        [
-            "person",
-            "service",
-            "worker",
-            "referred_on",
-            "started_on",
-            "ended_on",
-            "status",
-            "outcome",
-            "cost",
-            "notes",
-        ],
-    )
+    form_for(Intervention, INTERVENTION_FIELDS)  # type: ignore[misc]  # a base class form_for makes at runtime
 ):
     widths = {"cost": "govuk-input--width-10"}
 
@@ -57,7 +44,7 @@ class InterventionForm(
 
 
 class ReferralForm(
-    form_for(Referral, ["person", "to_agency", "reason", "sent_on", "status", "responded_on", "outcome"])  # type: ignore[misc]  # a base class form_for makes at runtime
+    form_for(Referral, REFERRAL_FIELDS)  # type: ignore[misc]  # a base class form_for makes at runtime
 ):
     def __init__(self, *args: Any, user: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

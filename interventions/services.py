@@ -1,59 +1,67 @@
-"""Writes for interventions and referrals. Each validates, then saves, in one transaction."""
+"""Writes for interventions and referrals. Each validates, then saves, in one transaction.
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+As in households.services, each record has one TypedDict of the fields that may change once recorded, in
+the order its form shows them: its keys are the form's fields and what its edit page fills in, its types
+those of the create and update services' keyword arguments.
+"""
 
-from django.core.exceptions import ValidationError
+from datetime import date
+from decimal import Decimal
+from typing import TypedDict, Unpack
+
 from django.db import transaction
 
-from .models import Intervention, Referral
+from households.models import Household, Person
+from taskforce.org import records
+from taskforce.org.models import Agency, StaffProfile
 
-CaseRecord = TypeVar("CaseRecord", Intervention, Referral)
-
-UPDATABLE = {
-    Intervention: {
-        "person",
-        "service",
-        "worker",
-        "referred_on",
-        "started_on",
-        "ended_on",
-        "status",
-        "outcome",
-        "cost",
-        "notes",
-    },
-    Referral: {"person", "to_agency", "reason", "sent_on", "status", "responded_on", "outcome"},
-}
+from .models import Intervention, Referral, Service
 
 
-@transaction.atomic
-def intervention_record(**fields: Any) -> Intervention:
-    """Record an intervention with a household (fields as on Intervention)."""
-    intervention = Intervention(**fields)
-    intervention.full_clean()
-    intervention.save()
-    return intervention
+class InterventionFields(TypedDict, total=False):
+    person: Person | None
+    service: Service
+    worker: StaffProfile | None
+    referred_on: date
+    started_on: date | None
+    ended_on: date | None
+    status: str
+    outcome: str
+    cost: Decimal
+    notes: str
 
 
-@transaction.atomic
-def referral_send(**fields: Any) -> Referral:
-    """Record a referral from one agency to another (fields as on Referral)."""
-    referral = Referral(**fields)
-    referral.full_clean()
-    referral.save()
-    return referral
+class ReferralFields(TypedDict, total=False):
+    person: Person | None
+    to_agency: Agency
+    reason: str
+    sent_on: date
+    status: str
+    responded_on: date | None
+    outcome: str
+
+
+INTERVENTION_FIELDS = tuple(InterventionFields.__annotations__)
+REFERRAL_FIELDS = tuple(ReferralFields.__annotations__)
 
 
 @transaction.atomic
-def case_record_update(*, instance: CaseRecord, changes: Mapping[str, Any]) -> CaseRecord:
-    refused = set(changes) - UPDATABLE[type(instance)]
-    if refused:
-        raise ValidationError(
-            {field: "This field cannot be changed once recorded." for field in sorted(refused)}
-        )
-    for field, value in changes.items():
-        setattr(instance, field, value)
-    instance.full_clean()
-    instance.save()
-    return instance
+def intervention_record(*, household: Household, **fields: Unpack[InterventionFields]) -> Intervention:
+    """Record an intervention with a household."""
+    return records.create(Intervention(household=household, **fields))
+
+
+@transaction.atomic
+def intervention_update(*, intervention: Intervention, **changes: Unpack[InterventionFields]) -> Intervention:
+    return records.update(intervention, editable=INTERVENTION_FIELDS, changes=changes)
+
+
+@transaction.atomic
+def referral_send(*, household: Household, from_agency: Agency, **fields: Unpack[ReferralFields]) -> Referral:
+    """Record a referral from one agency to another."""
+    return records.create(Referral(household=household, from_agency=from_agency, **fields))
+
+
+@transaction.atomic
+def referral_update(*, referral: Referral, **changes: Unpack[ReferralFields]) -> Referral:
+    return records.update(referral, editable=REFERRAL_FIELDS, changes=changes)

@@ -37,18 +37,7 @@ class InterventionCreate(HouseholdRecordForm):
 
 class InterventionEdit(InterventionCreate):
     title = "Change the intervention"
-    fields_from_instance = (
-        "person",
-        "service",
-        "worker",
-        "referred_on",
-        "started_on",
-        "ended_on",
-        "status",
-        "outcome",
-        "cost",
-        "notes",
-    )
+    fields_from_instance = services.INTERVENTION_FIELDS
     instance: Intervention
 
     def load(self, **kwargs: Any) -> None:
@@ -59,7 +48,7 @@ class InterventionEdit(InterventionCreate):
         )
 
     def save(self, data: dict[str, Any]) -> Intervention:
-        return services.case_record_update(instance=self.instance, changes=data)
+        return services.intervention_update(intervention=self.instance, **data)
 
 
 class ReferralCreate(HouseholdRecordForm):
@@ -76,7 +65,7 @@ class ReferralCreate(HouseholdRecordForm):
 
 class ReferralEdit(ReferralCreate):
     title = "Change the referral"
-    fields_from_instance = ("person", "to_agency", "reason", "sent_on", "status", "responded_on", "outcome")
+    fields_from_instance = services.REFERRAL_FIELDS
     instance: Referral
 
     def load(self, **kwargs: Any) -> None:
@@ -86,4 +75,4 @@ class ReferralEdit(ReferralCreate):
         )
 
     def save(self, data: dict[str, Any]) -> Referral:
-        return services.case_record_update(instance=self.instance, changes=data)
+        return services.referral_update(referral=self.instance, **data)

@@ -15,7 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
-from households import services as household_services
 from taskforce.org import audit, scoping
 from taskforce.org.models import AccessLog
 
@@ -135,7 +134,7 @@ class Updates(mixins.CreateModelMixin, mixins.UpdateModelMixin):
         raise NotImplementedError
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        return household_services.record_update(instance=instance, changes=changes)
+        raise NotImplementedError
 
     def written(self, instance: models.Model, status_code: int) -> Response:
         fresh = self.get_queryset().get(pk=instance.pk)  # type: ignore[attr-defined]

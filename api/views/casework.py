@@ -51,7 +51,7 @@ class HouseholdViewSet(RecordViewSet):
         return household_services.household_register(**data, recorded_by=scoping.signed_in(self.request.user))
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        return household_services.household_update(household=cast(Household, instance), changes=changes)
+        return household_services.household_update(household=cast(Household, instance), **changes)
 
     def written(self, instance: models.Model, status_code: int) -> Response:
         data = s.HouseholdSerializer(instance, context=self.get_serializer_context()).data
@@ -102,6 +102,9 @@ class PersonViewSet(RecordViewSet):
     def create_record(self, data: dict[str, Any]) -> models.Model:
         return household_services.person_register(**data)
 
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.person_update(person=cast(Person, instance), **changes)
+
 
 class MembershipViewSet(RecordViewSet):
     """Who belongs to which household, and when."""
@@ -134,6 +137,9 @@ def _membership_args(data: Mapping[str, Any]) -> dict[str, Any]:
         "on": data["joined_on"],
     }
 
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.membership_update(membership=cast(Membership, instance), **changes)
+
 
 class ResidenceViewSet(RecordViewSet):
     """Where each household has lived: recording a move ends the current residence."""
@@ -151,6 +157,9 @@ class ResidenceViewSet(RecordViewSet):
 
     def create_record(self, data: dict[str, Any]) -> models.Model:
         return household_services.residence_record(**data)
+
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.residence_update(residence=cast(Residence, instance), **changes)
 
 
 class DataSharingBasisViewSet(RecordViewSet):
@@ -176,13 +185,9 @@ class DataSharingBasisViewSet(RecordViewSet):
         )
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        agencies = changes.pop("agencies", None)
-        instance = household_services.record_update(instance=instance, changes=changes)
-        if agencies is not None:
-            household_services.data_sharing_basis_cover(
-                basis=cast(DataSharingBasis, instance), agencies=agencies
-            )
-        return instance
+        return household_services.data_sharing_basis_update(
+            data_sharing_basis=cast(DataSharingBasis, instance), **changes
+        )
 
 
 class PlacementViewSet(RecordViewSet):
@@ -209,6 +214,9 @@ class PlacementViewSet(RecordViewSet):
 
     def create_record(self, data: dict[str, Any]) -> models.Model:
         return household_services.placement_record(**data)
+
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.placement_update(placement=cast(Placement, instance), **changes)
 
 
 class InterventionViewSet(RecordViewSet):
@@ -237,9 +245,7 @@ class InterventionViewSet(RecordViewSet):
         return intervention_services.intervention_record(**data)
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        return intervention_services.case_record_update(
-            instance=cast(Intervention, instance), changes=changes
-        )
+        return intervention_services.intervention_update(intervention=cast(Intervention, instance), **changes)
 
 
 class ReferralViewSet(RecordViewSet):
@@ -268,4 +274,4 @@ class ReferralViewSet(RecordViewSet):
         return intervention_services.referral_send(**data, from_agency=agency)
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
-        return intervention_services.case_record_update(instance=cast(Referral, instance), changes=changes)
+        return intervention_services.referral_update(referral=cast(Referral, instance), **changes)

@@ -1,6 +1,6 @@
 """Homes: properties, and the housing officer's licences, inspections, hazard findings and enforcement."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils import timezone
@@ -33,6 +33,9 @@ class PropertyViewSet(RecordViewSet):
     def create_record(self, data: dict[str, Any]) -> models.Model:
         return household_services.property_register(**data)
 
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.property_update(property=cast(Property, instance), **changes)
+
 
 class HousingRecordViewSet(RecordViewSet):
     read_roles = scoping.HOUSING_ROLES
@@ -58,6 +61,9 @@ class LicenceViewSet(HousingRecordViewSet):
     search_fields = ["number", "holder"]
     ordering_fields = ["starts_on", "expires_on", "number"]
 
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.licence_update(licence=cast(Licence, instance), **changes)
+
 
 class InspectionViewSet(HousingRecordViewSet):
     """Inspections of properties."""
@@ -72,6 +78,9 @@ class InspectionViewSet(HousingRecordViewSet):
         dates=("inspected_on",),
     )
     ordering_fields = ["inspected_on"]
+
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.inspection_update(inspection=cast(Inspection, instance), **changes)
 
 
 class HazardFindingViewSet(HousingRecordViewSet):
@@ -91,6 +100,11 @@ class HazardFindingViewSet(HousingRecordViewSet):
     )
     ordering_fields = ["score"]
 
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.hazard_finding_update(
+            hazard_finding=cast(HazardFinding, instance), **changes
+        )
+
 
 class EnforcementActionViewSet(HousingRecordViewSet):
     """Enforcement against properties: notices, orders, civil penalties, prosecutions."""
@@ -105,3 +119,8 @@ class EnforcementActionViewSet(HousingRecordViewSet):
         dates=("served_on", "complied_on"),
     )
     ordering_fields = ["served_on"]
+
+    def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
+        return household_services.enforcement_update(
+            enforcement_action=cast(EnforcementAction, instance), **changes
+        )

@@ -90,7 +90,7 @@ class HouseholdCreate(HouseholdFormView):
 class HouseholdEdit(HouseholdFormView):
     form_class = f.HouseholdEditForm
     title = "Change case details"
-    fields_from_instance = ("ward", "opened_on", "status", "closed_on")
+    fields_from_instance = services.HOUSEHOLD_FIELDS
     household: Household  # set by load(), from the URL, before the page runs (likewise below)
 
     def load(self, **kwargs: Any) -> None:
@@ -102,12 +102,8 @@ class HouseholdEdit(HouseholdFormView):
         closing = data["status"] == Household.Status.CLOSED and household.status == Household.Status.OPEN
         if closing and data.get("closed_on") is None:
             raise ValidationError({"closed_on": "Enter the date the case closed"})
-        changes = {k: v for k, v in data.items() if not (closing and k in {"status", "closed_on"})}
-        household = services.record_update(instance=household, changes=changes)
-        if closing:
-            # Closing also ends every membership and the current home: a service of its own.
-            household = services.household_close(household=household, on=data["closed_on"])
-        return household
+        # Closing also ends every membership and the current home.
+        return services.household_update(household=household, **data)
 
 
 class MemberAdd(HouseholdFormView):
@@ -125,7 +121,7 @@ class MemberAdd(HouseholdFormView):
 class PersonEdit(HouseholdFormView):
     form_class = f.PersonForm
     title = "Change personal details"
-    fields_from_instance = tuple(f.PERSON_FIELDS)
+    fields_from_instance = services.PERSON_FIELDS
     household: Household
     instance: Person
 
@@ -139,7 +135,7 @@ class PersonEdit(HouseholdFormView):
         )
 
     def save(self, data: dict[str, Any]) -> Person:
-        return services.record_update(instance=self.instance, changes=data)
+        return services.person_update(person=self.instance, **data)
 
     def success_url(self, saved: models.Model) -> str:
         return section_url(self.household, "members")
@@ -148,7 +144,7 @@ class PersonEdit(HouseholdFormView):
 class MembershipEdit(HouseholdFormView):
     form_class = f.MembershipForm
     title = "Change membership"
-    fields_from_instance = ("relationship", "joined_on", "left_on")
+    fields_from_instance = services.MEMBERSHIP_FIELDS
     household: Household
     instance: Membership
 
@@ -159,7 +155,7 @@ class MembershipEdit(HouseholdFormView):
         )
 
     def save(self, data: dict[str, Any]) -> Membership:
-        return services.record_update(instance=self.instance, changes=data)
+        return services.membership_update(membership=self.instance, **data)
 
     def success_url(self, saved: models.Model) -> str:
         return section_url(self.household, "members")
@@ -193,7 +189,7 @@ class SharingBasisCreate(HouseholdFormView):
 class SharingBasisEdit(HouseholdFormView):
     form_class = f.SharingBasisForm
     title = "Change the data-sharing basis"
-    fields_from_instance = ("basis", "agencies", "starts_on", "expires_on", "withdrawn_on")
+    fields_from_instance = services.DATA_SHARING_BASIS_FIELDS
     household: Household
     instance: DataSharingBasis
 
@@ -210,9 +206,7 @@ class SharingBasisEdit(HouseholdFormView):
         return initial
 
     def save(self, data: dict[str, Any]) -> DataSharingBasis:
-        agencies = data.pop("agencies")
-        basis = services.record_update(instance=self.instance, changes=data)
-        return services.data_sharing_basis_cover(basis=basis, agencies=agencies)
+        return services.data_sharing_basis_update(data_sharing_basis=self.instance, **data)
 
     def success_url(self, saved: models.Model) -> str:
         # The change may end this user's own access; the caseload is always there to return to.
@@ -235,14 +229,7 @@ class PlacementCreate(HouseholdFormView):
 
 class PlacementEdit(PlacementCreate):
     title = "Change the placement"
-    fields_from_instance = (
-        "placing_authority",
-        "type",
-        "legal_basis",
-        "placed_on",
-        "ended_on",
-        "notification_received_on",
-    )
+    fields_from_instance = services.PLACEMENT_FIELDS
     instance: Placement
 
     def load(self, **kwargs: Any) -> None:
@@ -256,7 +243,7 @@ class PlacementEdit(PlacementCreate):
         return super().initial() | {"accommodation": self.instance.accommodation}
 
     def save(self, data: dict[str, Any]) -> Placement:
-        return services.record_update(instance=self.instance, changes=data)
+        return services.placement_update(placement=self.instance, **data)
 
 
 class KeyWorkerAssign(HouseholdFormView):

@@ -149,17 +149,7 @@ class PropertyCreate(HousingFormView):
 class PropertyEdit(HousingFormView):
     form_class = f.PropertyForm
     title = "Change property details"
-    fields_from_instance = (
-        "uprn",
-        "address_line_1",
-        "address_line_2",
-        "town",
-        "postcode",
-        "area",
-        "tenure",
-        "is_hmo",
-        "landlord",
-    )
+    fields_from_instance = services.PROPERTY_FIELDS
     home: Property  # loaded from the URL before the page runs
     instance: Property
 
@@ -168,12 +158,13 @@ class PropertyEdit(HousingFormView):
         self.instance = self.home
 
     def save(self, data: dict[str, Any]) -> Property:
-        return services.record_update(instance=self.instance, changes=data)
+        return services.property_update(property=self.instance, **data)
 
 
 class LicenceCreate(HousingFormView):
     form_class = f.LicenceForm
     title = "Record a licence"
+    home: Property  # loaded from the URL before the page runs (likewise below)
 
     def save(self, data: dict[str, Any]) -> Licence:
         return services.licence_record(property=self.home, **data)
@@ -182,16 +173,7 @@ class LicenceCreate(HousingFormView):
 class LicenceEdit(HousingFormView):
     form_class = f.LicenceForm
     title = "Change the licence"
-    fields_from_instance = (
-        "scheme",
-        "number",
-        "holder",
-        "starts_on",
-        "expires_on",
-        "max_occupiers",
-        "max_households",
-        "status",
-    )
+    fields_from_instance = ("number", *services.LICENCE_FIELDS)
     instance: Licence
 
     def load(self, **kwargs: Any) -> None:
@@ -205,12 +187,13 @@ class LicenceEdit(HousingFormView):
         if data.get("number") != self.instance.number:
             raise ValidationError({"number": "The licence number cannot be changed once recorded"})
         data = {k: v for k, v in data.items() if k != "number"}
-        return services.record_update(instance=self.instance, changes=data)
+        return services.licence_update(licence=self.instance, **data)
 
 
 class InspectionCreate(HousingFormView):
     form_class = f.InspectionForm
     title = "Record an inspection"
+    home: Property
 
     def save(self, data: dict[str, Any]) -> Inspection:
         return services.inspection_record(
@@ -221,7 +204,8 @@ class InspectionCreate(HousingFormView):
 class HazardFindingCreate(HousingFormView):
     form_class = f.HazardFindingForm
     title = "Record a hazard"
-    inspection: Inspection | None = None
+    home: Property
+    inspection: Inspection
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
@@ -234,7 +218,7 @@ class HazardFindingCreate(HousingFormView):
         return services.hazard_finding_record(inspection=self.inspection, **data)
 
     def caption(self) -> str:
-        return f"Inspection on {self.inspection.inspected_on:%d %B %Y}, {self.home}"  # type: ignore[union-attr]
+        return f"Inspection on {self.inspection.inspected_on:%d %B %Y}, {self.home}"
 
 
 class EnforcementCreate(HousingFormView):
@@ -242,6 +226,7 @@ class EnforcementCreate(HousingFormView):
 
     form_class = f.EnforcementActionForm
     title = "Record enforcement action"
+    home: Property
     finding: HazardFinding | None = None
 
     def load(self, **kwargs: Any) -> None:
@@ -261,8 +246,7 @@ class EnforcementCreate(HousingFormView):
         return initial
 
     def get_form(self, data: Any = None) -> Form:
-        home: Property = self.home  # type: ignore[assignment]
-        return f.EnforcementActionForm(data, initial=self.initial(), user=self.request.user, home=home)
+        return f.EnforcementActionForm(data, initial=self.initial(), user=self.request.user, home=self.home)
 
     def save(self, data: dict[str, Any]) -> EnforcementAction:
         return services.enforcement_record(property=self.home, **data)
@@ -278,7 +262,7 @@ class EnforcementCreate(HousingFormView):
 
 class EnforcementEdit(EnforcementCreate):
     title = "Change enforcement action"
-    fields_from_instance = ("type", "finding", "served_on", "status", "complied_on", "penalty_amount")
+    fields_from_instance = services.ENFORCEMENT_ACTION_FIELDS
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
@@ -289,7 +273,7 @@ class EnforcementEdit(EnforcementCreate):
 
     def save(self, data: dict[str, Any]) -> EnforcementAction:
         action: EnforcementAction = self.instance  # type: ignore[assignment]
-        return services.record_update(instance=action, changes=data)
+        return services.enforcement_update(enforcement_action=action, **data)
 
     def done_message(self, saved: models.Model) -> str:
         return f"{saved.get_type_display()} changed"  # type: ignore[attr-defined]

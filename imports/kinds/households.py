@@ -166,8 +166,10 @@ class HouseholdsImport(Kind):
                 households.get(r.case_reference),
                 r.household,
                 create=lambda: self._register(r),
-                update=lambda household, changes: household_services.record_update(
-                    instance=household, changes=changes
+                # A case the file closes keeps the members its rows give it, as a new one does: closing
+                # it here ends no membership and no home.
+                update=lambda household, changes: household_services.household_update(
+                    household=household, end_memberships_and_home=False, **changes
                 ),
             )
             households[r.case_reference] = household
@@ -175,9 +177,7 @@ class HouseholdsImport(Kind):
                 self._find_person(r, household, by_nino),
                 {k: v for k, v in r.person.items() if v or k == "sex"},
                 create=lambda: household_services.person_create(**r.person),
-                update=lambda person, changes: household_services.record_update(
-                    instance=person, changes=changes
-                ),
+                update=lambda person, changes: household_services.person_update(person=person, **changes),
             )
             if outcome is Outcome.CREATED:
                 if person.nino:

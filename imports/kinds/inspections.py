@@ -101,8 +101,8 @@ class InspectionsImport(Kind):
                 create=lambda: household_services.inspection_record(
                     property=r.property, inspected_on=r.inspected_on, reason=r.reason
                 ),
-                update=lambda inspection, changes: household_services.record_update(
-                    instance=inspection, changes=changes
+                update=lambda inspection, changes: household_services.inspection_update(
+                    inspection=inspection, **changes
                 ),
             )
             inspections[(r.property.pk, r.inspected_on)] = inspection
@@ -116,8 +116,8 @@ class InspectionsImport(Kind):
                 create=lambda: household_services.hazard_finding_record(
                     inspection=inspection, hazard=hazard, **r.values
                 ),
-                update=lambda finding, changes: household_services.record_update(
-                    instance=finding, changes=changes
+                update=lambda finding, changes: household_services.hazard_finding_update(
+                    hazard_finding=finding, **changes
                 ),
             )
             if outcome is Outcome.UNCHANGED and changed:

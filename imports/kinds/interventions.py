@@ -100,8 +100,8 @@ class InterventionsImport(Kind):
                 create=lambda: intervention_services.intervention_record(
                     household=r.household, service=r.service, **r.values
                 ),
-                update=lambda current, changes: intervention_services.case_record_update(
-                    instance=current, changes=changes
+                update=lambda current, changes: intervention_services.intervention_update(
+                    intervention=current, **changes
                 ),
             )[1]
 

@@ -77,9 +77,7 @@ class LicencesImport(Kind):
                 create=lambda: household_services.licence_record(
                     number=r.number, property=r.property, **r.values
                 ),
-                update=lambda current, changes: household_services.record_update(
-                    instance=current, changes=changes
-                ),
+                update=lambda current, changes: household_services.licence_update(licence=current, **changes),
             )[1]
 
         return write_rows(rows, write_row, column="number")

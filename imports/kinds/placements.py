@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from households import services as household_services
-from households.models import Placement, PlacementType, Property
+from households.models import Household, Placement, PlacementType, Property
 from taskforce.org.models import Agency
 
 from ..core import Problem, RowError, duplicates, parse_date, parse_optional_date
@@ -113,26 +113,20 @@ class PlacementsImport(Kind):
             (p.household_id, p.placing_authority_id, p.placed_on): p
             for p in Placement.objects.filter(household__in={r.key[0] for r in rows})
         }
+        households = Household.objects.in_bulk({r.key[0] for r in rows})
+        homes = Property.objects.in_bulk({r.values["accommodation_id"] for r in rows} - {None})
 
         def write_row(r: PlacementRow) -> Outcome:
-            recorded = existing.get(r.key)
+            # The placement as the services take it: the household and the accommodation as records.
+            values = {k: v for k, v in r.values.items() if k != "accommodation_id"}
+            values["accommodation"] = homes.get(r.values["accommodation_id"])
             return upsert(
-                recorded,
-                # The accommodation is fetched only to compare with a placement already recorded.
-                r.values if recorded is None else self._as_recorded(r.values),
-                create=lambda: household_services.placement_record(household_id=r.key[0], **r.values),
-                update=lambda current, changes: household_services.record_update(
-                    instance=current, changes=changes
+                existing.get(r.key),
+                values,
+                create=lambda: household_services.placement_record(household=households[r.key[0]], **values),
+                update=lambda current, changes: household_services.placement_update(
+                    placement=current, **changes
                 ),
             )[1]
 
         return write_rows(rows, write_row, column="placed_on")
-
-    @staticmethod
-    def _as_recorded(row_values: dict[str, Any]) -> dict[str, Any]:
-        """A row's values as a placement holds them: the accommodation as a property, not its id."""
-        values = {**row_values, "accommodation": None}
-        values.pop("accommodation_id")
-        if row_values["accommodation_id"]:
-            values["accommodation"] = Property.objects.get(pk=row_values["accommodation_id"])
-        return values

@@ -72,8 +72,8 @@ class PropertiesImport(Kind):
                 existing.get(r.uprn),
                 r.values,
                 create=lambda: household_services.property_register(uprn=r.uprn, **r.values),
-                update=lambda current, changes: household_services.record_update(
-                    instance=current, changes=changes
+                update=lambda current, changes: household_services.property_update(
+                    property=current, **changes
                 ),
             )[1]
 

@@ -6,7 +6,7 @@ summary with `{% include "taskforce/forms/error_summary.html" %}` above its head
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, cast
 
@@ -243,7 +243,7 @@ def govuk_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None
 
 
 def form_for(
-    model: type[models.Model], names: list[str], *, base: type[forms.Form] = GovukForm, **attrs: Any
+    model: type[models.Model], names: Sequence[str], *, base: type[forms.Form] = GovukForm, **attrs: Any
 ) -> type[forms.Form]:
     """A plain (non-model) GOV.UK form with fields made from `model`'s: the form parses and presents, and
     the service it feeds validates the record as a whole."""

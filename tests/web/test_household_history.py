@@ -10,7 +10,7 @@ from django.test import Client
 from casework import selectors
 from households import services
 from households.models import DataSharingBasis, Household
-from interventions.services import case_record_update, intervention_record
+from interventions.services import intervention_record, intervention_update
 from taskforce.org import audit
 from taskforce.org.models import AccessLog, StaffProfile
 from tests.factories import (
@@ -181,7 +181,7 @@ def test_the_access_log_covers_everyone_the_changes_show(
     )
     outsider = PersonFactory(given_name="Robin", family_name="Elsewhere")
     with audit.route("api"):
-        case_record_update(instance=intervention, changes={"person": outsider})
+        intervention_update(intervention=intervention, person=outsider)
 
     page = signed_in(client, caseworker).get(history_url(household)).content.decode()
     assert "Person: Alex Example → Robin Elsewhere" in page
