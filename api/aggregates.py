@@ -1,7 +1,7 @@
 """Aggregates of the case records for ward managers and policy leads: the ward dashboards' tables as data.
 
 The tables, who may see them and for which wards all come from `outcomes.dashboards`, so the API and the
-dashboard page share one access rule (`dashboard_access`), one set of table builders and their cached
+dashboard page share one access rule (`access.dashboard_access`), one set of table builders and their cached
 figures; every count in them has passed through `outcomes.disclosure.publish` before it reaches this
 module. No table holds a person-level record.
 Aggregates are not personal data, so their reads are not in the access log (the page does not log them
@@ -26,7 +26,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from outcomes import dashboards
+from outcomes.dashboards.access import (
+    COMBINED,
+    FIRST_YEAR,
+    MANAGER,
+    POLICY,
+    Access,
+    Filters,
+    dashboard_access,
+)
+from outcomes.dashboards.panel import Panel
 from outcomes.disclosure import SUPPRESSED
+from outcomes.tables import csv_rows, published_value
 from taskforce.org.csvsafe import write_csv
 
 from .renderers import CSVRenderer
@@ -46,23 +57,21 @@ class SeesDashboards(BasePermission):
 class AggregateQuerySerializer(serializers.Serializer):
     """The wards and years asked for. The wards a caller may ask for are in the context (`access`)."""
 
-    ward = serializers.CharField(required=False, default=dashboards.COMBINED)
+    ward = serializers.CharField(required=False, default=COMBINED)
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         # `from` is a Python keyword, and the last year allowed moves with the calendar.
         this_year = timezone.localdate().year
         for name in ("from", "to"):
-            fields[name] = serializers.IntegerField(
-                required=False, min_value=dashboards.FIRST_YEAR, max_value=this_year
-            )
+            fields[name] = serializers.IntegerField(required=False, min_value=FIRST_YEAR, max_value=this_year)
         return fields
 
     def validate_ward(self, value: str) -> str:
         codes = [w.gss_code for w in self.context["access"].wards]
-        if value != dashboards.COMBINED and value not in codes:
+        if value != COMBINED and value not in codes:
             raise serializers.ValidationError(
-                f"Not one of your wards: choose one of {', '.join(codes)}, or {dashboards.COMBINED}."
+                f"Not one of your wards: choose one of {', '.join(codes)}, or {COMBINED}."
             )
         return value
 
@@ -104,9 +113,9 @@ class AggregateTableSerializer(serializers.Serializer):
     title = serializers.CharField()
     summary = serializers.CharField(help_text="The table in one sentence, from its published figures.")
     audience = serializers.CharField(
-        help_text=f"{dashboards.MANAGER}: caseloads by named worker; {dashboards.POLICY}: by agency only."
+        help_text=f"{MANAGER}: caseloads by named worker; {POLICY}: by agency only."
     )
-    ward = serializers.CharField(help_text=f"The ward's GSS code, or {dashboards.COMBINED}.")
+    ward = serializers.CharField(help_text=f"The ward's GSS code, or {COMBINED}.")
     wards = AggregateWardSerializer(many=True, help_text="The wards the figures cover.")
     label = serializers.CharField(  # type: ignore[assignment]
         help_text="The wards' names as the table's title gives them."
@@ -125,17 +134,17 @@ QUERY = [
     OpenApiParameter(
         "ward",
         OpenApiTypes.STR,
-        description=f"One of your wards by GSS code (e.g. E05005088), or {dashboards.COMBINED} "
+        description=f"One of your wards by GSS code (e.g. E05005088), or {COMBINED} "
         f"(the default) for all of them together.",
     ),
     OpenApiParameter(
         "from",
-        {"type": "integer", "minimum": dashboards.FIRST_YEAR},
-        description=f"First year, {dashboards.FIRST_YEAR} at the earliest (the default).",
+        {"type": "integer", "minimum": FIRST_YEAR},
+        description=f"First year, {FIRST_YEAR} at the earliest (the default).",
     ),
     OpenApiParameter(
         "to",
-        {"type": "integer", "minimum": dashboards.FIRST_YEAR},
+        {"type": "integer", "minimum": FIRST_YEAR},
         description="Last year, this year at the latest; the default is the latest year with area figures.",
     ),
 ]
@@ -152,20 +161,20 @@ class AggregateViewSet(viewsets.ViewSet):
     validates_query = True
 
     @cached_property
-    def access(self) -> dashboards.Access | None:
-        return dashboards.dashboard_access(self.request.user)
+    def access(self) -> Access | None:
+        return dashboard_access(self.request.user)
 
     def filters(self, request: Request) -> dict[str, str]:
         query = AggregateQuerySerializer(data=request.query_params, context={"access": self.access})
         query.is_valid(raise_exception=True)
         return {name: str(value) for name, value in query.validated_data.items()}
 
-    def table(self, request: Request, slug: str) -> tuple[dashboards.Filters, dashboards.Panel]:
+    def table(self, request: Request, slug: str) -> tuple[Filters, Panel]:
         if slug not in TABLES:
             raise NotFound(f"No table {slug}: the tables are {', '.join(TABLES)}.")
         return dashboards.dashboard_table(self.access, self.filters(request), slug)  # type: ignore[arg-type]
 
-    def as_data(self, filters: dashboards.Filters, panel: dashboards.Panel) -> dict[str, Any]:
+    def as_data(self, filters: Filters, panel: Panel) -> dict[str, Any]:
         wards = [w for w in self.access.wards if w.gss_code in filters.codes]  # type: ignore[union-attr]
         data = {
             "slug": panel.slug,
@@ -179,10 +188,7 @@ class AggregateViewSet(viewsets.ViewSet):
             "last_year": filters.last_year,
             "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in panel.columns],
             "rows": [
-                {
-                    c.key: dashboards.published_value(v, c.kind)
-                    for v, c in zip(row, panel.columns, strict=True)
-                }
+                {c.key: published_value(v, c.kind) for v, c in zip(row, panel.columns, strict=True)}
                 for row in panel.rows
             ],
             "notes": list(panel.notes),
@@ -195,7 +201,7 @@ class AggregateViewSet(viewsets.ViewSet):
         description="Every table of the ward dashboard for the wards and years asked for.",
     )
     def list(self, request: Request) -> Response:
-        # The whole dashboard, as the page draws it: the two share its cache.
+        # The whole dashboard, as the page builds it: the two share its cache.
         filters, panels = dashboards.dashboard_for(self.access, self.filters(request))  # type: ignore[arg-type]
         return Response([self.as_data(filters, panel) for panel in panels])
 
@@ -217,7 +223,7 @@ class AggregateViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["get"], url_path="csv", renderer_classes=[JSONRenderer, CSVRenderer])
     def csv(self, request: Request, slug: str) -> HttpResponse:
         filters, panel = self.table(request, slug)
-        header, rows = dashboards.panel_csv_rows(panel)
+        header, rows = csv_rows(panel.columns, panel.rows)
         out = io.StringIO()
         write_csv(out, header, rows)
         name = f"{slug}-{filters.ward}-{filters.first_year}-{filters.last_year}.csv"

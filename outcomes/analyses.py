@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from django.utils import timezone
 
-from . import datasets
+from .analysis.area import METHODS as AREA_METHODS
 from .analysis.area import area_impact
 from .analysis.gap import gap_to_average
 from .analysis.household import household_did, household_event_study
@@ -20,10 +20,22 @@ from .analysis.its import comparative_its
 from .analysis.matched import ipw_att
 from .analysis.placements import placements_evidence
 from .analysis.savings import Additionality, UnitCost, savings_npv
+from .datasets.areas import area_panel, area_statistics, reference_code, target_codes
+from .datasets.housing_benefit import housing_benefit_homes
+from .datasets.panels import household_panel, household_profiles
+from .datasets.records import placements_frame
 from .models import UnitCost as UnitCostRow
 
 DEFAULT_START = "2010-09"
-AREA_METHODS = ("did", "event-study", "sc", "sdid", "cs")
+# What the pages call each method `area_impact` takes (AREA_METHODS), in the order the evidence pack lists
+# them: the synthetic family first.
+AREA_METHOD_NAMES = {
+    "sc": "Synthetic control",
+    "sdid": "Synthetic difference-in-differences",
+    "did": "Difference-in-differences",
+    "event-study": "Event study",
+    "cs": "Callaway-Sant'Anna",
+}
 
 
 class ParameterError(ValueError):
@@ -48,7 +60,7 @@ def _get(
 def parse_treated(text: str | Mapping[str, str] | None, *, start: str) -> dict[str, str]:
     """'E05005088:2010-09,E05005093' -> {code: start}; codes without a start take `start`."""
     if text is None or text == "":
-        return dict.fromkeys(datasets.target_codes(), start)
+        return dict.fromkeys(target_codes(), start)
     if isinstance(text, Mapping):
         return {str(k): str(v) for k, v in text.items()}
     treated: dict[str, str] = {}
@@ -65,12 +77,12 @@ def parse_treated(text: str | Mapping[str, str] | None, *, start: str) -> dict[s
 def run_gap(params: Mapping[str, Any]) -> dict[str, Any]:
     period = _get(params, "period", "2009", str)
     measures = params.get("measures") or ["benefit_spend"]
-    frame = datasets.area_statistics(frequency="year")
-    targets = params.get("targets") or datasets.target_codes()
+    frame = area_statistics(frequency="year")
+    targets = params.get("targets") or target_codes()
     result = gap_to_average(
         frame,
         target=targets,
-        reference=params.get("reference") or datasets.reference_code(),
+        reference=params.get("reference") or reference_code(),
         measures=measures,
         period=period,
     )
@@ -86,7 +98,7 @@ def run_area_impact(params: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(donors, str):
         donors = [d.strip().upper() for d in donors.split(",") if d.strip()]
     placebos = _get(params, "placebos", None, int)
-    panel = datasets.area_panel(measure, frequency=_get(params, "frequency", "month", str))
+    panel = area_panel(measure, frequency=_get(params, "frequency", "month", str))
     if panel.empty:
         raise ParameterError(f"measure: no monthly statistics for {measure!r}")
     unknown = sorted(set(treated) - set(panel["unit"]))
@@ -101,12 +113,12 @@ def run_area_impact(params: Mapping[str, Any]) -> dict[str, Any]:
 def run_its(params: Mapping[str, Any]) -> dict[str, Any]:
     measure = _get(params, "measure", "out_of_work_rate", str)
     start = _get(params, "start", DEFAULT_START, str)
-    targets = params.get("targets") or datasets.target_codes()
-    reference = params.get("reference") or datasets.reference_code()
-    stats = datasets.area_statistics(measures=[measure], frequency="month", areas=[*targets, reference])
+    targets = params.get("targets") or target_codes()
+    reference = params.get("reference") or reference_code()
+    stats = area_statistics(measures=[measure], frequency="month", areas=[*targets, reference])
     if measure.endswith("_rate"):
         # A combined rate for several wards weights each by its working-age population.
-        wap = datasets.area_statistics(measures=["working_age_population"], frequency="month", areas=targets)
+        wap = area_statistics(measures=["working_age_population"], frequency="month", areas=targets)
         merged = stats[stats["area"].isin(targets)].merge(
             wap[["area", "period", "value"]].rename(columns={"value": "weight"}),
             on=["area", "period"],
@@ -129,7 +141,7 @@ def run_household_impact(params: Mapping[str, Any]) -> dict[str, Any]:
         params, "outcome", "dependent", str, choices=("dependent", "benefit", "out_of_work_benefit")
     )
     design = _get(params, "design", "did", str, choices=("did", "event-study"))
-    panel = datasets.household_panel()
+    panel = household_panel()
     if design == "event-study":
         return household_event_study(panel, outcome=outcome).as_dict()
     draws = _get(params, "bootstrap_draws", 999, int)
@@ -141,8 +153,8 @@ def run_household_impact(params: Mapping[str, Any]) -> dict[str, Any]:
 def run_matched(params: Mapping[str, Any]) -> dict[str, Any]:
     on = date.fromisoformat(_get(params, "baseline", "2010-08-01", str))
     follow_up = _get(params, "follow_up", "2012-09", str)
-    profiles = datasets.household_profiles(on=on)
-    panel = datasets.household_panel()
+    profiles = household_profiles(on=on)
+    panel = household_panel()
     later = panel[panel["period"] == follow_up].set_index("household")["dependent"]
     frame = profiles.assign(outcome=profiles["household"].map(later)).dropna(subset=["outcome"])
     covariates = ["head_age", "members", "children", "prior_dependency", "placed", "private_rent"]
@@ -164,9 +176,7 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
             raise ParameterError("effect: give an effect, or run an area-impact analysis first")
         effect, effect_se = latest.result.get("estimate"), latest.result.get("se")
         basis = {"analysis_run": latest.pk, "method": latest.result.get("method")}
-    wap = datasets.area_statistics(
-        measures=["working_age_population"], frequency="month", areas=datasets.target_codes()
-    )
+    wap = area_statistics(measures=["working_age_population"], frequency="month", areas=target_codes())
     population = float(wap.groupby("period")["value"].sum().iloc[-1]) if not wap.empty else 0.0
     population = float(params.get("population", population))
     # The Exchequer cost of one claimant-year, measured from the records: out-of-work benefit plus the
@@ -193,7 +203,7 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _exchequer_unit_cost() -> UnitCost:
-    panel = datasets.household_panel(first_month=date(2009, 1, 1), last_month=date(2009, 12, 1))
+    panel = household_panel(first_month=date(2009, 1, 1), last_month=date(2009, 12, 1))
     dependent = panel[panel["dependent"] == 1]
     others = panel[panel["dependent"] == 0]
     if dependent.empty:
@@ -209,15 +219,15 @@ def _exchequer_unit_cost() -> UnitCost:
 
 
 def run_placements(params: Mapping[str, Any]) -> dict[str, Any]:
-    placements = datasets.placements_frame()
-    panel = datasets.household_panel()
-    rates = datasets.area_statistics(measures=["out_of_work_rate"], frequency="month")
+    placements = placements_frame()
+    panel = household_panel()
+    rates = area_statistics(measures=["out_of_work_rate"], frequency="month")
     year = _get(params, "year", "2009", str)
     in_year = rates[rates["period"].str.startswith(year)]
-    targets = datasets.target_codes()
+    targets = target_codes()
     target_rate = in_year[in_year["area"].isin(targets)]["value"].mean() if not in_year.empty else None
     reference_rate = (
-        in_year[in_year["area"] == datasets.reference_code()]["value"].mean() if not in_year.empty else None
+        in_year[in_year["area"] == reference_code()]["value"].mean() if not in_year.empty else None
     )
     result = placements_evidence(
         placements,
@@ -230,7 +240,7 @@ def run_placements(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run_housing(params: Mapping[str, Any]) -> dict[str, Any]:
-    return housing_evidence(datasets.housing_benefit_homes()).as_dict()
+    return housing_evidence(housing_benefit_homes()).as_dict()
 
 
 RUNNERS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {

@@ -12,7 +12,11 @@ from django.core.cache import cache
 from households.models import Household
 from interventions.models import Intervention
 from outcomes import dashboards
+from outcomes.dashboards.access import Filters
+from outcomes.dashboards.casework import INTERVENTION_STATUSES
+from outcomes.dashboards.panel import BarChart, Panel
 from outcomes.disclosure import SUPPRESSED
+from outcomes.tables import Column
 from taskforce.org.models import Area, StaffProfile
 from tests.api.conftest import client_for
 from tests.factories import (
@@ -29,7 +33,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 CLIFTONVILLE, CENTRAL, KENT = "E05005088", "E05005093", "E10000016"
-STATUSES = list(dashboards.INTERVENTION_STATUSES)
+STATUSES = list(INTERVENTION_STATUSES)
 
 
 @pytest.fixture(autouse=True)
@@ -286,15 +290,14 @@ def test_the_csv_is_the_published_table(ward_manager: StaffProfile, planted: dic
 def test_csv_cells_a_spreadsheet_would_run_are_written_as_text(
     ward_manager: StaffProfile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    filters = dashboards.Filters(
-        codes=(CLIFTONVILLE,), ward=CLIFTONVILLE, label="x", first_year=2011, last_year=2011
-    )
+    filters = Filters(codes=(CLIFTONVILLE,), ward=CLIFTONVILLE, label="x", first_year=2011, last_year=2011)
     columns = (
-        dashboards.Column("authority", "Placing authority", "text"),
-        dashboards.Column("placements", "Placements"),
+        Column("authority", "Placing authority", "text"),
+        Column("placements", "Placements"),
     )
     rows = (('=HYPERLINK("http://example.com")', 10), ("Total", 10))
-    panel = dashboards.Panel("placements-authority", "t", "s", columns, rows, "<svg></svg>")
+    chart = BarChart(title="t", categories=[rows[0][0]], series={"Placements": [10.0]}, ylabel="Placements")
+    panel = Panel("placements-authority", "t", "s", columns, rows, chart)
     monkeypatch.setattr(dashboards, "dashboard_table", lambda access, params, slug: (filters, panel))
     response = client_for(ward_manager.user).get("/api/v1/aggregates/placements-authority/csv/")
     assert list(csv.reader(io.StringIO(response.content.decode())))[1] == [

@@ -24,7 +24,7 @@ from households.models import (
 )
 from interventions.models import Intervention, Referral, Service
 from jobs.models import Job
-from outcomes.analyses import ParameterError, run_analysis
+from outcomes.analyses import AREA_METHOD_NAMES, AREA_METHODS, ParameterError, run_analysis
 from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord
 from outcomes.services import analysis_request
 from taskforce.org.models import Agency, Area, StaffProfile
@@ -194,3 +194,7 @@ def test_the_command_prints_json_for_scripts(capsys: pytest.CaptureFixture[str])
     call_command("analyse", "gap", "--json")
     result = json.loads(capsys.readouterr().out)
     assert result["period"] == "2009"
+
+
+def test_every_area_method_has_the_name_the_pages_give_it() -> None:
+    assert set(AREA_METHOD_NAMES) == set(AREA_METHODS)

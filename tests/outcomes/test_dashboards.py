@@ -11,7 +11,11 @@ from django.urls import reverse
 
 from households.models import Household, Person
 from outcomes import dashboards
+from outcomes.dashboards.access import Filters, dashboard_access, filters_from
+from outcomes.dashboards.facts import data_version
+from outcomes.dashboards.panel import BarChart, Panel
 from outcomes.disclosure import SUPPRESSED
+from outcomes.tables import Column
 from taskforce.org.models import StaffProfile
 
 from ..factories import StaffProfileFactory, UserFactory, ward
@@ -33,7 +37,7 @@ def client_for(profile: StaffProfile) -> Client:
     return client
 
 
-def count_cells(panel: dashboards.Panel) -> list:  # type: ignore[type-arg]
+def count_cells(panel: Panel) -> list:  # type: ignore[type-arg]
     return [v for row in panel.rows for v, c in zip(row, panel.columns, strict=True) if c.kind == "count"]
 
 
@@ -67,10 +71,10 @@ def test_charts_carry_no_inline_style_for_the_content_security_policy(ward_manag
 
 def test_a_ward_manager_cannot_open_a_ward_that_is_not_theirs(ward_manager: StaffProfile) -> None:
     ward_manager.wards.set([ward("E05005088")])
-    access = dashboards.dashboard_access(ward_manager.user)
+    access = dashboard_access(ward_manager.user)
     # A foreign or unknown ward falls back to the manager's own wards, never the one asked for.
     for asked in ("E05005093", "E05000001", "<script>"):
-        filters = dashboards.filters_from({"ward": asked}, access)
+        filters = filters_from({"ward": asked}, access)
         assert filters.codes == ("E05005088",)
         assert filters.label == "Cliftonville West"
 
@@ -116,7 +120,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client: Client) -> None:
 
 
 def test_every_count_on_every_chart_is_published(ward_manager: StaffProfile) -> None:
-    access = dashboards.dashboard_access(ward_manager.user)
+    access = dashboard_access(ward_manager.user)
     # The filters the page tests have already drawn, so the charts come from the cache.
     for params in ({}, {"ward": "E05005093", "from": "2008", "to": "2011"}):
         _, panels = dashboards.dashboard_for(access, params)
@@ -143,9 +147,10 @@ def test_the_csv_download_is_the_published_table(ward_manager: StaffProfile) -> 
 def test_csv_cells_a_spreadsheet_would_run_are_written_as_text(
     ward_manager: StaffProfile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    filters = dashboards.Filters(codes=WARDS, ward="combined", label="x", first_year=2006, last_year=2015)
-    columns = (dashboards.Column("a", "A", "text"), dashboards.Column("n", "N"))
-    panel = dashboards.Panel("dependency", "t", "s", columns, (('=HYPERLINK("x")', 10),), "<svg></svg>")
+    filters = Filters(codes=WARDS, ward="combined", label="x", first_year=2006, last_year=2015)
+    columns = (Column("a", "A", "text"), Column("n", "N"))
+    chart = BarChart(title="t", categories=['=HYPERLINK("x")'], series={"N": [10.0]}, ylabel="N")
+    panel = Panel("dependency", "t", "s", columns, (('=HYPERLINK("x")', 10),), chart)
     monkeypatch.setattr(dashboards, "dashboard_for", lambda access, params: (filters, [panel]))
     response = client_for(ward_manager).get(reverse("outcomes:dashboard_csv", args=["dependency"]))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -170,10 +175,10 @@ def test_a_second_view_is_served_from_the_cache_with_a_few_queries(
 
 
 def test_a_change_to_the_records_refreshes_the_dashboard(ward_manager: StaffProfile) -> None:
-    before = dashboards.data_version()
+    before = data_version()
     household = Household.objects.first()
     household.save()  # writes a history row, as every change through the services does
-    assert dashboards.data_version() != before
+    assert data_version() != before
     cache.clear()
 
 
@@ -181,7 +186,7 @@ def test_a_caseworker_s_own_staff_profile_is_not_a_route_in(db: None) -> None:
     profile = StaffProfileFactory(
         user=UserFactory(username="quinn"), role=StaffProfile.Role.CASEWORKER, wards=[ward("E05005088")]
     )
-    assert dashboards.dashboard_access(profile.user) is None
+    assert dashboard_access(profile.user) is None
 
 
 def test_charts_stay_inline_svg_once_weasyprint_is_loaded() -> None:

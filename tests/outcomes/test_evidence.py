@@ -16,6 +16,7 @@ from django.urls import reverse
 from households.models import Household, Person
 from outcomes import evidence
 from outcomes.disclosure import SUPPRESSED
+from outcomes.evidence.bundle import csv_bundle
 from outcomes.models import AnalysisRun
 from outcomes.services import analysis_request
 from taskforce.org.models import StaffProfile
@@ -208,7 +209,7 @@ def test_a_bad_parameter_is_refused_with_the_field_named(policy_lead: StaffProfi
 
 
 def test_no_household_is_named_anywhere_in_the_pack(runs) -> None:  # type: ignore[no-untyped-def]
-    bundle = evidence.csv_bundle(evidence.evidence_pack())
+    bundle = csv_bundle(evidence.evidence_pack())
     with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
         text = "".join(archive.read(n).decode() for n in archive.namelist())
     references = set(Household.objects.values_list("case_reference", flat=True))

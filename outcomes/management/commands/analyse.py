@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from jobs.models import Job
 from jobs.services import job_run
-from outcomes.analyses import ParameterError
+from outcomes.analyses import AREA_METHODS, ParameterError
 from outcomes.analysis import AnalysisError
 from outcomes.models import AnalysisRun
 from outcomes.services import analysis_request
@@ -32,9 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--measure", help="Area measure, e.g. out_of_work_rate (area-impact, its).")
         parser.add_argument("--treated", help="CODE[:START][,...]; default: the target wards (area-impact).")
         parser.add_argument("--start", help="Start period YYYY-MM (default 2010-09).")
-        parser.add_argument(
-            "--method", choices=["did", "event-study", "sc", "sdid", "cs"], help="area-impact method."
-        )
+        parser.add_argument("--method", choices=AREA_METHODS, help="area-impact method.")
         parser.add_argument("--placebos", type=int, help="Number of in-space placebo fits (area-impact).")
         parser.add_argument("--donors", help="Comma-separated donor area codes (area-impact).")
         parser.add_argument(

@@ -1,0 +1,61 @@
+"""Ward dashboards: aggregates per ward (or the wards combined) and period, published through disclosure.
+
+Who sees them is decided in `access`; every count on every panel passes through `disclosure.publish`,
+whoever looks. The figures are computed for all wards and years at once and cached on a fingerprint of the
+records (`facts`); each panel built from them for an (audience, wards, period) is cached on the same key.
+Panels are data (`panel.Panel`): the page, its CSV downloads and the API's aggregates each present them.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+
+from . import benefits, casework, housing, placements
+from .access import Access, Filters, filters_from
+from .facts import CACHE_SECONDS, data_version, facts, staff_version
+from .panel import Panel
+
+PANELS: dict[str, Callable[[dict[str, Any], Filters, str], Panel]] = {
+    "dependency": benefits.dependency_panel,
+    "spend": benefits.spend_panel,
+    "placements-authority": placements.placements_by_authority_panel,
+    "placements-type": placements.placements_by_type_panel,
+    "compliance": placements.compliance_panel,
+    "housing": housing.housing_panel,
+    "housing-benefit": housing.housing_benefit_panel,
+    "interventions": casework.interventions_panel,
+    "caseload": casework.caseload_panel,
+    "transience": casework.transience_panel,
+}
+
+
+def dashboard_for(access: Access, params: Any) -> tuple[Filters, list[Panel]]:
+    """The filters from the query string and every panel for them, published and cached."""
+    version = data_version()
+    figures = facts(version)
+    filters = filters_from(params, access, latest_year=figures["latest_year"])
+    return filters, _panels(version, figures, filters, access.audience)
+
+
+def _panels(version: str, figures: dict[str, Any], filters: Filters, audience: str) -> list[Panel]:
+    base = f"outcomes:dashboard-panel:{version}:{audience}:{','.join(filters.codes)}:{filters.first_year}-{filters.last_year}"
+    staff = staff_version()
+    keys = {slug: f"{base}:{slug}" + (f":{staff}" if slug == "caseload" else "") for slug in PANELS}
+    found = cache.get_many(list(keys.values()))
+    panels = []
+    for slug, build in PANELS.items():
+        panel = found.get(keys[slug])
+        if panel is None:
+            panel = build(figures, filters, audience)
+            cache.set(keys[slug], panel, CACHE_SECONDS)
+        panels.append(panel)
+    return panels
+
+
+def dashboard_table(access: Access, params: Any, slug: str) -> tuple[Filters, Panel]:
+    """One panel (the API's table endpoints): built from the cached figures, published like the page's,
+    without building the rest of the dashboard."""
+    figures = facts(data_version())
+    filters = filters_from(params, access, latest_year=figures["latest_year"])
+    return filters, PANELS[slug](figures, filters, access.audience)

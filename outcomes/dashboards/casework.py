@@ -1,0 +1,216 @@
+"""Panels of the task force's casework: interventions by agency and service, caseloads, and how often
+households move home."""
+
+from typing import Any
+
+import pandas as pd
+
+from taskforce.org.models import StaffProfile
+
+from ..disclosure import Rate, numeric, publish
+from ..tables import Column, display
+from .access import MANAGER, Filters
+from .panel import BarChart, LineChart, Panel, last_shown, rows_of, year_end
+
+INTERVENTION_STATUSES = ("referred", "active", "completed", "withdrawn")
+
+
+def interventions_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
+    frame = facts["interventions"]
+    rows = frame[frame["area"].isin(filters.codes)]
+    rows = rows[
+        rows["referred_on"].astype(str).str[:4].between(str(filters.first_year), str(filters.last_year))
+    ]
+    table = (
+        rows.pivot_table(
+            index=["agency", "service"], columns="status", values="worker", aggfunc="size", fill_value=0
+        )
+        .reindex(columns=list(INTERVENTION_STATUSES), fill_value=0)
+        .fillna(0)
+    )
+    table.index = [f"{a}: {s}" for a, s in table.index]
+    table["total"] = table.sum(axis=1)
+    table.loc["Total"] = table.sum(axis=0)
+    published = publish(
+        table, counts=[*INTERVENTION_STATUSES, "total"], total_row="Total", total_column="total"
+    )
+    columns = (
+        Column("service", "Agency: service", "text"),
+        *(Column(s, s.capitalize()) for s in INTERVENTION_STATUSES),
+        Column("total", "All"),
+    )
+    summary = (
+        f"{display(published.loc['Total', 'total'], 'count')} interventions with households in {filters.label} were "
+        f"referred from {filters.first_year} to {filters.last_year}, across {len(table) - 1} services."
+    )
+    body = published.drop(index="Total")
+    chart = BarChart(
+        title=f"Interventions by agency, service and status, {filters.label}",
+        categories=[str(i) for i in body.index],
+        series={s.capitalize(): numeric(body[s]) for s in INTERVENTION_STATUSES},
+        ylabel="Interventions",
+        horizontal=True,
+    )
+    return Panel(
+        "interventions",
+        "Interventions by agency, service and status",
+        summary,
+        columns,
+        rows_of(published, columns, index_key="service"),
+        chart,
+        ("By the date of referral.",),
+    )
+
+
+def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
+    end = year_end(filters.last_year)
+    households = facts["households"]
+    open_cases = households[
+        households["area"].isin(filters.codes)
+        & (households["opened_on"].astype(str) <= end)
+        & (households["closed_on"].isna() | (households["closed_on"].astype(str) > end))
+    ]
+    frame = facts["interventions"]
+    active = frame[
+        frame["area"].isin(filters.codes)
+        & (frame["started_on"].astype(str) <= end)
+        & frame["started_on"].notna()
+        & (frame["ended_on"].isna() | (frame["ended_on"].astype(str) > end))
+    ]
+    workers = {
+        p.pk: (p.user.get_full_name() or p.user.get_username(), p.agency.name)
+        for p in StaffProfile.objects.select_related("user", "agency")
+    }
+    cases = open_cases.dropna(subset=["key_worker"]).groupby("key_worker").size()
+    work = active.dropna(subset=["worker"]).groupby("worker").size()
+    ids = sorted(set(cases.index) | set(work.index))
+    per_worker = pd.DataFrame(
+        {
+            "worker": [workers.get(int(i), (f"Worker {i}", "Unknown agency"))[0] for i in ids],
+            "agency": [workers.get(int(i), ("", "Unknown agency"))[1] for i in ids],
+            "cases": [int(cases.get(i, 0)) for i in ids],
+            "interventions": [int(work.get(i, 0)) for i in ids],
+        }
+    )
+    if audience == MANAGER:
+        # astype(object): with no worker in the period the empty agency column is not text.
+        table = per_worker.set_index("worker")[["agency", "cases", "interventions"]].astype(
+            {"agency": object}
+        )
+        index_key, label = "worker", "Worker"
+    else:
+        table = per_worker.groupby("agency").agg(
+            workers=("worker", "size"), cases=("cases", "sum"), interventions=("interventions", "sum")
+        )
+        table["per_worker"] = table["cases"] / table["workers"]
+        index_key, label = "agency", "Agency"
+    table.loc["Total", ["cases", "interventions"]] = table[["cases", "interventions"]].sum()
+    if audience == MANAGER:
+        table.loc["Total", "agency"] = ""
+        published = publish(table, counts=["cases", "interventions"], total_row="Total")
+        columns: tuple[Column, ...] = (
+            Column("worker", label, "text"),
+            Column("agency", "Agency", "text"),
+            Column("cases", "Open households as key worker"),
+            Column("interventions", "Active interventions"),
+        )
+    else:
+        table.loc["Total", "workers"] = table["workers"].iloc[:-1].sum()
+        key_workers = table.loc["Total", "workers"]
+        table.loc["Total", "per_worker"] = (
+            table.loc["Total", "cases"] / key_workers if key_workers else float("nan")
+        )
+        published = publish(
+            table,
+            counts=["workers", "cases", "interventions"],
+            rates={"per_worker": Rate("workers")},
+            total_row="Total",
+        )
+        columns = (
+            Column("agency", label, "text"),
+            Column("workers", "Key workers"),
+            Column("cases", "Open households"),
+            Column("per_worker", "Households per key worker", "ratio"),
+            Column("interventions", "Active interventions"),
+        )
+    summary = (
+        f"At the end of {filters.last_year}, {display(published.loc['Total', 'cases'], 'count')} open households in "
+        f"{filters.label} had a key worker."
+    )
+    body = published.drop(index="Total")
+    chart = BarChart(
+        title=f"Caseload per {'worker' if audience == MANAGER else 'agency'}, {filters.label}, end of {filters.last_year}",
+        categories=[str(i) for i in body.index],
+        series={
+            "Open households": numeric(body["cases"]),
+            "Active interventions": numeric(body["interventions"]),
+        },
+        ylabel="Cases",
+        horizontal=True,
+        stacked=False,
+    )
+    return Panel(
+        "caseload",
+        "Caseload per worker",
+        summary,
+        columns,
+        rows_of(published, columns, index_key=index_key),
+        chart,
+        (
+            "Open households whose key worker the person is, and interventions they are delivering, at the "
+            "end of the last year chosen.",
+        ),
+    )
+
+
+def transience_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
+    moves = facts["moves"]
+    moves = moves[moves["area"].isin(filters.codes)].sort_values(["household", "moved_in"])
+    later = moves[moves.duplicated("household", keep="first")]  # a household's first home is not a move
+    move_years = later["moved_in"].astype(str).str[:4].to_numpy()
+    households = facts["households"]
+    households = households[households["area"].isin(filters.codes)]
+    opened = households["opened_on"].astype(str).to_numpy()
+    closed = households["closed_on"].astype(str).fillna("").to_numpy()
+    still_open = households["closed_on"].isna().to_numpy()
+    records = []
+    for year in filters.years:
+        start, end = f"{year}-01-01", year_end(year)
+        present = (opened <= end) & (still_open | (closed >= start))
+        records.append(
+            {
+                "year": str(year),
+                "households": int(present.sum()),
+                "moves": int((move_years == str(year)).sum()),
+            }
+        )
+    table = pd.DataFrame(records).set_index("year")
+    table["rate"] = table["moves"] / table["households"].where(table["households"] > 0)
+    published = publish(table, counts=["households", "moves"], rates={"rate": Rate("households", "moves")})
+    columns = (
+        Column("year", "Year", "text"),
+        Column("households", "Households with an open case"),
+        Column("moves", "Moves of home"),
+        Column("rate", "Moves per household", "ratio"),
+    )
+    last = last_shown(published, "rate")
+    summary = (
+        f"In {last[0]} households in {filters.label} moved home {float(last[1]):.2f} times on average."
+        if last
+        else f"Too few households in {filters.label} in this period to publish a rate of moves."
+    )
+    chart = LineChart(
+        title=f"Moves of home per household, {filters.label}",
+        x=[int(y) for y in published.index],
+        series={"Moves per household": numeric(published["rate"])},
+        ylabel="Moves per household a year",
+    )
+    return Panel(
+        "transience",
+        "Transience: moves per household",
+        summary,
+        columns,
+        rows_of(published, columns, index_key="year"),
+        chart,
+        ("A move is a new home after the first one recorded for a household.",),
+    )

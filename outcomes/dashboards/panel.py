@@ -1,0 +1,87 @@
+"""What a dashboard panel is: a published table, a summary of it in one sentence and what its chart shows,
+and the steps the panel builders share. Panels are data; the page draws them (outcomes/templates/outcomes/
+_panel.html, the chart through `outcomes.charts`)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..disclosure import SUPPRESSED
+from ..tables import Column, display_rows
+from .access import Filters
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """Lines over years, drawn by `charts.line_chart`; None is a gap (a suppressed or missing value)."""
+
+    title: str
+    x: list[int]
+    series: dict[str, Sequence[float | None]]
+    ylabel: str
+    mark_start: bool = True
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Grouped or stacked bars, drawn by `charts.bar_chart`; None (suppressed) draws nothing."""
+
+    title: str
+    categories: list[str]
+    series: dict[str, Sequence[float | None]]
+    ylabel: str
+    horizontal: bool = False
+    stacked: bool = True
+
+
+@dataclass(frozen=True)
+class Panel:
+    slug: str
+    title: str
+    summary: str  # also the chart's description
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...]  # published values in column order
+    chart: LineChart | BarChart
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def display_rows(self) -> list[list[str]]:
+        return display_rows(self.columns, self.rows)
+
+
+def year_index(filters: Filters) -> pd.Index:
+    return pd.Index([str(y) for y in filters.years], name="year")
+
+
+def year_end(year: int) -> str:
+    return f"{year}-12-31"
+
+
+def in_period(frame: pd.DataFrame, filters: Filters, year_column: str = "year") -> pd.DataFrame:
+    """The rows of the filters' wards and years."""
+    years = frame[year_column].astype(str)
+    return frame[
+        frame["area"].isin(filters.codes) & years.between(str(filters.first_year), str(filters.last_year))
+    ]
+
+
+def rows_of(table: pd.DataFrame, columns: tuple[Column, ...], *, index_key: str | None = None) -> tuple:
+    """A published table's rows in column order, its index as the column `index_key`."""
+    rows = []
+    for label, row in zip(table.index, table.to_dict(orient="records"), strict=True):
+        rows.append(tuple(label if c.key == index_key else row[c.key] for c in columns))
+    return tuple(rows)
+
+
+def shown(value: Any) -> float | None:
+    """A published figure as a number, or None where it is suppressed or missing."""
+    return None if value == SUPPRESSED or pd.isna(value) else float(value)
+
+
+def last_shown(table: pd.DataFrame, column: str) -> tuple[str, Any] | None:
+    """The last row's label and value where `column` is published."""
+    for label, value in reversed(list(zip(table.index, table[column], strict=True))):
+        if value != SUPPRESSED and not pd.isna(value):
+            return str(label), value
+    return None

@@ -1,0 +1,112 @@
+"""One row per record: placements for the placements evidence, and the case and housing records the ward
+dashboards aggregate, each with its ward and dates and no names or identifiers of the people concerned."""
+
+import pandas as pd
+from django.db.models import CharField
+from django.db.models.functions import Cast
+
+from households.deadlines import notification_due_on
+from households.hhsrs import CATEGORY_1_THRESHOLD
+from households.models import HazardFinding, Household, Licence, Placement, Property, Residence
+from interventions.models import Intervention
+
+from .query import values_frame
+
+
+def placements_frame() -> pd.DataFrame:
+    """One row per placement: authority, type, legal basis, dates, notification due date and status."""
+    rows = Placement.objects.values_list(
+        "pk",
+        "household_id",
+        "household__ward__gss_code",
+        "placing_authority__name",
+        "type__name",
+        "type__notice_rule",
+        "legal_basis",
+        "placed_on",
+        "ended_on",
+        "notification_received_on",
+    )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "placement",
+            "household",
+            "area",
+            "authority",
+            "type",
+            "notice_rule",
+            "legal_basis",
+            "placed_on",
+            "ended_on",
+            "notified_on",
+        ],
+    )
+    frame["due_on"] = [
+        notification_due_on(r, d) for r, d in zip(frame["notice_rule"], frame["placed_on"], strict=True)
+    ]
+    frame["year"] = [d.year for d in frame["placed_on"]]
+    return frame
+
+
+def dashboard_interventions() -> pd.DataFrame:
+    """One row per intervention: ward, agency, service, status, worker (staff profile id), dates."""
+    return values_frame(
+        Intervention.objects.annotate(
+            referred=Cast("referred_on", CharField()),
+            started=Cast("started_on", CharField()),
+            ended=Cast("ended_on", CharField()),
+        ).values_list(
+            "household__ward__gss_code",
+            "service__agency__name",
+            "service__name",
+            "status",
+            "worker_id",
+            "referred",
+            "started",
+            "ended",
+        ),
+        ["area", "agency", "service", "status", "worker", "referred_on", "started_on", "ended_on"],
+    )
+
+
+def dashboard_households() -> pd.DataFrame:
+    """One row per household: ward, key worker (staff profile id), opened and closed dates."""
+    return values_frame(
+        Household.objects.annotate(
+            opened=Cast("opened_on", CharField()), closed=Cast("closed_on", CharField())
+        ).values_list("pk", "ward__gss_code", "key_worker_id", "opened", "closed"),
+        ["household", "area", "key_worker", "opened_on", "closed_on"],
+    )
+
+
+def dashboard_moves() -> pd.DataFrame:
+    """One row per residence: household, the ward holding the case, moved-in date."""
+    return values_frame(
+        Residence.objects.annotate(moved=Cast("moved_in", CharField())).values_list(
+            "household_id", "household__ward__gss_code", "moved"
+        ),
+        ["household", "area", "moved_in"],
+    )
+
+
+def dashboard_housing() -> dict[str, pd.DataFrame]:
+    """Homes, licences and Category 1 hazard findings, each with the ward the home stands in."""
+    homes = values_frame(
+        Property.objects.values_list("pk", "area__gss_code", "is_hmo"), ["property", "area", "is_hmo"]
+    )
+    licences = values_frame(
+        Licence.objects.filter(status__in=["granted", "expired", "revoked"])
+        .annotate(starts=Cast("starts_on", CharField()), expires=Cast("expires_on", CharField()))
+        .values_list("property__area__gss_code", "starts", "expires"),
+        ["area", "starts_on", "expires_on"],
+    )
+    hazards = values_frame(
+        HazardFinding.objects.filter(score__gte=CATEGORY_1_THRESHOLD)
+        .annotate(
+            found=Cast("inspection__inspected_on", CharField()), remedied=Cast("remedied_on", CharField())
+        )
+        .values_list("inspection__property__area__gss_code", "found", "remedied"),
+        ["area", "found_on", "remedied_on"],
+    )
+    return {"homes": homes, "licences": licences, "hazards": hazards}

@@ -1,0 +1,56 @@
+"""The policy lead's evidence pack, assembled from the latest successful analysis run of each kind.
+
+Every table in it passes through `disclosure.publish`, and the page, the CSV bundle (`bundle`) and the PDF
+are all rendered from the one `EvidencePack` built here, so the three carry the same published figures.
+Each section says which run (number, parameters, date) it came from, or which analysis to run when none
+has.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+
+from ..models import AnalysisRun
+from .barriers import housing_section, placements_section
+from .impact import area_section, gap_section, household_section, savings_section
+from .pack import EvidencePack, Section
+
+METHODS_NOTES = (
+    "The gap to the Kent average is descriptive: it counts what the wards would cost at Kent rates, not what any "
+    "intervention caused.",
+    "Only two wards were treated, so area-level uncertainty comes from placebo fits over comparison wards "
+    "(permutation p-values, placebo variance) and not from household-clustered errors. Each estimate states its inference.",
+    "Savings keep Exchequer (AME), social value and cashable local savings apart: benefit payments are transfers.",
+    "Publishing rules: counts of 1 to 9 are shown as [c], other counts are rounded to the nearest 5, further cells are "
+    "suppressed so that none can be derived from totals, and rates, means and amounts are shown only for groups of 10 or "
+    "more. Totals may not equal the sum of rounded cells.",
+    "Figures in the demo are synthetic and illustrate the method only.",
+)
+
+
+def methods_section() -> Section:
+    return Section("methods", "Methods and limitations", notes=METHODS_NOTES)
+
+
+def evidence_pack() -> EvidencePack:
+    """The pack, cached until another run finishes (it reads nothing but stored results)."""
+    latest = AnalysisRun.objects.succeeded().aggregate(
+        last=Max("job__finished_at"), n=Count("pk"), top=Max("pk")
+    )
+    key = "outcomes:evidence-pack:" + hashlib.sha256(repr(sorted(latest.items())).encode()).hexdigest()[:16]
+    pack = cache.get(key)
+    if pack is None:
+        pack = EvidencePack(
+            (
+                gap_section(),
+                area_section(),
+                household_section(),
+                savings_section(),
+                placements_section(),
+                housing_section(),
+                methods_section(),
+            )
+        )
+        cache.set(key, pack, 24 * 60 * 60)
+    return pack
