@@ -246,7 +246,12 @@ def household_register(
 
 @transaction.atomic
 def household_assign(*, household: Household, key_worker: StaffProfile | None) -> Household:
-    """Give the case to a caseworker who works in its ward (None leaves it unassigned)."""
+    """Give the case to a caseworker who works in its ward (None leaves it unassigned).
+
+    The household is read again and locked until the transaction ends, so two managers assigning the same
+    case at once write one after the other, each over the other's result.
+    """
+    household = Household.objects.select_for_update(of=("self",)).select_related("ward").get(pk=household.pk)
     if key_worker is not None and (
         key_worker.role != StaffProfile.Role.CASEWORKER
         or not key_worker.wards.filter(pk=household.ward_id).exists()
@@ -413,7 +418,7 @@ def household_update(
     del changes["status"]
     closed_on = changes.pop("closed_on", None)
     if closed_on is None:
-        raise ValidationError({"closed_on": "A closed case needs the date it was closed."})
+        raise ValidationError({"closed_on": "Enter the date the case closed"})
     if changes:
         records.update(household, editable=HOUSEHOLD_FIELDS, changes=changes)
     return household_close(household=household, on=closed_on)

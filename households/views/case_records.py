@@ -6,7 +6,6 @@ The household page these forms return to is the casework app's, named by URL onl
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import Form
 from django.http import HttpRequest
@@ -98,12 +97,8 @@ class HouseholdEdit(HouseholdFormView):
         self.instance = self.household
 
     def save(self, data: dict[str, Any]) -> Household:
-        household = self.household
-        closing = data["status"] == Household.Status.CLOSED and household.status == Household.Status.OPEN
-        if closing and data.get("closed_on") is None:
-            raise ValidationError({"closed_on": "Enter the date the case closed"})
-        # Closing also ends every membership and the current home.
-        return services.household_update(household=household, **data)
+        # Closing also ends every membership and the current home (the service's rule).
+        return services.household_update(household=self.household, **data)
 
 
 class MemberAdd(HouseholdFormView):
@@ -263,10 +258,7 @@ class KeyWorkerAssign(HouseholdFormView):
         return f.KeyWorkerForm(data, initial=self.initial(), user=self.request.user, household=household)
 
     def save(self, data: dict[str, Any]) -> Household:
-        # Locked until the transaction ends, so two managers cannot both assign from the same reading.
-        pk = self.household.pk
-        household = Household.objects.select_for_update(of=("self",)).select_related("ward").get(pk=pk)
-        return services.household_assign(household=household, key_worker=data["key_worker"])
+        return services.household_assign(household=self.household, key_worker=data["key_worker"])
 
     def done_message(self, saved: models.Model) -> str:
         worker = saved.key_worker  # type: ignore[attr-defined]
