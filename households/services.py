@@ -248,10 +248,11 @@ def household_register(
 def household_assign(*, household: Household, key_worker: StaffProfile | None) -> Household:
     """Give the case to a caseworker who works in its ward (None leaves it unassigned).
 
-    The household is read again and locked until the transaction ends, so two managers assigning the same
-    case at once write one after the other, each over the other's result.
+    The household's row is locked until the transaction ends and its ward read again under the lock, so two
+    managers assigning the same case at once write one after the other.
     """
-    household = Household.objects.select_for_update(of=("self",)).select_related("ward").get(pk=household.pk)
+    list(Household.objects.select_for_update(of=("self",)).filter(pk=household.pk).values_list("pk"))
+    household.refresh_from_db(fields=["ward", "key_worker"])
     if key_worker is not None and (
         key_worker.role != StaffProfile.Role.CASEWORKER
         or not key_worker.wards.filter(pk=household.ward_id).exists()
