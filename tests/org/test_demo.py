@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from demo.generate import TARGET_WARDS, generate
+from demo.generate import generate
+from demo.generate.world import TARGET_WARDS
 from demo.load import DemoRefused, load_demo
 from demo.models import DemoDataset
 from households.models import Household, Membership, Person, Placement, Residence

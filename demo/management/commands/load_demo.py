@@ -15,6 +15,9 @@ from jobs.services import job_create, job_enqueue, job_run
 
 class Command(BaseCommand):
     help = "Load a deterministic, plainly synthetic demo of the two wards (idempotent: a second run does nothing)."
+    # The site's checks import every view and its analysis libraries, seconds that the load does not need;
+    # `runserver` runs them next.
+    requires_system_checks = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
