@@ -1,14 +1,99 @@
-"""Shared fixtures: personas (one per role), and the switch that keeps service tests honest."""
+"""Shared fixtures: the suite's fixed clock, personas (one per role), the demo loaded once per run, and the
+switch that keeps service tests honest."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
 from pytest_django.fixtures import Settings
+from pytest_django.plugin import DjangoDbBlocker
 
-from taskforce.org.models import StaffProfile
+from demo.load import load_demo
+from demo.models import DemoDataset
+from households.models import (
+    DataSharingBasis,
+    EnforcementAction,
+    HazardFinding,
+    Household,
+    Inspection,
+    Licence,
+    Membership,
+    Person,
+    Placement,
+    Property,
+    Residence,
+)
+from interventions.models import Intervention, Referral, Service
+from jobs.models import Job
+from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord
+from taskforce.org.models import Agency, Area, StaffProfile
 
 from .factories import StaffProfileFactory, UserFactory, agency, ward
+
+# Every run starts at noon in London on the same day, and the clock runs on from there: "today" is that day
+# whatever the date and however long the run (a run that crossed midnight once failed), while timestamps still
+# increase, so "the latest run" and one-time codes behave as they do in use.
+CLOCK_START = datetime(2026, 6, 15, 12, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self._travel: time_machine.travel | None = None
+
+    def start(self, at: datetime) -> None:
+        # A timestamp, not a datetime, so that time-machine leaves the process's time zone (TZ) alone.
+        self._travel = time_machine.travel(at.timestamp(), tick=True)
+        self._travel.start()
+
+    def stop(self) -> datetime:
+        now = datetime.now(UTC)
+        if self._travel is not None:
+            self._travel.stop()
+            self._travel = None
+        return now
+
+    @contextmanager
+    def real(self) -> Iterator[None]:
+        """The machine's clock, then the suite's again from where it stopped."""
+        if self._travel is None:
+            yield
+            return
+        stopped_at = self.stop()
+        try:
+            yield
+        finally:
+            self.start(stopped_at)
+
+
+_CLOCK = _Clock()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before collection, so that a module reading the date at import sees the suite's day too.
+    _CLOCK.start(CLOCK_START)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _CLOCK.stop()
+
+
+@pytest.fixture(autouse=True)
+def _real_clock_beside_other_processes(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A Celery worker or a test server runs in its own process on the machine's clock: a test that shares
+    records or one-time codes with it keeps the same clock."""
+    if request.node.get_closest_marker("service") or request.node.get_closest_marker("browser"):
+        with _CLOCK.real():
+            yield
+    else:
+        yield
 
 
 def _services_available() -> str | None:
@@ -20,7 +105,9 @@ def _services_available() -> str | None:
     return None
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _run_demo_readers_together(items)
     reason = _services_available()
     if reason is None:
         return
@@ -131,47 +218,99 @@ def caseworker_police(db: None) -> StaffProfile:
     )
 
 
+# The demo the analyses, dashboards and evidence pack are tested on: as many households as the analyses need
+# to recover the planted effects.
+DEMO_SEED = 2010
+DEMO_HOUSEHOLDS = 1500
+# Written in bulk by the demo, so removed in bulk: row-by-row deletion would also fire history signals.
+DEMO_TABLES = (
+    BenefitRecord, AreaStatistic, EnforcementAction, HazardFinding, Inspection, Licence, Referral,
+    Intervention, Placement, DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
+    Person, Household, Property, Service, AnalysisRun, DemoDataset, Job, StaffProfile.wards.through,
+    StaffProfile,
+)  # fmt: skip
+
+
+class SharedDemo:
+    """The demo in the test database, outside every test's transaction. Loaded when a test first needs it and
+    removed as soon as the next test does not, so no other test ever sees it; the tests that read it run one
+    after another (`_run_demo_readers_together`), so it is loaded once per run."""
+
+    def __init__(self, blocker: DjangoDbBlocker) -> None:
+        self.blocker = blocker
+        self.dataset: DemoDataset | None = None
+
+    def load(self) -> DemoDataset:
+        if self.dataset is None:
+            with self.blocker.unblock():
+                self.dataset = load_demo(seed=DEMO_SEED, households=DEMO_HOUSEHOLDS).dataset
+        return self.dataset
+
+    def remove(self) -> None:
+        if self.dataset is None:
+            return
+        with self.blocker.unblock():
+            for model in DEMO_TABLES:
+                model.objects.all()._raw_delete(connection.alias)
+            Area.objects.filter(is_synthetic=True).delete()
+            Agency.objects.filter(kind=Agency.Kind.PLACING_AUTHORITY).delete()
+            get_user_model().objects.all().delete()
+        cache.clear()
+        self.dataset = None
+
+
+_SHARED_DEMO = pytest.StashKey[SharedDemo]()
+
+
+def _reads_the_demo(item: pytest.Item | None) -> bool:
+    return item is not None and "shared_demo" in getattr(item, "fixturenames", ())
+
+
+def _run_demo_readers_together(items: list[pytest.Item]) -> None:
+    """Move the tests that read the shared demo next to the first of them. pytest-django has already put
+    them, as tests in a transaction, before the transactional tests, whose teardown empties the database."""
+    readers = [item for item in items if _reads_the_demo(item)]
+    if not readers:
+        return
+    for item in readers:
+        marker = item.get_closest_marker("django_db")
+        if (marker and marker.kwargs.get("transaction")) or "transactional_db" in getattr(
+            item, "fixturenames", ()
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid} reads the shared demo in a transactional test, whose teardown would empty "
+                "the database under the tests that follow: read it in a test that runs in a transaction."
+            )
+    first = items.index(readers[0])
+    others = [item for item in items if not _reads_the_demo(item)]
+    items[:] = others[:first] + readers + others[first:]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    try:
+        return (yield)
+    finally:
+        demo = item.session.stash.get(_SHARED_DEMO, None)
+        if demo is not None and not _reads_the_demo(nextitem):
+            demo.remove()
+
+
+@pytest.fixture(scope="session")
+def _demo_database(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[SharedDemo]:
+    demo = SharedDemo(django_db_blocker)
+    request.session.stash[_SHARED_DEMO] = demo
+    yield demo
+    demo.remove()  # left behind when a run stops early
+
+
 @pytest.fixture(scope="module")
-def small_demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """A small synthetic demo loaded once for a module of page tests, removed when the module ends."""
-    from django.contrib.auth import get_user_model
-    from django.core.cache import cache
-    from django.db import connection
-
-    from demo.load import load_demo
-    from demo.models import DemoDataset
-    from households.models import (
-        DataSharingBasis,
-        EnforcementAction,
-        HazardFinding,
-        Household,
-        Inspection,
-        Licence,
-        Membership,
-        Person,
-        Placement,
-        Property,
-        Residence,
-    )
-    from interventions.models import Intervention, Referral, Service
-    from jobs.models import Job
-    from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord
-    from taskforce.org.models import Agency, Area
-
-    # Written in bulk by the demo, so removed in bulk: row-by-row deletion would also fire history signals.
-    tables = (
-        BenefitRecord, AreaStatistic, EnforcementAction, HazardFinding, Inspection, Licence, Referral,
-        Intervention, Placement, DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
-        Person, Household, Property, Service, AnalysisRun, DemoDataset, Job, StaffProfile.wards.through,
-        StaffProfile,
-    )  # fmt: skip
-    with django_db_blocker.unblock():
-        cache.clear()
-        dataset = load_demo(seed=2010, households=300).dataset
-        yield dataset
-        for model in tables:
-            model.objects.all()._raw_delete(connection.alias)
-        Area.objects.filter(is_synthetic=True).delete()
-        Agency.objects.filter(kind=Agency.Kind.PLACING_AUTHORITY).delete()
-        get_user_model().objects.all().delete()
-        cache.clear()
+def shared_demo(_demo_database: SharedDemo) -> Iterator[DemoDataset]:
+    """The demo data set, for tests that read it; their writes stay in their own transaction as usual. Each
+    module starts with an empty cache: the dashboards' cache key is a fingerprint of ids that rolled-back
+    writes hand out again."""
+    cache.clear()
+    yield _demo_database.load()
+    cache.clear()

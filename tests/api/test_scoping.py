@@ -40,6 +40,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# The suite's clock (tests/conftest.py) is set before collection: the same day here as in every test.
 TODAY = timezone.localdate()
 
 

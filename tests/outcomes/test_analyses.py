@@ -1,74 +1,22 @@
 """Every kind of analysis runs on the demo data through an AnalysisRun and recovers the planted truths."""
 
 import json
+from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
 
-from demo.load import load_demo
 from demo.models import DemoDataset
-from households.models import (
-    DataSharingBasis,
-    EnforcementAction,
-    HazardFinding,
-    Household,
-    Inspection,
-    Licence,
-    Membership,
-    Person,
-    Placement,
-    Property,
-    Residence,
-)
-from interventions.models import Intervention, Referral, Service
 from jobs.models import Job
 from outcomes.analyses import AREA_METHOD_NAMES, AREA_METHODS, ParameterError, run_analysis
-from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord
+from outcomes.models import AnalysisRun
 from outcomes.services import analysis_request
-from taskforce.org.models import Agency, Area, StaffProfile
-
-SEED = 2010
-HOUSEHOLDS = 1500
-
-# Written in bulk by the demo, so removed in bulk: row-by-row deletion would also fire history signals.
-DEMO_TABLES = (
-    BenefitRecord,
-    AreaStatistic,
-    EnforcementAction,
-    HazardFinding,
-    Inspection,
-    Licence,
-    Referral,
-    Intervention,
-    Placement,
-    DataSharingBasis.agencies.through,
-    DataSharingBasis,
-    Membership,
-    Residence,
-    Person,
-    Household,
-    Property,
-    Service,
-    AnalysisRun,
-    DemoDataset,
-    Job,
-    StaffProfile.wards.through,
-    StaffProfile,
-)
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
-        dataset = load_demo(seed=SEED, households=HOUSEHOLDS).dataset
-        yield dataset.truths
-        for model in DEMO_TABLES:
-            model.objects.all()._raw_delete(connection.alias)
-        Area.objects.filter(is_synthetic=True).delete()
-        Agency.objects.filter(kind=Agency.Kind.PLACING_AUTHORITY).delete()
-        get_user_model().objects.all().delete()
+def demo(shared_demo: DemoDataset) -> dict[str, Any]:
+    """The effects planted in the shared demo."""
+    return shared_demo.truths
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo", "eager_celery")]

@@ -20,7 +20,7 @@ from taskforce.org.models import StaffProfile
 
 from ..factories import StaffProfileFactory, UserFactory, ward
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_demo")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 WARDS = ("E05005088", "E05005093")
 

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from households.models import Household, Person
+from jobs.models import Job
 from outcomes import evidence
 from outcomes.disclosure import SUPPRESSED
 from outcomes.evidence.bundle import csv_bundle
@@ -21,7 +22,7 @@ from outcomes.models import AnalysisRun
 from outcomes.services import analysis_request
 from taskforce.org.models import StaffProfile
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_demo")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 CASE_REFERENCE = re.compile(r"MTF-\d{6}")
 NINO = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]\b")
@@ -33,9 +34,10 @@ def _single_factor(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def runs(small_demo, django_db_blocker):  # type: ignore[no-untyped-def]
+def runs(shared_demo, django_db_blocker):  # type: ignore[no-untyped-def]
     """One finished run of each kind the pack draws on, requested as the web page does (outside a test's
-    transaction, the eager task runs as the request commits). The demo's teardown removes them."""
+    transaction, the eager task runs as the request commits). Removed when the module ends: the demo is
+    shared."""
     requests = [
         ("gap", {"period": "2009"}),
         ("area-impact", {"method": "sc", "placebos": 20}),
@@ -52,7 +54,10 @@ def runs(small_demo, django_db_blocker):  # type: ignore[no-untyped-def]
             run.refresh_from_db()
             assert run.succeeded, run.error
             done.append(run)
-    return done
+    yield done
+    with django_db_blocker.unblock():
+        AnalysisRun.objects.filter(pk__in=[run.pk for run in done]).delete()
+        Job.objects.filter(pk__in=[run.job_id for run in done]).delete()
 
 
 def client_for(profile: StaffProfile) -> Client:
