@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     role = scoping.role_of(request.user)
     sections = {
         "caseload": scoping.sees_cases(request.user),
-        "new_household": role == StaffProfile.Role.CASEWORKER,
+        "new_household": scoping.may_write(request.user, "case"),
         "properties": scoping.sees_housing_records(request.user),
         "dashboards": role in {StaffProfile.Role.WARD_MANAGER, StaffProfile.Role.POLICY_LEAD},
         "imports": bool(kinds_for(request.user)),
