@@ -95,9 +95,25 @@ def normal_ci(estimate: float, se: float) -> tuple[float, float]:
     return estimate - Z95 * se, estimate + Z95 * se
 
 
+RANK_TOL = 1e-12
+
+
 def permutation_p(stat: float, placebo: np.ndarray) -> float:
     """One-sided rank p-value with the observed statistic counted among the permutations."""
-    return float((1 + np.sum(placebo >= stat - 1e-12)) / (1 + placebo.size))
+    return float((1 + np.sum(placebo >= stat - RANK_TOL)) / (1 + placebo.size))
+
+
+def rank_critical(placebo: np.ndarray, alpha: float = 0.05) -> float:
+    """The largest observed statistic that ``permutation_p`` does not reject at ``alpha``.
+
+    ``permutation_p(s, placebo) >= alpha`` exactly when ``s <= rank_critical(placebo, alpha)``: at least
+    m = ceil(alpha (P + 1)) - 1 placebo statistics must reach s, so the bound is the m-th largest (plus the
+    rank tolerance). Infinite when m is 0, i.e. when too few placebos exist to reject at ``alpha``.
+    """
+    m = math.ceil(round(alpha * (placebo.size + 1), 9)) - 1
+    if m <= 0:
+        return math.inf
+    return float(np.sort(placebo)[::-1][m - 1]) + RANK_TOL
 
 
 def series(labels: tuple[str, ...], values: np.ndarray) -> dict[str, float]:

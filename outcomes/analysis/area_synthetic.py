@@ -4,6 +4,7 @@ donors, with in-space placebo inference, an in-time placebo and leave-one-donor-
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,10 +14,10 @@ import pandas as pd
 from .area_inference import (
     Z95,
     AreaImpact,
-    normal_ci,
     permutation_p,
     placebo_draws,
     placebo_kind,
+    rank_critical,
     series,
     start_cohorts,
 )
@@ -25,6 +26,9 @@ from .panel import AreaPanel, check_columns
 from .synth import BatchFit, fit_batch, predictor_weights, simplex_nnls
 
 POOR_FIT_RATIO = 2.0
+# Treated pre-period fit error over the donors' median placebo fit error above which the result warns that
+# the treated areas are noisier than the comparators.
+NOISE_RATIO = 1.5
 
 
 def _fit_cohorts(
@@ -151,7 +155,6 @@ def synthetic_impact(
     sets = [draws[:, splits[k] : splits[k + 1]] for k in range(len(cohorts))]
     p_tau, p_fits, _ = _fit_cohorts(ap, method, sets, allowed, solver=solver, omega_for=omega_for)
     se = float(np.std(p_tau, ddof=0))
-    ci_low, ci_high = normal_ci(estimate, se)
 
     warnings: list[str] = []
     pre_rmspe = float(np.sqrt(sum(w * f.pre_rmspe[0] ** 2 for w, f in zip(cw, fits, strict=True))))
@@ -159,28 +162,56 @@ def synthetic_impact(
     p_pre = np.sqrt(sum(w * f.pre_rmspe**2 for w, f in zip(cw, p_fits, strict=True)))
     p_post = np.sqrt(sum(w * f.post_rmspe**2 for w, f in zip(cw, p_fits, strict=True)))
     median_pre = float(np.median(p_pre))
-    if pre_rmspe > POOR_FIT_RATIO * median_pre:
+    noise_ratio = pre_rmspe / median_pre if median_pre > 0 else math.inf
+    if noise_ratio > POOR_FIT_RATIO:
         warnings.append(
-            f"poor pre-period fit: treated pre-RMSPE {pre_rmspe:.3g} is {pre_rmspe / median_pre:.1f} times the "
+            f"poor pre-period fit: treated pre-RMSPE {pre_rmspe:.3g} is {noise_ratio:.1f} times the "
             f"donors' median placebo pre-RMSPE {median_pre:.3g}; the counterfactual is not credible"
         )
+    if noise_ratio > NOISE_RATIO:
+        warnings.append(
+            f"treated areas noisier than the comparators: their pre-period fit error is {noise_ratio:.1f} times "
+            f"the donors' median placebo fit error (warning above {NOISE_RATIO}); the test statistic divides "
+            "by each unit's own pre-period fit error, so the interval widens with the treated noise, but it "
+            "assumes the treated and placebo studentised statistics are exchangeable"
+        )
     kind = placebo_kind(exhaustive, p, n_pick)
+    scale = max(pre_rmspe, 1e-12)
     if method == "sc":
-        ratio = post_rmspe / max(pre_rmspe, 1e-12)
-        p_ratio = p_post / np.maximum(p_pre, 1e-12)
-        p_value = permutation_p(ratio, p_ratio)
+        p_stat = p_post / np.maximum(p_pre, 1e-12)
+        critical = rank_critical(p_stat)
+        p_value = permutation_p(post_rmspe / scale, p_stat)
+        ci_low, ci_high = _ratio_interval(estimate, post_rmspe, scale * critical)
         inference = (
             f"in-space placebo permutation over {kind} (Abadie, Diamond and Hainmueller 2010): p-value is the "
-            "rank of the treated post/pre RMSPE ratio among the placebos'; SE is the SD of the placebo "
-            f"estimates; with {ap.n_treated} treated area(s), cluster-robust errors are not valid"
+            "rank of the treated post/pre RMSPE ratio among the placebos'. The 95% interval inverts that test "
+            "(Firpo and Possebom 2018): it holds every constant effect tau for which the treated post-period "
+            "outcomes shifted by -tau (the donor weights, fitted on the pre-period, do not move) give a ratio "
+            "with p >= 0.05, solved exactly as a quadratic in tau (no grid), so it excludes zero exactly when "
+            "p < 0.05 and lies on the treated areas' own scale; SE is the SD of the placebo estimates, "
+            f"reported as a scale only; with {ap.n_treated} treated area(s), cluster-robust errors are not valid"
         )
+        if np.isnan(ci_low):
+            warnings.append(
+                "no constant effect passes the RMSPE-ratio test at 5%: the post-period gaps vary too much "
+                "for one effect size to explain them, so no interval is reported"
+            )
     else:
-        p_value = permutation_p(abs(estimate), np.abs(p_tau))
+        p_stat = np.abs(p_tau) / np.maximum(p_pre, 1e-12)
+        critical = rank_critical(p_stat)
+        p_value = permutation_p(abs(estimate) / scale, p_stat)
+        ci_low, ci_high = estimate - scale * critical, estimate + scale * critical
         name = "synthetic DiD" if method == "sdid" else "DiD"
         inference = (
-            f"placebo variance (Arkhangelsky et al. 2021, Algorithm 4) over {kind}, re-estimating the {name} "
-            "weights for each; p-value is the rank of |estimate| among the placebo |estimates|; "
-            f"with {ap.n_treated} treated area(s), cluster-robust errors are not valid"
+            f"in-space placebo permutation over {kind}, re-estimating the {name} weights for each "
+            "(Arkhangelsky et al. 2021): p-value is the rank of |estimate| / treated pre-period RMSPE among "
+            "the placebos' |estimate| / pre-period RMSPE. The 95% interval inverts that test (Firpo and "
+            "Possebom 2018): shifting the treated post-period outcomes by -tau moves the estimate by -tau and "
+            "leaves the weights and placebos unchanged, so the effects not rejected at 5% are exactly the "
+            "estimate +/- the treated pre-RMSPE x the placebo critical ratio (no grid); it excludes zero "
+            "exactly when p < 0.05 and lies on the treated areas' own scale. SE is the placebo-variance SE "
+            "(Algorithm 4), reported as a scale, not used for the interval; with "
+            f"{ap.n_treated} treated area(s), cluster-robust errors are not valid"
         )
     if 1.0 / (p + 1) > 0.05:
         warnings.append(f"only {p} placebo fits: the smallest attainable p-value is {1 / (p + 1):.3f}")
@@ -249,6 +280,8 @@ def synthetic_impact(
             "se": se,
             "p_value": p_value,
             "median_pre_rmspe": median_pre,
+            "noise_ratio": noise_ratio,
+            "critical_statistic": critical,
             "estimates_quantiles": {q: float(np.quantile(p_tau, q)) for q in (0.025, 0.05, 0.5, 0.95, 0.975)},
         },
         in_time_placebo=in_time_result,
@@ -256,6 +289,22 @@ def synthetic_impact(
         cohorts=tuple(cohort_rows) if not single else (),
         warnings=tuple(warnings),
     )
+
+
+def _ratio_interval(estimate: float, post_rmspe: float, bound: float) -> tuple[float, float]:
+    """The constant effects tau whose shifted post-period RMSPE stays within ``bound``.
+
+    Shifting the treated post-period outcomes by -tau makes the post-period mean squared gap
+    post_rmspe**2 - 2 tau estimate + tau**2 (the estimate is the mean post-period gap), so the set is
+    estimate +/- sqrt(bound**2 - (post_rmspe**2 - estimate**2)): empty (NaN) when that is negative.
+    """
+    if math.isinf(bound):
+        return -math.inf, math.inf
+    spread = max(post_rmspe**2 - estimate**2, 0.0)
+    room = bound**2 - spread
+    if room < 0:
+        return math.nan, math.nan
+    return estimate - math.sqrt(room), estimate + math.sqrt(room)
 
 
 def _in_time(ap: AreaPanel, method: str, *, solver: str) -> dict[str, Any] | None:

@@ -37,6 +37,7 @@ def simulate_area_panel(
     effect: float = -2.0,
     n_factors: int = 2,
     noise: float = 0.5,
+    treated_noise: float | None = None,
     factor_scale: float = 1.0,
     monthly: bool = True,
     first_month: str = "2005-01",
@@ -46,6 +47,8 @@ def simulate_area_panel(
 
     ``start`` is a period position (default: two thirds of the way through); ``starts`` gives one position
     per treated unit for staggered designs. Periods are months from ``first_month`` or integer years.
+    ``treated_noise`` gives the treated units their own noise SD (default ``noise``), for designs in which
+    the treated areas are noisier than the comparators.
     """
     if n_donors < 2 or n_treated < 1 or n_periods < 4:
         raise AnalysisError("need at least 2 donors, 1 treated unit and 4 periods")
@@ -66,11 +69,13 @@ def simulate_area_panel(
     load_t = mix @ load_d
     level = np.concatenate([level_t, level_d])
     load = np.vstack([load_t, load_d])
+    sd = np.full(n_treated + n_donors, float(noise))
+    sd[:n_treated] = noise if treated_noise is None else treated_noise
     y = (
         level[:, None]
         + trend[None, :]
         + load @ factors
-        + rng.normal(0, noise, (n_treated + n_donors, n_periods))
+        + sd[:, None] * rng.standard_normal((n_treated + n_donors, n_periods))
     )
     for i, s in enumerate(starts):
         y[i, s:] += effect

@@ -178,3 +178,12 @@ def test_exhaustive_placebo_sd_matches_reference_package_refits(prop99_matrices)
     # Algorithm 4's SD over every placebo state; the paper's 8.4 is a 200-draw sample of the same thing.
     assert np.std(ours) == pytest.approx(np.std(peer), abs=0.01)
     assert np.std(ours) == pytest.approx(9.37, abs=0.01)
+
+
+@pytest.mark.parametrize("method", ["sdid", "sc"])
+def test_prop99_interval_agrees_with_its_placebo_p_value(prop99, method):
+    result = area_impact(prop99, {"California": 1989}, method, in_time=False, leave_one_out=False)
+    excludes_zero = result.ci_low > 0 or result.ci_high < 0
+    assert excludes_zero == (result.p_value < 0.05)
+    assert result.ci_low < result.estimate < result.ci_high
+    assert "inverts that test" in result.inference
