@@ -14,7 +14,8 @@ from django.utils import timezone
 from .analysis.area import METHODS as AREA_METHODS
 from .analysis.area import area_impact
 from .analysis.gap import gap_to_average
-from .analysis.household import household_did, household_event_study
+from .analysis.household import household_did
+from .analysis.household_imputation import household_staggered_event_study
 from .analysis.housing import housing_evidence
 from .analysis.its import comparative_its
 from .analysis.matched import ipw_att_in_month
@@ -143,7 +144,7 @@ def run_household_impact(params: Mapping[str, Any]) -> dict[str, Any]:
     design = _get(params, "design", "did", str, choices=("did", "event-study"))
     panel = household_panel()
     if design == "event-study":
-        return household_event_study(panel, outcome=outcome).as_dict()
+        return household_staggered_event_study(panel, outcome=outcome).as_dict()
     draws = _get(params, "bootstrap_draws", 999, int)
     return household_did(
         panel, outcome=outcome, bootstrap_draws=draws, seed=_get(params, "seed", 0, int)
