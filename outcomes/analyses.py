@@ -14,10 +14,11 @@ from django.utils import timezone
 from .analysis.area import METHODS as AREA_METHODS
 from .analysis.area import area_impact
 from .analysis.gap import gap_to_average
-from .analysis.household import household_did, household_event_study
+from .analysis.household import household_did
+from .analysis.household_imputation import household_staggered_event_study
 from .analysis.housing import housing_evidence
 from .analysis.its import comparative_its
-from .analysis.matched import ipw_att
+from .analysis.matched import ipw_att_in_month
 from .analysis.placements import placements_evidence
 from .analysis.savings import Additionality, UnitCost, savings_npv
 from .datasets.areas import area_panel, area_statistics, reference_code, target_codes
@@ -143,7 +144,7 @@ def run_household_impact(params: Mapping[str, Any]) -> dict[str, Any]:
     design = _get(params, "design", "did", str, choices=("did", "event-study"))
     panel = household_panel()
     if design == "event-study":
-        return household_event_study(panel, outcome=outcome).as_dict()
+        return household_staggered_event_study(panel, outcome=outcome).as_dict()
     draws = _get(params, "bootstrap_draws", 999, int)
     return household_did(
         panel, outcome=outcome, bootstrap_draws=draws, seed=_get(params, "seed", 0, int)
@@ -156,9 +157,14 @@ def run_matched(params: Mapping[str, Any]) -> dict[str, Any]:
     profiles = household_profiles(on=on)
     panel = household_panel()
     later = panel[panel["period"] == follow_up].set_index("household")["dependent"]
-    frame = profiles.assign(outcome=profiles["household"].map(later)).dropna(subset=["outcome"])
+    starts = panel.drop_duplicates("household").set_index("household")["start"]
+    frame = profiles.assign(
+        outcome=profiles["household"].map(later), start=profiles["household"].map(starts)
+    ).dropna(subset=["outcome"])
     covariates = ["head_age", "members", "children", "prior_dependency", "placed", "private_rent"]
-    return ipw_att(frame, treatment="treated", outcome="outcome", covariates=covariates).as_dict()
+    return ipw_att_in_month(
+        frame, start="start", month=follow_up, outcome="outcome", covariates=covariates
+    ).as_dict()
 
 
 def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:

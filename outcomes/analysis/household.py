@@ -147,7 +147,7 @@ def household_did(
     each area. ``bootstrap_draws`` and ``permutations`` apply only when there are too many areas to
     enumerate every sign vector or assignment.
     """
-    panel = _prepare(frame, outcome, household, area, period, start)
+    panel = prepare_panel(frame, outcome, household, area, period, start)
     data = panel.frame
     result, design = fit(data, outcome, ["_treated"], [household, "_period"], cluster=household)
     if result.collinear_dropped:
@@ -155,7 +155,7 @@ def household_did(
             "the treatment is absorbed by the household and month effects: no comparison left"
         )
     warnings = list(result.warnings)
-    warnings += _group_warnings(panel)
+    warnings += group_warnings(panel)
     use_area = panel.by_area if area_inference is None else area_inference
     area_result = None
     inference = f"{result.inference}. Household clustering allows for serial correlation within a household"
@@ -251,7 +251,7 @@ def household_event_study(
     lo, hi = window
     if not lo < reference < 0 <= hi or lo >= reference:
         raise AnalysisError(f"window {window} must contain the reference month {reference} and month 0")
-    panel = _prepare(frame, outcome, household, area, period, start)
+    panel = prepare_panel(frame, outcome, household, area, period, start)
     data = panel.frame
     relative = data["_period"] - data["_start"]
     treated = data["_start"].notna()
@@ -274,7 +274,7 @@ def household_event_study(
         labels[name] = (r, label)
     data = data.assign(**dummies)
     result = feols(data, outcome, names, [household, "_period"], cluster=household)
-    warnings = list(result.warnings) + _group_warnings(panel)
+    warnings = list(result.warnings) + group_warnings(panel)
     crit = stats.t.ppf(0.975, result.df_resid)
 
     coefs = [
@@ -348,7 +348,9 @@ def household_event_study(
     )
 
 
-def _prepare(frame: pd.DataFrame, outcome: str, household: str, area: str, period: str, start: str) -> _Panel:
+def prepare_panel(
+    frame: pd.DataFrame, outcome: str, household: str, area: str, period: str, start: str
+) -> _Panel:
     """Check the panel and add integer month ``_period``, ``_start`` (NaN if never) and ``_treated``."""
     for c in (outcome, household, area, period, start):
         if c not in frame.columns:
@@ -445,7 +447,7 @@ def _months(values: pd.Series, name: str) -> np.ndarray:
         ) from exc
 
 
-def _group_warnings(panel: _Panel) -> list[str]:
+def group_warnings(panel: _Panel) -> list[str]:
     out = []
     if panel.treated_households < MIN_GROUP:
         out.append(

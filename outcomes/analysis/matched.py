@@ -6,6 +6,13 @@ p / (1 - p) on comparison units, normalised (Hajek); a balance table of standard
 before and after weighting. The standard error comes from the stacked estimating equations of the logit
 and the two weighted means (M-estimation sandwich), so it accounts for the estimated score; trimming
 is treated as fixed. A nonparametric bootstrap that repeats the whole procedure is available instead.
+
+``ipw_att_in_month`` sets the treatment from each unit's support start for one outcome month: a unit is
+treated only if its support began in an earlier month. The outcome of a month (a benefit paid for it) is
+settled over the whole month, so support that begins within the month has had no time to act on it; a
+unit that starts in the outcome month or later is neither treated nor a clean comparison (referral
+follows a crisis, so its outcome already moves with the coming support) and is left out. Comparisons are
+units that never start.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,6 +72,9 @@ class MatchedResult(ResultMixin):
     n_treated: int
     n_control: int
     warnings: tuple[str, ...] = ()
+    outcome_month: str | None = None
+    excluded_started_in_month: int = 0
+    excluded_started_later: int = 0
 
     def balance_table(self) -> pd.DataFrame:
         return pd.DataFrame([b.as_dict() for b in self.balance]).set_index("covariate")
@@ -171,6 +182,54 @@ def ipw_att(
         n_treated=n_t,
         n_control=n_c,
         warnings=tuple(notes),
+    )
+
+
+def ipw_att_in_month(
+    frame: pd.DataFrame,
+    *,
+    start: str,
+    month: str,
+    outcome: str,
+    covariates: Sequence[str],
+    **options: Any,
+) -> MatchedResult:
+    """ATT in outcome ``month`` ('YYYY-MM') with column ``start`` holding each unit's first support month.
+
+    Treated: support began before ``month``. Comparison: never supported. Units whose support begins in
+    ``month`` or later are dropped (see the module docstring); ``options`` go to ``ipw_att``.
+    """
+    if start not in frame.columns:
+        raise AnalysisError(f"missing column: {start}")
+    try:
+        outcome_month = pd.Period(month, "M")
+        begins = pd.PeriodIndex(pd.to_datetime(frame[start]), freq="M")
+    except (ValueError, TypeError) as exc:
+        raise AnalysisError(f"column '{start}' and month {month!r} must be months ('YYYY-MM')") from exc
+    never = np.asarray(begins.isna())
+    ordinals = np.where(never, 0, begins.asi8)
+    before = ~never & (ordinals < outcome_month.ordinal)
+    in_month = ~never & (ordinals == outcome_month.ordinal)
+    later = ~never & (ordinals > outcome_month.ordinal)
+    kept = frame.loc[before | never].assign(_treated_by_month=before[before | never].astype(int))
+    result = ipw_att(kept, treatment="_treated_by_month", outcome=outcome, covariates=covariates, **options)
+    notes = list(result.warnings)
+    if in_month.any() or later.any():
+        notes.append(
+            f"{int(in_month.sum())} unit(s) whose support began in {outcome_month} and {int(later.sum())} "
+            f"whose support began later were left out: not yet treated in {outcome_month}, and not clean "
+            "comparisons because they were about to be supported"
+        )
+    return replace(
+        result,
+        inference=(
+            f"{result.inference}; treated means support began before {outcome_month}, the comparison is "
+            "never-supported units, and units supported from that month on are excluded"
+        ),
+        warnings=tuple(notes),
+        outcome_month=str(outcome_month),
+        excluded_started_in_month=int(in_month.sum()),
+        excluded_started_later=int(later.sum()),
     )
 
 

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from outcomes.analysis.errors import AnalysisError
-from outcomes.analysis.matched import ipw_att
+from outcomes.analysis.matched import ipw_att, ipw_att_in_month
 
 EXPERIMENTAL_ATT = 1794.34
 # Dehejia and Wahba's (1999) propensity-score specification for NSW against CPS controls.
@@ -140,3 +140,58 @@ def test_small_groups_are_flagged():
 def test_bad_data_is_refused(nsw, change, message):
     with pytest.raises(AnalysisError, match=message):
         ipw_att(change(nsw), treatment="treat", outcome="re78", covariates=["age", "re75", "hisp"])
+
+
+def staggered_support(seed: int = 3) -> pd.DataFrame:
+    """Households supported before, in and after the outcome month 2012-09, and never; effect -0.2 once supported.
+
+    Households about to be supported are heading into need: their outcome is 0.3 worse, so counting them
+    as treated or as comparisons would bias the estimate.
+    """
+    rng = np.random.default_rng(seed)
+    n = 3000
+    age = rng.normal(40, 10, n)
+    prior = rng.random(n)
+    group = rng.choice(["before", "in", "later", "never"], size=n, p=[0.35, 0.03, 0.12, 0.5])
+    months = {
+        "before": pd.period_range("2010-09", "2012-08", freq="M"),
+        "in": pd.period_range("2012-09", "2012-09", freq="M"),
+        "later": pd.period_range("2012-10", "2014-03", freq="M"),
+    }
+    start = [None if g == "never" else str(months[g][rng.integers(len(months[g]))]) for g in group]
+    outcome = (
+        0.2
+        + 0.005 * (age - 40)
+        + 0.4 * prior
+        - 0.2 * (group == "before")
+        + 0.3 * np.isin(group, ["in", "later"])
+        + rng.normal(0, 0.1, n)
+    )
+    return pd.DataFrame({"age": age, "prior": prior, "start": start, "y": outcome, "group": group})
+
+
+def test_households_supported_after_the_outcome_month_are_not_treated():
+    frame = staggered_support()
+    result = ipw_att_in_month(
+        frame, start="start", month="2012-09", outcome="y", covariates=["age", "prior"], trim=None
+    )
+    counts = frame["group"].value_counts()
+    assert result.n_treated == counts["before"]
+    assert result.n_control == counts["never"]
+    assert result.excluded_started_in_month == counts["in"]
+    assert result.excluded_started_later == counts["later"]
+    assert result.outcome_month == "2012-09"
+    assert result.estimate == pytest.approx(-0.2, abs=0.02)
+    assert result.ci_low < -0.2 < result.ci_high
+    assert "support began before 2012-09" in result.inference
+    assert any(f"{counts['later']} whose support began later were left out" in w for w in result.warnings)
+    # Counting every ever-supported household as treated, as before, misses the effect by far.
+    ever = frame.assign(treat=frame["start"].notna().astype(int))
+    naive = ipw_att(ever, treatment="treat", outcome="y", covariates=["age", "prior"], trim=None)
+    assert abs(naive.estimate + 0.2) > 0.05
+
+
+def test_support_months_must_be_months():
+    frame = staggered_support().assign(start="soon")
+    with pytest.raises(AnalysisError, match="must be months"):
+        ipw_att_in_month(frame, start="start", month="2012-09", outcome="y", covariates=["age"])

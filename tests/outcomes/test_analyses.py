@@ -89,6 +89,13 @@ def test_household_impact_recovers_the_planted_effect(demo, analyse) -> None:  #
     assert "CRV1" in result["inference"]
 
 
+def test_household_event_study_headlines_the_imputation_estimator(analyse) -> None:  # type: ignore[no-untyped-def]
+    result = analyse("household-impact", outcome="dependent", design="event-study")
+    assert "Borusyak, Jaravel and Spiess" in result["inference"]
+    assert result["twfe"]["coefficients"]
+    assert result["ci_low"] < result["estimate"] < result["ci_high"]
+
+
 def test_interrupted_time_series_uses_newey_west(analyse) -> None:  # type: ignore[no-untyped-def]
     result = analyse("its", measure="out_of_work_rate")
     assert "Newey-West" in result["inference"]
@@ -99,6 +106,8 @@ def test_matched_comparison_reports_balance(analyse) -> None:  # type: ignore[no
     result = analyse("matched")
     assert result["estimate"] < 0
     assert result["balance"]
+    assert result["outcome_month"] == "2012-09"
+    assert "support began before 2012-09" in result["inference"]
 
 
 def test_savings_carry_the_estimate_through_to_the_npv(analyse) -> None:  # type: ignore[no-untyped-def]
