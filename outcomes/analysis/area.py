@@ -57,7 +57,9 @@ def area_impact(
         raise AnalysisError("placebos must be at least 1")
     rng = np.random.default_rng(seed)
     if method == "cs":
-        return att_gt_to_impact(panel, treated, donors=donors, control_group=control_group)
+        return att_gt_to_impact(
+            panel, treated, donors=donors, control_group=control_group, placebos=placebos, rng=rng
+        )
     ap = prepare_panel(panel, treated, donors=donors, min_pre=2)
     if method == "did":
         return did_impact(ap, placebos=placebos, rng=rng)

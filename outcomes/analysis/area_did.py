@@ -4,6 +4,8 @@ donor areas standing in for the treated.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .area_inference import (
@@ -16,7 +18,9 @@ from .area_inference import (
     start_cohorts,
 )
 from .errors import AnalysisError
+from .honest import sensitivity_bounds
 from .panel import AreaPanel
+from .pretrend import pretrend_test, pretrend_warnings
 
 
 def _twfe(y: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -56,9 +60,20 @@ def did_impact(ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator)
     inference = (
         "two-way fixed effects (area and period) DiD; randomisation inference at area level: treatment with the "
         f"same start(s) reassigned to {kind}, SE is the SD of the placebo estimates and the p-value the rank "
-        f"of |estimate|; with {ap.n_treated} treated area(s), cluster-robust errors are not valid"
+        f"of |estimate|; with {ap.n_treated} treated area(s), cluster-robust errors are not valid; assumes "
+        "parallel trends and no anticipation before the start: the pre-trend diagnostics come from the event "
+        "study on the same placebo sets, with its sensitivity bounds"
     )
-    warnings = []
+    events = _event_times(ap, None)
+    beta, p_beta = _event_fits(ap, draws, events)
+    pretrend = _diagnostics(beta, p_beta, draws, events, estimate)
+    lead_se = p_beta.std(axis=0, ddof=0)
+    pretrend["leads"] = [
+        {"event_time": int(e), "estimate": float(beta[k]), "se": float(lead_se[k])}
+        for k, e in enumerate(events)
+        if e < -1
+    ]
+    warnings = pretrend_warnings(pretrend)
     if 1.0 / (draws.shape[0] + 1) > 0.05:
         warnings.append(
             f"only {draws.shape[0]} placebo fits: the smallest attainable p-value is "
@@ -92,6 +107,7 @@ def did_impact(ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator)
         pre_rmspe=pre_rmspe,
         treated_path=treated_path,
         counterfactual_path=counterfactual,
+        pretrend=pretrend,
         placebo={"n": int(draws.shape[0]), "exhaustive": exhaustive, "se": se, "p_value": p_value},
         warnings=tuple(warnings),
     )
@@ -119,69 +135,57 @@ def _event_coefficients(
     return out / np.where(total > 0, total, 1.0)
 
 
-def _pretrend_test(
-    lead: np.ndarray, placebo_leads: np.ndarray, draws: np.ndarray
-) -> tuple[float, float, str]:
-    """Joint test that the leads are zero, ranked against the same statistic for every placebo fit.
+def _event_times(ap: AreaPanel, window: tuple[int, int] | None) -> np.ndarray:
+    """Every event time the cohorts reach, within ``window``, less the reference period -1."""
+    cohorts = start_cohorts(ap)
+    lo = -max(c.start for c in cohorts)
+    hi = ap.n_periods - 1 - min(c.start for c in cohorts)
+    if window is not None:
+        lo, hi = max(lo, window[0]), min(hi, window[1])
+    events = np.array([e for e in range(lo, hi + 1) if e != -1])
+    if not (events < -1).any():
+        raise AnalysisError("event study needs at least 2 pre-periods to test pre-trends")
+    return events
 
-    Each vector's Wald statistic uses a covariance estimated from the other vectors that share no donor with
-    it, so the treated and placebo statistics are all out-of-sample alike; a covariance taken from the
-    placebos alone, or from every vector, over-rejects badly when leads are many. With more leads than a
-    third of the fits the full covariance is too noisy and a diagonal one is used.
-    """
-    every = np.vstack([lead[None, :], placebo_leads])
-    n, k = every.shape
-    if k <= (n - 1) // 3:
-        total = every.T @ every
-        members = np.zeros((n, int(draws.max()) + 1), dtype=bool)
-        members[np.arange(1, n)[:, None], draws] = True
-        overlap = (members.astype(float) @ members.T.astype(float)) > 0  # placebo i and j share a donor
-        overlap[0, 0] = True
-        stats_all = np.empty(n)
-        for i in range(n):
-            near = np.flatnonzero(overlap[i])
-            s_i = (total - every[near].T @ every[near]) / (n - near.size)
-            stats_all[i] = every[i] @ np.linalg.pinv(s_i) @ every[i]
-        kind = "full covariance from the fits sharing no donor with each"
-    else:
-        var = (every**2).mean(axis=0)
-        stats_all = (every**2 / np.where(var > 0, var, 1.0)).sum(axis=1)
-        kind = "diagonal covariance (more leads than a third of the placebo fits)"
-    p_value = permutation_p(float(stats_all[0]), stats_all[1:])
-    test = (
-        f"joint Wald test that all {k} lead coefficients are zero, {kind}; p-value from the rank of the "
-        "treated statistic among the placebos'"
+
+def _event_fits(ap: AreaPanel, draws: np.ndarray, events: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Event-time coefficients of the treated units and of every placebo set of donors standing in for them,
+    the rest of the donors the control."""
+    cohorts = start_cohorts(ap)
+    donors = ap.y[ap.n_treated :]
+    sizes = [len(c.rows) for c in cohorts]
+    starts = [c.start for c in cohorts]
+    real = [ap.y[c.rows].mean(axis=0, keepdims=True) for c in cohorts]
+    beta = _event_coefficients(real, sizes, starts, donors.mean(axis=0, keepdims=True), events)[0]
+    p = draws.shape[0]
+    keep = np.ones((p, ap.n_donors), dtype=bool)
+    keep[np.arange(p)[:, None], draws] = False
+    control = (keep.astype(float) @ donors) / keep.sum(axis=1, keepdims=True)
+    splits = np.cumsum([0, *sizes])
+    groups = [donors[draws[:, splits[k] : splits[k + 1]]].mean(axis=1) for k in range(len(cohorts))]
+    return beta, _event_coefficients(groups, sizes, starts, control, events)
+
+
+def _diagnostics(
+    beta: np.ndarray, p_beta: np.ndarray, draws: np.ndarray, events: np.ndarray, estimate: float
+) -> dict[str, Any]:
+    """The placebo-calibrated pre-trend test with its power, and the Rambachan-Roth sensitivity bounds."""
+    pre, post = events < -1, events >= 0
+    test = pretrend_test(
+        beta[pre], p_beta[:, pre], draws, events[pre], estimate=estimate, post_times=events[post]
     )
-    return float(stats_all[0]), p_value, test
+    return {**test, "sensitivity": sensitivity_bounds(beta, p_beta, events)}
 
 
 def event_study_impact(
     ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator, window: tuple[int, int] | None
 ) -> AreaImpact:
     """Event-time coefficients against period -1, placebo standard errors and a joint pre-trend test."""
-    cohorts = start_cohorts(ap)
-    t = ap.n_periods
-    lo = -max(c.start for c in cohorts)
-    hi = t - 1 - min(c.start for c in cohorts)
-    if window is not None:
-        lo, hi = max(lo, window[0]), min(hi, window[1])
-    events = np.array([e for e in range(lo, hi + 1) if e != -1])
-    if not (events < -1).any():
-        raise AnalysisError("event study needs at least 2 pre-periods to test pre-trends")
-    donors = ap.y[ap.n_treated :]
-    sizes = [len(c.rows) for c in cohorts]
-    starts = [c.start for c in cohorts]
-    real = [ap.y[c.rows].mean(axis=0, keepdims=True) for c in cohorts]
-    beta = _event_coefficients(real, sizes, starts, donors.mean(axis=0, keepdims=True), events)[0]
+    events = _event_times(ap, window)
     j = ap.n_donors
     draws, exhaustive = placebo_draws(j, ap.n_treated, placebos, rng)
     p = draws.shape[0]
-    keep = np.ones((p, j), dtype=bool)
-    keep[np.arange(p)[:, None], draws] = False
-    control = (keep.astype(float) @ donors) / keep.sum(axis=1, keepdims=True)
-    splits = np.cumsum([0] + [len(c.rows) for c in cohorts])
-    groups = [donors[draws[:, splits[k] : splits[k + 1]]].mean(axis=1) for k in range(len(cohorts))]
-    p_beta = _event_coefficients(groups, sizes, starts, control, events)
+    beta, p_beta = _event_fits(ap, draws, events)
     se = p_beta.std(axis=0, ddof=0)
     coefs = []
     for k, e in enumerate(events):
@@ -196,18 +200,10 @@ def event_study_impact(
                 "p_value": permutation_p(abs(beta[k]), np.abs(p_beta[:, k])),
             }
         )
-    pre = events < -1
     post = events >= 0
-    k_pre = int(pre.sum())
-    wald, pre_p, test = _pretrend_test(beta[pre], p_beta[:, pre], draws)
-    pretrend = {"statistic": wald, "df": k_pre, "p_value": pre_p, "test": test}
-    warnings = []
-    if pre_p < 0.05:
-        warnings.append(
-            f"failed pre-trend test: the {k_pre} lead coefficients are jointly non-zero (placebo p = "
-            f"{pre_p:.3f}); parallel trends are doubtful"
-        )
     estimate = float(beta[post].mean())
+    pretrend = _diagnostics(beta, p_beta, draws, events, estimate)
+    warnings = pretrend_warnings(pretrend)
     p_avg = p_beta[:, post].mean(axis=1)
     avg_se = float(p_avg.std(ddof=0))
     ci_low, ci_high = normal_ci(estimate, avg_se)
@@ -217,7 +213,8 @@ def event_study_impact(
         "coefficients averaged over start cohorts by size (Sun and Abraham 2021; identical to the TWFE event "
         f"study when all areas start together); SEs and p-values from placebo reassignment to {kind}; "
         f"headline is the mean post-start coefficient; with {ap.n_treated} treated area(s), cluster-robust "
-        "errors are not valid"
+        "errors are not valid; assumes parallel trends and no anticipation before the start, which the "
+        "pre-trend test can contradict but not confirm (see its power and the sensitivity bounds)"
     )
     return AreaImpact(
         method="event-study",

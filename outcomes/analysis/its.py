@@ -1,4 +1,7 @@
-"""Comparative interrupted time series: a target series against a comparison series (e.g. Kent).
+"""Comparative interrupted time series: a before/after trend comparison of a target series against a
+comparison series (e.g. Kent). It is not an impact against a counterfactual: nothing but the pre-period
+line of the gap says what would have happened without the intervention, and the "effect at end" is that
+line extrapolated to the last month.
 
 The model is OLS on the monthly gap ``target - comparison``:
 
@@ -29,8 +32,11 @@ MIN_POST_PERIODS = 12
 
 @dataclass(frozen=True)
 class ITSResult(ResultMixin):
-    """``estimate`` .. ``p_value`` are the level change at the start; ``slope_*`` the change per month."""
+    """``estimate`` .. ``p_value`` are the level change at the start; ``slope_*`` the change per month;
+    ``effect_at_end`` is the gap at the last month minus the pre-period line extrapolated
+    ``extrapolation_months`` past the last pre-period month."""
 
+    label: str
     estimate: float
     se: float
     ci_low: float
@@ -46,6 +52,7 @@ class ITSResult(ResultMixin):
     effect_at_end_ci_low: float
     effect_at_end_ci_high: float
     pre_trend: float
+    extrapolation_months: int
     maxlags: int
     seasonality: bool
     start: str
@@ -136,7 +143,16 @@ def comparative_its(
     end = unit[2] + unit[3] * m[-1]
     at_end = summary(end)
 
-    warnings = []
+    # The last pre-period month is m = -1, so the last month sits m[-1] + 1 months past it.
+    extrapolated = int(m[-1]) + 1
+    warnings = [
+        f"a before/after trend comparison, not an impact: the change in the {target} - {comparison} gap at "
+        f"{first} is measured against the pre-period line of that gap alone, which assumes the gap would have "
+        "kept that line without the intervention; anything else that changed at the start is included",
+        f"the 'effect at end' extrapolates the pre-period line {extrapolated} month(s) past the last "
+        f"pre-period observation; its interval covers sampling error in the line, not the risk that the "
+        "line would have bent",
+    ]
     if n_pre < MIN_PRE_PERIODS:
         warnings.append(
             f"only {n_pre} months before the start: the pre-trend and seasonality are poorly estimated "
@@ -145,6 +161,7 @@ def comparative_its(
     if n_post < MIN_POST_PERIODS:
         warnings.append(f"only {n_post} months after the start: the slope change is poorly estimated")
     return ITSResult(
+        label="before/after trend comparison (interrupted time series), not an impact against a counterfactual",
         estimate=level[0],
         se=level[1],
         ci_low=level[2],
@@ -160,13 +177,16 @@ def comparative_its(
         effect_at_end_ci_low=at_end[2],
         effect_at_end_ci_high=at_end[3],
         pre_trend=float(params[1]),
+        extrapolation_months=extrapolated,
         maxlags=lags,
         seasonality=seasonality,
         start=str(first),
         inference=(
             f"OLS on the monthly gap {target} - {comparison} with Newey-West HAC standard errors "
             f"(Bartlett kernel, {lags} lags{' by the Newey-West 1994 rule' if maxlags is None else ''}, "
-            f"n/(n-k) small-sample correction) because the gap is serially correlated; t({df}) intervals"
+            f"n/(n-k) small-sample correction) because the gap is serially correlated; t({df}) intervals; "
+            "the intervals cover sampling error given the model, not the assumption that the pre-period "
+            "line and seasonality of the gap would have continued"
         ),
         n_obs=n,
         n_units=2,

@@ -9,6 +9,7 @@ R ``did`` package). Standard errors come from the analytical influence function,
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .area_inference import AreaImpact
+from .area_inference import AreaImpact, permutation_p, placebo_draws, placebo_kind
 from .errors import AnalysisError
 from .panel import _align_key, to_matrix
 from .results import ResultMixin
@@ -284,25 +285,131 @@ def att_gt(
     )
 
 
+def placebo_interval(estimate: float, placebo: np.ndarray) -> tuple[float, float]:
+    """Estimate +/- the k-th largest |placebo| estimate, k = floor(0.05 (P + 1)): zero lies outside it
+    exactly when the rank p-value of |estimate| among the placebos is at most 0.05, so the interval and the
+    p-value never disagree. Read as Conley and Taber (2011): the placebos give the distribution of the
+    estimator's error under a constant additive effect. Unbounded when there are fewer than 19 placebos."""
+    k = math.floor(0.05 * (placebo.size + 1))
+    if k < 1:
+        return -math.inf, math.inf
+    c = float(np.sort(np.abs(placebo))[::-1][k - 1])
+    return estimate - c, estimate + c
+
+
+def _placebo_simple(
+    panel: pd.DataFrame,
+    treated: Mapping[str, Any],
+    *,
+    donors: list[str] | None,
+    control_group: str,
+    placebos: int | None,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, bool]:
+    """The simple aggregation re-estimated with the treated units' starts given to sets of never-treated
+    units, the real treated units left out."""
+    treated_units = {str(u) for u in treated}
+    pool = sorted({str(u) for u in panel["unit"].unique()} - treated_units)
+    if donors is not None:
+        pool = sorted(set(pool) & {str(d) for d in donors})
+    own = panel[panel["unit"].astype(str).isin(pool)]
+    starts = list(treated.values())
+    draws, exhaustive = placebo_draws(len(pool), len(starts), placebos, rng)
+    values = np.empty(draws.shape[0])
+    for i, rows in enumerate(draws):
+        fake = {pool[r]: start for r, start in zip(rows, starts, strict=True)}
+        values[i] = att_gt(own, fake, control_group=control_group).simple["estimate"]
+    return values, exhaustive
+
+
 def att_gt_to_impact(
-    panel: pd.DataFrame, treated: Mapping[str, Any], *, donors: list[str] | None, control_group: str
+    panel: pd.DataFrame,
+    treated: Mapping[str, Any],
+    *,
+    donors: list[str] | None,
+    control_group: str,
+    placebos: int | None = None,
+    rng: np.random.Generator | None = None,
 ) -> AreaImpact:
-    """Callaway-Sant'Anna as an AreaImpact: headline is the simple aggregation."""
+    """Callaway-Sant'Anna as an AreaImpact: headline is the simple aggregation.
+
+    When any start cohort has fewer than ``MIN_GROUP`` units, the influence-function standard errors rest
+    on a handful of treated areas and are not valid; the headline SE, interval and p-value then come from
+    placebo fits (the same starts given to sets of never-treated units) and the analytic ones stay in
+    ``aggregations``, labelled as not valid.
+    """
     res = att_gt(panel, treated, donors=donors, control_group=control_group)
     s = res.simple
+    aggregations: dict[str, Any] = {
+        "simple": res.simple,
+        "group": res.group,
+        "dynamic": res.dynamic,
+        "att_gt": res.att_gt,
+    }
+    warnings = list(res.warnings)
+    pretrend = res.pretrend
+    if min(res.groups.values()) >= MIN_GROUP:
+        return AreaImpact(
+            method="cs",
+            estimate=s["estimate"],
+            se=s["se"],
+            ci_low=s["ci_low"],
+            ci_high=s["ci_high"],
+            p_value=s["p_value"],
+            inference=res.inference,
+            n_treated=res.n_treated,
+            n_donors=res.n_controls,
+            sample={"n_units": res.n_units, "n_periods": res.n_periods, "groups": res.groups},
+            event_study=tuple(res.dynamic["by_event_time"]),
+            pretrend=pretrend,
+            aggregations=aggregations,
+            warnings=res.warnings,
+        )
+    placebo, exhaustive = _placebo_simple(
+        panel,
+        treated,
+        donors=donors,
+        control_group=control_group,
+        placebos=placebos,
+        rng=rng if rng is not None else np.random.default_rng(0),
+    )
+    estimate = s["estimate"]
+    se = float(placebo.std(ddof=0))
+    p_value = permutation_p(abs(estimate), np.abs(placebo))
+    ci_low, ci_high = placebo_interval(estimate, placebo)
+    kind = placebo_kind(exhaustive, placebo.size, res.n_treated)
+    not_valid = (
+        f"analytic (influence-function) SEs, intervals and p-values: NOT VALID with {res.n_treated} treated "
+        f"unit(s) in cohorts below {MIN_GROUP} units; shown for comparison only, the headline is the placebo one"
+    )
+    aggregations["analytic_inference"] = not_valid
+    if pretrend is not None:
+        pretrend = {**pretrend, "valid": False, "note": not_valid}
+    if math.isinf(ci_low):
+        warnings.append(f"only {placebo.size} placebo fits: too few for a 95% interval, which is unbounded")
+    inference = (
+        f"Callaway and Sant'Anna (2021) simple aggregation, unconditional DiD per (group, period) with "
+        f"{control_group}-treated comparison units; SE is the SD of the same estimate with the real starts "
+        f"given to {kind} of never-treated units (the real treated units left out), the p-value the rank of "
+        "|estimate| among them and the 95% interval the estimate +/- the placebo |estimate| at that rank "
+        "(Conley and Taber 2011), so it excludes zero exactly when p <= 0.05; assumes parallel trends and "
+        "that the placebo units' errors are distributed like the treated units'; event-study rows and "
+        "aggregations keep analytic intervals that are not valid here"
+    )
     return AreaImpact(
         method="cs",
-        estimate=s["estimate"],
-        se=s["se"],
-        ci_low=s["ci_low"],
-        ci_high=s["ci_high"],
-        p_value=s["p_value"],
-        inference=res.inference,
+        estimate=estimate,
+        se=se,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        p_value=p_value,
+        inference=inference,
         n_treated=res.n_treated,
         n_donors=res.n_controls,
         sample={"n_units": res.n_units, "n_periods": res.n_periods, "groups": res.groups},
         event_study=tuple(res.dynamic["by_event_time"]),
-        pretrend=res.pretrend,
-        aggregations={"simple": res.simple, "group": res.group, "dynamic": res.dynamic, "att_gt": res.att_gt},
-        warnings=res.warnings,
+        pretrend=pretrend,
+        placebo={"n": int(placebo.size), "exhaustive": exhaustive, "se": se, "p_value": p_value},
+        aggregations=aggregations,
+        warnings=tuple(warnings),
     )

@@ -77,7 +77,10 @@ def test_recovers_a_planted_level_and_slope_change():
     assert result.n_pre == 60
     assert result.n_post == 36
     assert "Newey-West" in result.inference
-    assert result.warnings == ()
+    # A long, clean series carries only the two caveats every ITS carries, no data-quality warning.
+    assert len(result.warnings) == 2
+    assert result.warnings[0].startswith("a before/after trend comparison, not an impact")
+    assert "36 month(s) past the last pre-period observation" in result.warnings[1]
 
 
 def test_no_change_gives_an_interval_covering_zero():
@@ -108,3 +111,12 @@ def test_missing_values_are_refused():
     frame.loc[5, "kent"] = np.nan
     with pytest.raises(AnalysisError, match="column 'kent' has 1 missing values"):
         comparative_its(frame, period="month", target="ward", comparison="kent", start="2022-01")
+
+
+def test_is_labelled_a_before_after_trend_and_states_its_extrapolation():
+    frame = simulate_series(level=-0.5, slope=0.0, seed=5, months=40, start=18)
+    result = comparative_its(frame, period="month", target="ward", comparison="kent", start="2018-07")
+    assert "not an impact against a counterfactual" in result.label
+    assert result.extrapolation_months == 40 - 18
+    assert any("before/after trend comparison, not an impact" in w for w in result.warnings)
+    assert any("extrapolates the pre-period line 22 month(s) past" in w for w in result.warnings)

@@ -8,8 +8,9 @@ import pytest
 
 from outcomes.analysis import AnalysisError
 from outcomes.analysis.area import area_impact
+from outcomes.analysis.area_inference import permutation_p
 from outcomes.analysis.simulate import simulate_area_panel
-from outcomes.analysis.staggered import att_gt
+from outcomes.analysis.staggered import att_gt, placebo_interval
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +150,29 @@ def test_influence_function_se_equals_two_sample_formula():
     control = dy[[u for u in dy.index if u.startswith("D")]]
     se = np.sqrt(treated.var(ddof=0) / len(treated) + control.var(ddof=0) / len(control))
     assert cell["se"] == pytest.approx(se, rel=1e-12)
+
+
+def test_two_treated_units_get_a_placebo_headline_not_an_analytic_one():
+    sim = simulate_area_panel(n_donors=14, n_treated=2, n_periods=10, starts=[5, 7], monthly=False, seed=1)
+    result = area_impact(sim.panel, sim.treated, "cs")
+    analytic = result.aggregations["simple"]
+    assert result.estimate == analytic["estimate"]
+    assert result.placebo == {"n": 91, "exhaustive": True, "se": result.se, "p_value": result.p_value}
+    # With 91 placebo fits the rank p-value cannot go below 1/92; the analytic one claims far more.
+    assert result.p_value >= 1 / 92
+    assert analytic["p_value"] < 1e-4
+    assert "NOT VALID with 2 treated" in result.aggregations["analytic_inference"]
+    assert result.pretrend["valid"] is False
+    assert "Conley and Taber" in result.inference
+    # The interval and the p-value agree: zero is outside exactly when p <= 0.05.
+    assert (result.ci_low > 0 or result.ci_high < 0) == (result.p_value <= 0.05)
+
+
+def test_placebo_interval_excludes_zero_exactly_when_the_rank_p_value_is_at_most_5_percent():
+    placebo = np.linspace(-1.0, 1.0, 39)  # 40 ranks: k = 2, the second-largest |placebo| is 1.0
+    assert placebo_interval(0.5, placebo) == (-0.5, 1.5)
+    for estimate in (0.9, 0.999, 1.0, 1.001, 1.2):
+        low, _ = placebo_interval(estimate, placebo)
+        p = permutation_p(abs(estimate), np.abs(placebo))
+        assert (low > 0) == (p <= 0.05)
+    assert placebo_interval(0.5, placebo[:18]) == (-np.inf, np.inf)
