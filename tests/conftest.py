@@ -33,7 +33,7 @@ from households.models import (
 )
 from interventions.models import Intervention, Referral, Service
 from jobs.models import Job
-from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord
+from outcomes.models import AnalysisPlan, AnalysisRun, AreaStatistic, BenefitRecord, PlanDeviation
 from taskforce.org.models import Agency, Area, StaffProfile
 
 from .factories import StaffProfileFactory, UserFactory, agency, ward
@@ -226,7 +226,7 @@ DEMO_HOUSEHOLDS = 1500
 DEMO_TABLES = (
     BenefitRecord, AreaStatistic, EnforcementAction, HazardFinding, Inspection, Licence, Referral,
     Intervention, Placement, DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
-    Person, Household, Property, Service, AnalysisRun, DemoDataset, Job, StaffProfile.wards.through,
+    Person, Household, Property, Service, PlanDeviation, AnalysisPlan, AnalysisRun, DemoDataset, Job, StaffProfile.wards.through,
     StaffProfile,
 )  # fmt: skip
 

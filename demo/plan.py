@@ -1,0 +1,41 @@
+"""The demo's locked analysis plan: headline out-of-work rate by synthetic difference-in-differences."""
+
+from outcomes.models import AnalysisPlan
+from outcomes.plans import plan_mde
+from outcomes.services import analysis_plan_lock, analysis_plan_record
+
+from .generate.world import TARGET_WARDS
+
+PRE_START, POST_START, POST_END = "2006-01", "2010-09", "2015-12"
+SECONDARY = ["out_of_work_claimants", "benefit_spend"]
+
+
+def demo_plan_lock() -> AnalysisPlan:
+    """Record and lock the plan the demo's analyses are judged against, sized on the demo's own panel."""
+    # The synthetic comparators are drawn from across England, none bordering the target wards, so there is
+    # no neighbouring ward to exclude; the policy is recorded so a real pool is held to it.
+    mde = plan_mde(
+        measure="out_of_work_rate",
+        treated=list(TARGET_WARDS),
+        excluded=[],
+        pre_start=PRE_START,
+        post_start=POST_START,
+        post_end=POST_END,
+    )
+    plan = analysis_plan_record(
+        title="Margate Task Force: impact on the out-of-work rate",
+        treated=dict.fromkeys(TARGET_WARDS, POST_START),
+        pre_start=PRE_START,
+        post_start=POST_START,
+        post_end=POST_END,
+        headline_measure="out_of_work_rate",
+        headline_unit="percentage points",
+        method=AnalysisPlan.Method.SDID,
+        neighbours=[],
+        neighbours_policy=AnalysisPlan.Neighbours.EXCLUDE,
+        secondary_outcomes=SECONDARY,
+        multiple_testing=AnalysisPlan.MultipleTesting.HOLM,
+        mde=float(mde["mde"]),
+        mde_basis=mde,
+    )
+    return analysis_plan_lock(plan=plan)
