@@ -25,6 +25,8 @@ from .datasets.housing_benefit import housing_benefit_homes
 from .datasets.panels import household_panel, household_profiles
 from .datasets.records import placements_frame
 from .models import UnitCost as UnitCostRow
+from .plans import RunRefused, current_plan, headline_run, plan_report, run_measure, run_method
+from .services import plan_deviation_record
 
 DEFAULT_START = "2010-09"
 # What the pages call each method `area_impact` takes (AREA_METHODS), in the order the evidence pack lists
@@ -162,20 +164,44 @@ def run_matched(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Green Book layer over a stored area-impact result (or an effect given directly)."""
-    from .models import AnalysisRun
+    """Green Book layer over the locked plan's headline area-impact run (or an effect given directly).
 
+    ``run`` names the area-impact run to appraise; by default the latest succeeded run of the plan's headline
+    measure by the plan's method. A run by another method or with failed diagnostics is refused unless
+    ``override_reason`` is given, which records a deviation from the plan.
+    """
     effect = params.get("effect")
     effect_se = params.get("effect_se")
-    basis: dict[str, Any] = {}
+    plan = current_plan()
+    warnings: list[str] = []
     if effect is None:
-        latest = (
-            AnalysisRun.objects.filter(kind=AnalysisRun.Kind.AREA_IMPACT).succeeded().latest_first().first()
-        )
-        if latest is None:
-            raise ParameterError("effect: give an effect, or run an area-impact analysis first")
-        effect, effect_se = latest.result.get("estimate"), latest.result.get("se")
-        basis = {"analysis_run": latest.pk, "method": latest.result.get("method")}
+        if plan is None:
+            raise ParameterError(
+                "plan: no locked analysis plan names the headline outcome and method to appraise; record and "
+                "lock one, or give effect and effect_se directly"
+            )
+        override = _get(params, "override_reason", None, str)
+        try:
+            base, departures = headline_run(
+                plan, run_id=_get(params, "run", None, int), override_reason=override
+            )
+        except RunRefused as exc:
+            raise ParameterError(str(exc)) from exc
+        for departure in departures:
+            plan_deviation_record(plan=plan, departure=departure, reason=str(override), run=base)
+        effect, effect_se = base.result.get("estimate"), base.result.get("se")
+        basis: dict[str, Any] = {
+            "analysis_run": base.pk,
+            "measure": run_measure(base),
+            "unit": plan.headline_unit,
+            "method": run_method(base),
+            "p_value": base.result.get("p_value"),
+            "inference": base.result.get("inference"),
+        }
+        warnings += [f"area-impact run #{base.pk}: {w}" for w in base.result.get("warnings", [])]
+    else:
+        basis = {"given": True, "unit": "percentage points"}
+        warnings.append("the effect was given by hand, not read from a run of the locked analysis plan")
     wap = area_statistics(measures=["working_age_population"], frequency="month", areas=target_codes())
     population = float(wap.groupby("period")["value"].sum().iloc[-1]) if not wap.empty else 0.0
     population = float(params.get("population", population))
@@ -198,7 +224,9 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
         persistence_years=params.get("persistence_years"),
         decay=float(params.get("decay", 1.0)),
     ).as_dict()
-    result["effect_basis"] = basis or {"given": True}
+    result["effect_basis"] = basis
+    result["plan"] = plan_report(plan) if plan is not None else None
+    result["warnings"] = [*warnings, *result.get("warnings", [])]
     return result
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from .analysis.power import mde_did
 from .datasets.areas import area_panel
-from .models import AnalysisPlan
+from .models import AnalysisPlan, AnalysisRun
 
 
 def current_plan() -> AnalysisPlan | None:
@@ -62,3 +62,76 @@ def plan_mde(
         power=power,
     )
     return result.as_dict()
+
+
+class RunRefused(ValueError):
+    """An analysis run does not carry the plan's headline claim."""
+
+
+def run_measure(run: AnalysisRun) -> str:
+    return str(run.parameters.get("measure") or "out_of_work_rate")
+
+
+def run_method(run: AnalysisRun) -> str:
+    return str(run.result.get("method") or run.parameters.get("method") or "sdid")
+
+
+def failed_diagnostics(result: dict[str, Any], *, alpha: float) -> list[str]:
+    """The diagnostics of an area-impact result that reject the design at `alpha`."""
+    failed = []
+    if result.get("diagnostics_failed"):
+        failed.append("the run flags its own diagnostics as failed")
+    for name, label in (("pretrend", "pre-trend test"), ("in_time_placebo", "in-time placebo")):
+        p = (result.get(name) or {}).get("p_value")
+        if p is not None and p < alpha:
+            failed.append(f"{label} rejects at {alpha:g} (p = {p:.3g})")
+    return failed
+
+
+def headline_run(
+    plan: AnalysisPlan, *, run_id: int | None = None, override_reason: str | None = None
+) -> tuple[AnalysisRun, list[str]]:
+    """The area-impact run the plan's headline rests on: `run_id`, or the latest succeeded run of the plan's
+    measure by the plan's method. Returns the run and the departures an override reason must cover; a run
+    on another measure, or one not in rate points, is refused outright."""
+    if plan.headline_unit != "percentage points":
+        raise RunRefused(
+            f"The plan's headline is in {plan.headline_unit}; the appraisal costs a change in a rate in "
+            "percentage points."
+        )
+    runs = AnalysisRun.objects.filter(kind=AnalysisRun.Kind.AREA_IMPACT).succeeded()
+    if run_id is not None:
+        found = AnalysisRun.objects.filter(pk=run_id).select_related("job").first()
+        if found is None:
+            raise RunRefused(f"run: there is no analysis run #{run_id}")
+        if found.kind != AnalysisRun.Kind.AREA_IMPACT or not found.succeeded:
+            raise RunRefused(f"run: #{run_id} is not a succeeded area-impact run")
+        run = found
+    else:
+        candidates = [
+            r
+            for r in runs.latest_first().select_related("job")
+            if run_measure(r) == plan.headline_measure and run_method(r) == plan.method
+        ]
+        if not candidates:
+            raise RunRefused(
+                f"No succeeded area-impact run of {plan.headline_measure} by {plan.method}, the headline of "
+                f"the locked plan #{plan.pk}: run `manage.py analyse area-impact --measure "
+                f"{plan.headline_measure} --method {plan.method}` first."
+            )
+        run = candidates[0]
+    if run_measure(run) != plan.headline_measure:
+        raise RunRefused(
+            f"Run #{run.pk} estimates {run_measure(run)}, not the plan's headline {plan.headline_measure} in "
+            "percentage points: its effect cannot be costed as a change in the out-of-work rate."
+        )
+    departures = []
+    if run_method(run) != plan.method:
+        departures.append(f"run #{run.pk} uses method {run_method(run)}; the plan chose {plan.method}")
+    departures += [f"run #{run.pk}: {d}" for d in failed_diagnostics(run.result, alpha=plan.alpha)]
+    if departures and not (override_reason or "").strip():
+        raise RunRefused(
+            "; ".join(departures) + ". Appraise a run that fits the plan, or give override_reason to record "
+            "a deviation from the plan."
+        )
+    return run, departures
