@@ -1,8 +1,11 @@
-"""The demo's locked analysis plan: headline out-of-work rate by synthetic difference-in-differences."""
+"""The demo's locked analysis plan (headline out-of-work rate by synthetic difference-in-differences) and the
+programme's running costs."""
 
-from outcomes.models import AnalysisPlan
+from decimal import Decimal
+
+from outcomes.models import AnalysisPlan, GovernmentLevel, ProgrammeCost
 from outcomes.plans import plan_mde
-from outcomes.services import analysis_plan_lock, analysis_plan_record
+from outcomes.services import analysis_plan_lock, analysis_plan_record, programme_cost_record
 
 from .generate.world import TARGET_WARDS
 
@@ -39,3 +42,30 @@ def demo_plan_lock() -> AnalysisPlan:
         mde_basis=mde,
     )
     return analysis_plan_lock(plan=plan)
+
+
+# Illustrative running costs of the task force: two years of a small co-located team.
+PROGRAMME_COSTS = (
+    ("Task force staff", ProgrammeCost.Kind.STAFF, 0, "320000", "council", GovernmentLevel.LOCAL),
+    ("Task force staff", ProgrammeCost.Kind.STAFF, 1, "320000", "council", GovernmentLevel.LOCAL),
+    ("Jobcentre adviser seconded", ProgrammeCost.Kind.STAFF, 0, "45000", "DWP", GovernmentLevel.CENTRAL),
+    ("Jobcentre adviser seconded", ProgrammeCost.Kind.STAFF, 1, "45000", "DWP", GovernmentLevel.CENTRAL),
+    ("Co-located office", ProgrammeCost.Kind.CO_LOCATION, 0, "60000", "council", GovernmentLevel.LOCAL),
+    ("Co-located office", ProgrammeCost.Kind.CO_LOCATION, 1, "60000", "council", GovernmentLevel.LOCAL),
+)
+
+
+def demo_programme_costs() -> list[ProgrammeCost]:
+    return [
+        programme_cost_record(
+            name=name,
+            kind=kind,
+            year=year,
+            amount=Decimal(amount),
+            payer=payer,
+            level=level,
+            price_year=2010,
+            source="Demo: illustrative figures for a synthetic programme",
+        )
+        for name, kind, year, amount, payer, level in PROGRAMME_COSTS
+    ]

@@ -9,6 +9,7 @@ from .models import (
     BenefitRecord,
     BenefitType,
     PlanDeviation,
+    ProgrammeCost,
     UnitCost,
 )
 
@@ -42,8 +43,15 @@ class AreaStatisticAdmin(admin.ModelAdmin):
 
 @admin.register(UnitCost)
 class UnitCostAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "line", "value", "unit", "price_year", "source"]
-    list_filter = ["line", "price_year"]
+    list_display = ["name", "line", "payer", "level", "value", "unit", "price_year", "source"]
+    list_filter = ["line", "level", "price_year"]
+    search_fields = ["name", "source"]
+
+
+@admin.register(ProgrammeCost)
+class ProgrammeCostAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "year", "amount", "payer", "level", "price_year", "source"]
+    list_filter = ["kind", "level", "year"]
     search_fields = ["name", "source"]
 
 

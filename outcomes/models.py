@@ -125,17 +125,30 @@ class AreaStatistic(models.Model):
         return start.isoformat()
 
 
+class GovernmentLevel(models.TextChoices):
+    CENTRAL = "central", "Central government"
+    LOCAL = "local", "Local government and local services"
+
+
 class UnitCost(models.Model):
-    """Editable reference data for the savings layer: what one unit of an outcome is worth, and where from."""
+    """Editable reference data for the savings layer: what one unit of an outcome is worth, to whom, and where
+    from. The Exchequer line holds transfers (benefit payments); the other lines are resource savings or output,
+    which count as social value."""
 
     class Line(models.TextChoices):
         EXCHEQUER = "exchequer", "Exchequer (AME benefit spending)"
         SOCIAL = "social", "Social value"
         CASHABLE = "cashable", "Cashable local saving"
 
+    Level = GovernmentLevel
+
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)
     line = models.CharField(max_length=10, choices=Line.choices)
+    payer = models.CharField(
+        max_length=60, default="DWP", help_text="Who bears the cost avoided: DWP, the council, NHS, police..."
+    )
+    level = models.CharField(max_length=8, choices=GovernmentLevel.choices, default=GovernmentLevel.CENTRAL)
     unit = models.CharField(
         max_length=60, help_text="What one unit is, e.g. 'claimant-year off out-of-work benefit'."
     )
@@ -157,6 +170,39 @@ class UnitCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: £{self.value} ({self.price_year} prices)"
+
+
+class ProgrammeCost(models.Model):
+    """A cost of running the programme in one year of it (staff, co-location, other), before the optimism-bias
+    uplift the appraisal applies. Intervention costs are read from the interventions themselves."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", "Staff"
+        CO_LOCATION = "co-location", "Co-location and premises"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(help_text="Year of the programme, 0 the first.")
+    amount = models.DecimalField("amount (£)", max_digits=12, decimal_places=2)
+    payer = models.CharField(max_length=60, help_text="Who pays: the council, DWP, NHS...")
+    level = models.CharField(max_length=8, choices=GovernmentLevel.choices)
+    price_year = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="programme_cost_not_negative",
+                violation_error_message="amount: a programme cost cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, year {self.year}: £{self.amount}"
 
 
 class AnalysisRun(models.Model):

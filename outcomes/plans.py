@@ -135,3 +135,22 @@ def headline_run(
             "a deviation from the plan."
         )
     return run, departures
+
+
+def other_method_estimates(run: AnalysisRun) -> list[tuple[int, str, float, float]]:
+    """The latest succeeded estimate of `run`'s measure by each other area method: (run, method, estimate,
+    se), so an appraisal can carry the methods' disagreement."""
+    found: dict[str, tuple[int, str, float, float]] = {}
+    runs = AnalysisRun.objects.filter(kind=AnalysisRun.Kind.AREA_IMPACT).succeeded().latest_first()
+    for other in runs.exclude(pk=run.pk).select_related("job"):
+        method = run_method(other)
+        estimate, se = other.result.get("estimate"), other.result.get("se")
+        if (
+            run_measure(other) == run_measure(run)
+            and method != run_method(run)
+            and method not in found
+            and estimate is not None
+            and se is not None
+        ):
+            found[method] = (other.pk, method, float(estimate), float(se))
+    return list(found.values())

@@ -1,5 +1,6 @@
 """Writes for analysis runs (request one, and the job handler that runs it) and for the analysis plan."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -11,7 +12,7 @@ from jobs.services import JobProgress, job_create, job_enqueue
 from taskforce.org import scoping
 from taskforce.org.models import StaffProfile
 
-from .models import AnalysisPlan, AnalysisRun, PlanDeviation
+from .models import AnalysisPlan, AnalysisRun, PlanDeviation, ProgrammeCost
 
 
 @transaction.atomic
@@ -154,3 +155,31 @@ def plan_deviation_record(
     deviation.full_clean()
     deviation.save()
     return deviation
+
+
+@transaction.atomic
+def programme_cost_record(
+    *,
+    name: str,
+    kind: str,
+    year: int,
+    amount: Decimal,
+    payer: str,
+    level: str,
+    price_year: int,
+    source: str,
+) -> ProgrammeCost:
+    """Record one year's cost of running the programme, before optimism bias."""
+    cost = ProgrammeCost(
+        name=name,
+        kind=kind,
+        year=year,
+        amount=amount,
+        payer=payer,
+        level=level,
+        price_year=price_year,
+        source=source,
+    )
+    cost.full_clean()
+    cost.save()
+    return cost

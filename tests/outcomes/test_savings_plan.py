@@ -124,3 +124,31 @@ def test_the_readable_summary_names_the_run_and_the_plan(
         f"deviation: run #{runs['cs'].pk} uses method cs; the plan chose sdid (reason: staggered starts)"
         in out
     )
+
+
+def test_the_appraisal_sets_costs_against_social_value_by_payer(runs: dict[str, AnalysisRun]) -> None:
+    appraisal = run_analysis("savings", {"draws": 200})["appraisal"]
+    assert {"npsv", "bcr", "switching_effect", "npsv_interval", "payback_year"} <= set(appraisal)
+    costs = {c["name"] for c in appraisal["costs"]}
+    assert "Task force staff (council, local)" in costs
+    assert any(name.startswith("Interventions recorded in") for name in costs)
+    benefits = {b["name"]: b for b in appraisal["benefits"]}
+    dwp_admin = benefits["DWP administration of an out-of-work benefit claim avoided"]
+    assert (dwp_admin["level"], dwp_admin["kind"]) == ("central", "social value")
+    council = benefits["Council administration of a housing benefit claim avoided"]
+    assert (council["payer"], council["level"]) == ("council", "local")
+    transfers = [b for b in appraisal["benefits"] if b["kind"] == "transfer"]
+    assert [b["payer"] for b in transfers] == ["DWP"]
+    assert appraisal["pv_social_benefits"] == pytest.approx(
+        sum(b["pv"] for b in appraisal["benefits"] if b["kind"] == "social value")
+    )
+    assert appraisal["npsv"] == pytest.approx(appraisal["pv_social_benefits"] - appraisal["pv_costs"])
+    # The later Callaway-Sant'Anna run of the same outcome widens the interval as a second method.
+    assert appraisal["other_runs"] == [runs["cs"].pk]
+    low, high = appraisal["npsv_interval"]
+    assert low < appraisal["npsv"] < high
+
+
+def test_deadweight_on_the_counterfactual_estimate_is_refused(runs: dict[str, AnalysisRun]) -> None:
+    with pytest.raises(ParameterError, match="counts it twice"):
+        run_analysis("savings", {"additionality": {"deadweight": 0.3}})

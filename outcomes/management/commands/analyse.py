@@ -181,6 +181,25 @@ def summary(run: AnalysisRun) -> str:
             f"  {line['line']}: £{line['annual_net']:,.0f} a year; NPV £{line['npv']:,.0f} "
             f"(95% £{line.get('npv_ci_low') or 0:,.0f} to £{line.get('npv_ci_high') or 0:,.0f})"
         )
+    appraisal = r.get("appraisal") or {}
+    if appraisal:
+        interval = appraisal.get("npsv_interval")
+        lines.append(
+            f"  NPSV £{appraisal['npsv']:,.0f}"
+            + (f" (95% £{interval[0]:,.0f} to £{interval[1]:,.0f})" if interval else "")
+            + f"; BCR {number(appraisal['bcr'])}; costs (with optimism bias) £{appraisal['pv_costs']:,.0f}"
+        )
+        lines.append(
+            f"  switching value: NPSV is zero at an effect of {number(appraisal['switching_effect'])} points; "
+            f"payback year {number(appraisal['payback_year'])}"
+        )
+        for row in appraisal.get("by_payer", []):
+            lines.append(
+                f"  {row['payer']} ({row['level']}): social value £{row['social_value']:,.0f}, "
+                f"transfers £{row['transfers']:,.0f}"
+            )
+        lines.append(f"  appraisal inference: {appraisal['inference']}")
+        lines += [f"  warning: {w}" for w in appraisal.get("warnings", [])]
     if "inference" in r:
         lines.append(f"  inference: {r['inference']}")
     if r.get("note") or r.get("label"):
