@@ -263,6 +263,7 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
         horizon_years=horizon,
         persistence_years=persistence_years,
         decay=decay,
+        fixed=("deadweight", "optimism_bias"),
     ).as_dict()
     benefits = [
         BenefitLine(exchequer.name, exchequer.amount, "DWP", "central", False, exchequer.source),

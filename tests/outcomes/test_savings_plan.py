@@ -54,6 +54,8 @@ def test_savings_builds_on_the_plans_headline_run_and_names_it(runs: dict[str, A
     assert result["plan"]["id"] == plan.pk
     assert result["plan"]["sha256"] == plan.sha256
     assert result["plan"]["deviations"] == []
+    # Neither deadweight nor a cut to benefits for optimism bias belongs in this appraisal's sensitivity table.
+    assert {"deadweight", "optimism_bias"}.isdisjoint(row["parameter"] for row in result["sensitivity"])
 
 
 def test_a_run_on_another_measure_is_refused_even_with_a_reason(runs: dict[str, AnalysisRun]) -> None:
