@@ -162,8 +162,9 @@ def appraise(
     per_point = float(_flows(-1.0, population, benefits, profile, net)[social].sum(axis=0) @ factors)
     switching = -pv_costs / per_point if per_point > 0 else None
     cumulative = np.cumsum((flows[social].sum(axis=0) - cost_flow) * factors)
-    paid = np.nonzero(cumulative >= 0)[0]
-    payback = int(paid[0]) if paid.size and cumulative[-1] >= 0 else None
+    # Payback is the year from which the cumulative discounted net stays non-negative to the horizon.
+    short = np.nonzero(cumulative < 0)[0]
+    payback = 0 if short.size == 0 else int(short[-1]) + 1 if short[-1] + 1 < horizon_years else None
 
     estimates = [("plan", effect, effect_se)] + [(m, e, s) for m, e, s in other_estimates]
     mc = None

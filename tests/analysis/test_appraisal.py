@@ -89,3 +89,11 @@ def test_the_interval_widens_when_the_methods_disagree() -> None:
 def test_the_json_names_npsv_bcr_and_switching_value() -> None:
     keys = set(hand_example(effect_se=0.1, draws=50).as_dict())
     assert {"npsv", "bcr", "switching_effect", "npsv_interval", "bcr_interval", "payback_year"} <= keys
+
+
+def test_payback_waits_for_a_later_cost_to_be_recovered() -> None:
+    """Year 0: +5,000 - 3,000 = 2,000; year 1: 2,000 + (5,000 - 9,000) / 1.035 < 0; year 2 recovers it, so
+    payback is year 2, not year 0; with no year beyond the late cost there is none."""
+    late = [CostLine("start", 2000.0, 0, "budget"), CostLine("late", 6000.0, 1, "budget")]
+    assert hand_example(costs=late, horizon_years=3, persistence_years=3).payback_year == 2
+    assert hand_example(costs=late).payback_year is None
