@@ -39,6 +39,7 @@ from .generate.areas import N_COMPARATORS
 from .generate.casework import SERVICES
 from .generate.placements import PLACING_AUTHORITIES
 from .generate.world import KENT, TARGET_WARDS, month_start
+from .plan import demo_plan_lock, demo_programme_costs
 
 
 class Progress(Protocol):
@@ -106,6 +107,8 @@ def load_demo(
     progress.start(data.row_count(), "Writing the demo")
     with transaction.atomic():
         dataset = _write(data, seed=seed, report=progress.advance, job_id=job_id)
+        demo_plan_lock()
+        demo_programme_costs()
     return LoadResult(dataset=dataset, rows=data.row_count(), created=True)
 
 

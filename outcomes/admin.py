@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AnalysisRun, AreaStatistic, BenefitRecord, BenefitType, UnitCost
+from .models import (
+    AnalysisPlan,
+    AnalysisRun,
+    AreaStatistic,
+    BenefitRecord,
+    BenefitType,
+    PlanDeviation,
+    ProgrammeCost,
+    UnitCost,
+)
 
 
 @admin.register(BenefitType)
@@ -34,8 +43,15 @@ class AreaStatisticAdmin(admin.ModelAdmin):
 
 @admin.register(UnitCost)
 class UnitCostAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "line", "value", "unit", "price_year", "source"]
-    list_filter = ["line", "price_year"]
+    list_display = ["name", "line", "payer", "level", "value", "unit", "price_year", "source"]
+    list_filter = ["line", "level", "price_year"]
+    search_fields = ["name", "source"]
+
+
+@admin.register(ProgrammeCost)
+class ProgrammeCostAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "year", "amount", "payer", "level", "price_year", "source"]
+    list_filter = ["kind", "level", "year"]
     search_fields = ["name", "source"]
 
 
@@ -47,4 +63,30 @@ class AnalysisRunAdmin(admin.ModelAdmin):
     list_select_related = ["requested_by", "job"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(AnalysisPlan)
+class AnalysisPlanAdmin(admin.ModelAdmin):
+    """Read-only: plans are recorded and locked through their services, which keep the hash honest."""
+
+    list_display = ["id", "title", "headline_measure", "method", "locked_at", "sha256"]
+    readonly_fields = [f.name for f in AnalysisPlan._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(PlanDeviation)
+class PlanDeviationAdmin(admin.ModelAdmin):
+    list_display = ["id", "plan", "run", "departure", "recorded_at", "recorded_by"]
+    readonly_fields = [f.name for f in PlanDeviation._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

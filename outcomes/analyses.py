@@ -11,6 +11,16 @@ from typing import Any
 import pandas as pd
 from django.utils import timezone
 
+from .analysis.appraisal import (
+    DISPLACEMENT,
+    LEAKAGE,
+    OPTIMISM_BIAS,
+    PERSISTENCE,
+    SUBSTITUTION,
+    BenefitLine,
+    CostLine,
+    appraise,
+)
 from .analysis.area import METHODS as AREA_METHODS
 from .analysis.area import area_impact
 from .analysis.gap import gap_to_average
@@ -22,10 +32,21 @@ from .analysis.matched import ipw_att_in_month
 from .analysis.placements import placements_evidence
 from .analysis.savings import Additionality, UnitCost, savings_npv
 from .datasets.areas import area_panel, area_statistics, reference_code, target_codes
+from .datasets.costs import programme_costs
 from .datasets.housing_benefit import housing_benefit_homes
 from .datasets.panels import household_panel, household_profiles
 from .datasets.records import placements_frame
 from .models import UnitCost as UnitCostRow
+from .plans import (
+    RunRefused,
+    current_plan,
+    headline_run,
+    other_method_estimates,
+    plan_report,
+    run_measure,
+    run_method,
+)
+from .services import plan_deviation_record
 
 DEFAULT_START = "2010-09"
 # What the pages call each method `area_impact` takes (AREA_METHODS), in the order the evidence pack lists
@@ -168,43 +189,124 @@ def run_matched(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Green Book layer over a stored area-impact result (or an effect given directly)."""
-    from .models import AnalysisRun
+    """Green Book layer over the locked plan's headline area-impact run (or an effect given directly).
 
+    ``run`` names the area-impact run to appraise; by default the latest succeeded run of the plan's headline
+    measure by the plan's method. A run by another method or with failed diagnostics is refused unless
+    ``override_reason`` is given, which records a deviation from the plan.
+    """
     effect = params.get("effect")
     effect_se = params.get("effect_se")
-    basis: dict[str, Any] = {}
+    plan = current_plan()
+    warnings: list[str] = []
     if effect is None:
-        latest = (
-            AnalysisRun.objects.filter(kind=AnalysisRun.Kind.AREA_IMPACT).succeeded().latest_first().first()
-        )
-        if latest is None:
-            raise ParameterError("effect: give an effect, or run an area-impact analysis first")
-        effect, effect_se = latest.result.get("estimate"), latest.result.get("se")
-        basis = {"analysis_run": latest.pk, "method": latest.result.get("method")}
+        if plan is None:
+            raise ParameterError(
+                "plan: no locked analysis plan names the headline outcome and method to appraise; record and "
+                "lock one, or give effect and effect_se directly"
+            )
+        override = _get(params, "override_reason", None, str)
+        try:
+            base, departures = headline_run(
+                plan, run_id=_get(params, "run", None, int), override_reason=override
+            )
+        except RunRefused as exc:
+            raise ParameterError(str(exc)) from exc
+        for departure in departures:
+            plan_deviation_record(plan=plan, departure=departure, reason=str(override), run=base)
+        effect, effect_se = base.result.get("estimate"), base.result.get("se")
+        basis: dict[str, Any] = {
+            "analysis_run": base.pk,
+            "measure": run_measure(base),
+            "unit": plan.headline_unit,
+            "method": run_method(base),
+            "p_value": base.result.get("p_value"),
+            "inference": base.result.get("inference"),
+        }
+        warnings += [f"area-impact run #{base.pk}: {w}" for w in base.result.get("warnings", [])]
+        others = other_method_estimates(base)
+    else:
+        basis = {"given": True, "unit": "percentage points"}
+        others = []
+        warnings.append("the effect was given by hand, not read from a run of the locked analysis plan")
     wap = area_statistics(measures=["working_age_population"], frequency="month", areas=target_codes())
     population = float(wap.groupby("period")["value"].sum().iloc[-1]) if not wap.empty else 0.0
     population = float(params.get("population", population))
+    shares = {k: float(v) for k, v in (params.get("additionality") or {}).items()}
+    if shares.get("deadweight"):
+        raise ParameterError(
+            "additionality: deadweight is already netted out of an effect measured against a counterfactual; "
+            "applying it again counts it twice"
+        )
+    shares = {
+        "displacement": DISPLACEMENT[0],
+        "leakage": LEAKAGE[0],
+        "substitution": SUBSTITUTION[0],
+        **shares,
+    }
+    horizon = int(params.get("horizon_years", 10))
+    persistence_years = int(params.get("persistence_years", PERSISTENCE[0]))
+    decay = float(params.get("decay", PERSISTENCE[1]))
+    rows = list(UnitCostRow.objects.all())
     # The Exchequer cost of one claimant-year, measured from the records: out-of-work benefit plus the
     # housing benefit and council tax support that come with it.
     exchequer = _exchequer_unit_cost()
     costs = [exchequer] + [
         UnitCost(name=u.name, line=u.line, amount=float(u.value), price_year=u.price_year, source=u.source)
-        for u in UnitCostRow.objects.all()
+        for u in rows
     ]
-    add = Additionality(**{k: float(v) for k, v in (params.get("additionality") or {}).items()})
+    try:
+        add = Additionality(**shares)
+    except TypeError as exc:
+        raise ParameterError("additionality: use displacement, leakage and substitution") from exc
+    # Optimism bias is an uplift on costs, applied in the appraisal; the lines are benefits only.
     result = savings_npv(
         effect=float(effect),
         effect_se=None if effect_se is None else float(effect_se),
         population=population,
         unit_costs=costs,
         additionality=add,
-        optimism_bias=float(params.get("optimism_bias", 0.0)),
-        horizon_years=int(params.get("horizon_years", 10)),
-        persistence_years=params.get("persistence_years"),
-        decay=float(params.get("decay", 1.0)),
+        horizon_years=horizon,
+        persistence_years=persistence_years,
+        decay=decay,
+        fixed=("deadweight", "optimism_bias"),
     ).as_dict()
-    result["effect_basis"] = basis or {"given": True}
+    benefits = [
+        BenefitLine(exchequer.name, exchequer.amount, "DWP", "central", False, exchequer.source),
+        *(
+            BenefitLine(u.name, float(u.value), u.payer, u.level, u.line != "exchequer", u.source)
+            for u in rows
+        ),
+    ]
+    start = date.fromisoformat(f"{plan.post_start if plan else DEFAULT_START}-01")
+    frame = programme_costs(start=start)
+    frame = frame[frame["year"] < horizon]
+    if frame.empty:
+        result["appraisal"] = None
+        warnings.append("no programme costs recorded: no NPSV, BCR or switching value")
+    else:
+        result["appraisal"] = appraise(
+            effect=float(effect),
+            effect_se=None if effect_se is None else float(effect_se),
+            other_estimates=[(m, e, se) for _, m, e, se in others],
+            population=population,
+            benefits=benefits,
+            costs=[
+                CostLine(f"{r.name} ({r.payer}, {r.level})", float(r.amount), int(r.year), r.source)
+                for r in frame.itertuples()
+            ],
+            optimism_bias=float(params.get("optimism_bias", OPTIMISM_BIAS[0])),
+            horizon_years=horizon,
+            persistence_years=persistence_years,
+            decay=decay,
+            draws=_get(params, "draws", 2000, int),
+            seed=_get(params, "seed", 0, int),
+            **shares,
+        ).as_dict()
+        result["appraisal"]["other_runs"] = [run for run, *_ in others]
+    result["effect_basis"] = basis
+    result["plan"] = plan_report(plan) if plan is not None else None
+    result["warnings"] = [*warnings, *result.get("warnings", [])]
     return result
 
 

@@ -23,3 +23,11 @@ class AnalysisRunQuerySet(models.QuerySet):
 
     def latest_first(self) -> "AnalysisRunQuerySet":
         return self.order_by("-job__finished_at", "-pk")
+
+
+class AnalysisPlanQuerySet(models.QuerySet):
+    def locked(self) -> "AnalysisPlanQuerySet":
+        return self.filter(locked_at__isnull=False)
+
+    def latest_locked_first(self) -> "AnalysisPlanQuerySet":
+        return self.locked().order_by("-locked_at", "-pk")

@@ -1,16 +1,18 @@
-"""Writes for analysis runs: request one, and the job handler that runs it."""
+"""Writes for analysis runs (request one, and the job handler that runs it) and for the analysis plan."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.utils import timezone
 
 from jobs.models import Job
 from jobs.services import JobProgress, job_create, job_enqueue
 from taskforce.org import scoping
 from taskforce.org.models import StaffProfile
 
-from .models import AnalysisRun
+from .models import AnalysisPlan, AnalysisRun, PlanDeviation, ProgrammeCost
 
 
 @transaction.atomic
@@ -47,6 +49,8 @@ def run_analysis_job(job: Job, progress: JobProgress) -> dict[str, Any]:
     progress.start(2, f"Running {run.get_kind_display().lower()}")
     result = run_analysis(run.kind, run.parameters)
     progress.advance(1, "Storing the result")
+    # Every stored result names its own run, so a figure quoted from it can be traced back.
+    result = {**result, "run": run.pk}
     AnalysisRun.objects.filter(pk=run.pk).update(result=result)
     return {"analysis_run": run.pk}
 
@@ -54,3 +58,128 @@ def run_analysis_job(job: Job, progress: JobProgress) -> dict[str, Any]:
 def may_follow_analysis(job: Job, user: User | AnonymousUser) -> bool:
     """Analysis runs are the policy lead's: any policy lead may follow any run's progress."""
     return scoping.role_of(user) == StaffProfile.Role.POLICY_LEAD
+
+
+class PlanLocked(ValueError):
+    """A locked analysis plan was asked to change."""
+
+
+@transaction.atomic
+def analysis_plan_record(
+    *,
+    title: str,
+    treated: dict[str, str],
+    pre_start: str,
+    post_start: str,
+    post_end: str,
+    headline_measure: str = "out_of_work_rate",
+    headline_unit: str = "percentage points",
+    method: str = AnalysisPlan.Method.SDID,
+    comparator_pool: list[str] | None = None,
+    neighbours: list[str] | None = None,
+    neighbours_policy: str = AnalysisPlan.Neighbours.EXCLUDE,
+    secondary_outcomes: list[str] | None = None,
+    multiple_testing: str = AnalysisPlan.MultipleTesting.HOLM,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    mde: float | None = None,
+    mde_basis: dict[str, Any] | None = None,
+    plan: AnalysisPlan | None = None,
+    recorded_by: User | None = None,
+) -> AnalysisPlan:
+    """Record a draft plan, or revise `plan` while it is still a draft; a locked plan is refused."""
+    if plan is not None:
+        plan = AnalysisPlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.is_locked:
+            raise PlanLocked(
+                f"The analysis plan {plan.title!r} was locked on {plan.locked_at:%Y-%m-%d %H:%M} and cannot "
+                "change; record a deviation with its reason instead."
+            )
+    else:
+        plan = AnalysisPlan(created_by=recorded_by)
+    values = {
+        "title": title,
+        "treated": dict(treated),
+        "pre_start": pre_start,
+        "post_start": post_start,
+        "post_end": post_end,
+        "headline_measure": headline_measure,
+        "headline_unit": headline_unit,
+        "method": method,
+        "comparator_pool": list(comparator_pool or []),
+        "neighbours": list(neighbours or []),
+        "neighbours_policy": neighbours_policy,
+        "secondary_outcomes": list(secondary_outcomes or []),
+        "multiple_testing": multiple_testing,
+        "alpha": alpha,
+        "power": power,
+        "mde": mde,
+        "mde_basis": dict(mde_basis or {}),
+    }
+    for name, value in values.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def analysis_plan_lock(*, plan: AnalysisPlan) -> AnalysisPlan:
+    """Freeze the plan: stamp the time and the SHA-256 of its canonical JSON. Locking twice is refused."""
+    plan = AnalysisPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_locked:
+        raise PlanLocked(f"The analysis plan {plan.title!r} is already locked ({plan.sha256[:12]}).")
+    plan.full_clean()
+    plan.locked_at = timezone.now()
+    plan.sha256 = plan.digest()
+    plan.full_clean()
+    plan.save(update_fields=["locked_at", "sha256"])
+    return plan
+
+
+@transaction.atomic
+def plan_deviation_record(
+    *,
+    plan: AnalysisPlan,
+    departure: str,
+    reason: str,
+    run: AnalysisRun | None = None,
+    recorded_by: User | None = None,
+) -> PlanDeviation:
+    """Record a departure from a locked plan with its reason."""
+    if not plan.is_locked:
+        raise ValueError("A draft plan can still be revised: deviations are recorded against locked plans.")
+    deviation = PlanDeviation(
+        plan=plan, run=run, departure=departure, reason=reason.strip(), recorded_by=recorded_by
+    )
+    deviation.full_clean()
+    deviation.save()
+    return deviation
+
+
+@transaction.atomic
+def programme_cost_record(
+    *,
+    name: str,
+    kind: str,
+    year: int,
+    amount: Decimal,
+    payer: str,
+    level: str,
+    price_year: int,
+    source: str,
+) -> ProgrammeCost:
+    """Record one year's cost of running the programme, before optimism bias."""
+    cost = ProgrammeCost(
+        name=name,
+        kind=kind,
+        year=year,
+        amount=amount,
+        payer=payer,
+        level=level,
+        price_year=price_year,
+        source=source,
+    )
+    cost.full_clean()
+    cost.save()
+    return cost

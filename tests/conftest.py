@@ -33,7 +33,14 @@ from households.models import (
 )
 from interventions.models import Intervention, Referral, Service
 from jobs.models import Job
-from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord
+from outcomes.models import (
+    AnalysisPlan,
+    AnalysisRun,
+    AreaStatistic,
+    BenefitRecord,
+    PlanDeviation,
+    ProgrammeCost,
+)
 from taskforce.org.models import Agency, Area, StaffProfile
 
 from .factories import StaffProfileFactory, UserFactory, agency, ward
@@ -226,8 +233,8 @@ DEMO_HOUSEHOLDS = 1500
 DEMO_TABLES = (
     BenefitRecord, AreaStatistic, EnforcementAction, HazardFinding, Inspection, Licence, Referral,
     Intervention, Placement, DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
-    Person, Household, Property, Service, AnalysisRun, DemoDataset, Job, StaffProfile.wards.through,
-    StaffProfile,
+    Person, Household, Property, Service, PlanDeviation, AnalysisPlan, ProgrammeCost,
+    ProgrammeCost.history.model, AnalysisRun, DemoDataset, Job, StaffProfile.wards.through, StaffProfile,
 )  # fmt: skip
 
 

@@ -149,6 +149,7 @@ def savings_npv(
     ranges: Mapping[str, tuple[float, float]] | None = None,
     deflators: Mapping[int, float] | None = None,
     price_base_year: int | None = None,
+    fixed: Iterable[str] = (),
 ) -> Savings:
     """Annual savings and NPV of an estimated effect on a rate.
 
@@ -156,7 +157,9 @@ def savings_npv(
     into a share of ``population`` (0.01 for percentage points), so cases avoided a year are
     ``-effect * effect_scale * population``. Each ``UnitCost`` is a cost per case per year on one line.
     ``persistence_years`` at full effect (None = the whole horizon), then falling by ``decay`` a year.
-    ``ranges`` overrides the low/high values of the sensitivity table (keys as in its rows).
+    ``ranges`` overrides the low/high values of the sensitivity table (keys as in its rows); ``fixed`` names
+    parameters that do not apply to this appraisal and are left out of it (deadweight on an effect measured
+    against a counterfactual, optimism bias when it is an uplift on costs elsewhere).
     """
     costs = list(unit_costs)
     if not costs:
@@ -247,6 +250,7 @@ def savings_npv(
         headline=headline,
         ranges=ranges or {},
         base=npv[headline],
+        fixed=set(fixed),
     )
     inference = (
         "NPV interval from the effect's 95% normal interval: NPV is linear in the effect, so the interval is "
@@ -303,6 +307,7 @@ def _sensitivity(
     headline: str,
     ranges: Mapping[str, tuple[float, float]],
     base: float,
+    fixed: set[str],
 ) -> tuple[dict[str, Any], ...]:
     add: Additionality = kwargs["additionality"]
     ob: float = kwargs["optimism_bias"]
@@ -328,7 +333,7 @@ def _sensitivity(
     unknown = set(ranges) - set(defaults) - {"effect"}
     if unknown:
         raise AnalysisError(f"unknown sensitivity parameter(s) {sorted(unknown)}; use {sorted(defaults)}")
-    settings = {**defaults, **ranges}
+    settings = {k: v for k, v in {**defaults, **ranges}.items() if k not in fixed}
     rows: list[dict[str, Any]] = []
     for name, (low, high) in settings.items():
         values = []

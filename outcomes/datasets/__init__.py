@@ -6,5 +6,6 @@ the shape `outcomes.analysis` expects. Periods are labelled as in imports: 'YYYY
 - `areas`: area statistics, the panel of one measure over areas, the target wards and the reference county;
 - `panels`: the household-month panel and the households' profiles at a date;
 - `records`: placements, and the rows of case records the ward dashboards aggregate;
-- `housing_benefit`: housing benefit by the condition of the home it paid for.
+- `housing_benefit`: housing benefit by the condition of the home it paid for;
+- `costs`: the programme's costs by year, recorded and on interventions.
 """

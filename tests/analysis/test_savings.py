@@ -139,3 +139,13 @@ def test_beyond_the_schedule_is_refused():
     with pytest.raises(AnalysisError, match="beyond the Green Book schedule"):
         discount_factors(127)
     assert np.all(np.diff(discount_factors(126)) < 0)
+
+
+def test_fixed_parameters_are_left_out_of_the_sensitivity_table() -> None:
+    result = savings_npv(
+        effect=-1.0, population=1000, unit_costs=[JSA], fixed=("deadweight", "optimism_bias")
+    )
+    varied = {row["parameter"] for row in result.sensitivity}
+    assert "deadweight" not in varied
+    assert "optimism_bias" not in varied
+    assert "displacement" in varied

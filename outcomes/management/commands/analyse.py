@@ -43,9 +43,21 @@ class Command(BaseCommand):
         parser.add_argument("--design", choices=["did", "event-study"], help="household-impact design.")
         parser.add_argument("--period", help="Headline period for the gap (default 2009).")
         parser.add_argument(
-            "--effect", type=float, help="savings: effect in rate points (default: latest area impact)."
+            "--effect",
+            type=float,
+            help="savings: effect in rate points (default: the locked plan's headline run).",
         )
         parser.add_argument("--effect-se", type=float, help="savings: standard error of the effect.")
+        parser.add_argument(
+            "--run",
+            type=int,
+            help="savings: the area-impact run to appraise (default: the locked plan's latest headline run).",
+        )
+        parser.add_argument(
+            "--override-reason",
+            help="savings: appraise a run off the plan (another method, failed diagnostics) and record this "
+            "reason as a deviation from the plan.",
+        )
         parser.add_argument("--seed", type=int, help="Random seed for resampling.")
         parser.add_argument(
             "--param",
@@ -70,6 +82,8 @@ class Command(BaseCommand):
             "period",
             "effect",
             "effect_se",
+            "run",
+            "override_reason",
             "seed",
         )
         parameters: dict[str, Any] = {n: options[n] for n in names if options.get(n) is not None}
@@ -147,11 +161,45 @@ def summary(run: AnalysisRun) -> str:
             f"£{row['reference_rate_per_head']:,.0f}; at the reference rate £{row['value_at_reference_rate']:,.0f}; "
             f"gap £{row['gap_total']:,.0f}"
         )
+    basis = r.get("effect_basis") or {}
+    if basis.get("analysis_run"):
+        lines.append(
+            f"  effect from area-impact run #{basis['analysis_run']}: {basis['measure']} by {basis['method']}, "
+            f"{basis['unit']}"
+        )
+    plan = r.get("plan") or {}
+    if plan:
+        lines.append(
+            f"  plan #{plan['id']}: {plan['title']}, locked {plan['locked_at']}, sha256 {plan['sha256']}"
+        )
+        if not plan.get("intact"):
+            lines.append("  warning: the plan no longer matches the hash it was locked with")
+        for deviation in plan.get("deviations", []):
+            lines.append(f"  deviation: {deviation['departure']} (reason: {deviation['reason']})")
     for line in r.get("lines", []):  # savings
         lines.append(
             f"  {line['line']}: £{line['annual_net']:,.0f} a year; NPV £{line['npv']:,.0f} "
             f"(95% £{line.get('npv_ci_low') or 0:,.0f} to £{line.get('npv_ci_high') or 0:,.0f})"
         )
+    appraisal = r.get("appraisal") or {}
+    if appraisal:
+        interval = appraisal.get("npsv_interval")
+        lines.append(
+            f"  NPSV £{appraisal['npsv']:,.0f}"
+            + (f" (95% £{interval[0]:,.0f} to £{interval[1]:,.0f})" if interval else "")
+            + f"; BCR {number(appraisal['bcr'])}; costs (with optimism bias) £{appraisal['pv_costs']:,.0f}"
+        )
+        lines.append(
+            f"  switching value: NPSV is zero at an effect of {number(appraisal['switching_effect'])} points; "
+            f"payback year {number(appraisal['payback_year'])}"
+        )
+        for row in appraisal.get("by_payer", []):
+            lines.append(
+                f"  {row['payer']} ({row['level']}): social value £{row['social_value']:,.0f}, "
+                f"transfers £{row['transfers']:,.0f}"
+            )
+        lines.append(f"  appraisal inference: {appraisal['inference']}")
+        lines += [f"  warning: {w}" for w in appraisal.get("warnings", [])]
     if "inference" in r:
         lines.append(f"  inference: {r['inference']}")
     if r.get("note") or r.get("label"):
