@@ -98,12 +98,13 @@ def test_intervals_keep_coverage_when_the_treated_are_three_times_noisier(method
     assert rejection <= 0.10
 
 
-def test_noisier_treated_areas_are_named_in_a_warning():
-    result = _fit(_panel(0, effect=0.0, treated_noise=1.5), "sdid")
+@pytest.mark.parametrize("method", ["sdid", "did", "event-study"])
+def test_noisier_treated_areas_are_named_in_a_warning(method):
+    result = _fit(_panel(0, effect=0.0, treated_noise=1.5), method)
     ratio = result.placebo["noise_ratio"]
     assert ratio > 1.5
     assert any(f"{ratio:.1f} times" in w and "noisier" in w for w in result.warnings)
-    quiet = _fit(_panel(0, effect=0.0), "sdid")
+    quiet = _fit(_panel(0, effect=0.0), method)
     assert quiet.placebo["noise_ratio"] < 1.5
     assert not any("noisier" in w for w in quiet.warnings)
 
