@@ -4,7 +4,7 @@ noisy as the donors and three times noisier.
 One treated area among 39 donors, 16 years, start in year 13 (the design of tests/analysis/test_coverage.py,
 with more replications). For each method it prints the coverage of the reported interval, the rejection
 rate of the placebo p-value at 5%, and, as the peer measured in the same run, the coverage of the normal
-interval estimate +/- 1.96 x placebo SE that synthetic control and synthetic DiD reported before.
+interval estimate +/- 1.96 x placebo SE that synthetic control, synthetic DiD and DiD reported before.
 
     PYTHONPATH=. .venv/bin/python bench/coverage.py [--reps 200]
 """

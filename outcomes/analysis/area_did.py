@@ -10,12 +10,14 @@ import numpy as np
 
 from .area_inference import (
     AreaImpact,
+    fit_warnings,
     normal_ci,
     permutation_p,
     placebo_draws,
     placebo_kind,
     series,
     start_cohorts,
+    studentised_test,
 )
 from .errors import AnalysisError
 from .honest import sensitivity_bounds
@@ -32,6 +34,32 @@ def _twfe(y: np.ndarray, d: np.ndarray) -> np.ndarray:
     if np.any(denom == 0):
         raise AnalysisError("no variation in treatment after removing area and period effects")
     return np.einsum("pnt,nt->p", dd, y) / denom
+
+
+def _pre_rmspe(ap: AreaPanel, sets: list[np.ndarray] | None) -> np.ndarray:
+    """Pre-period fit error of each cohort's mean against the control mean shifted to match it (the DiD
+    counterfactual), pooled over cohorts with weights n_treated x post-periods as the synthetic methods pool
+    theirs. ``sets`` holds, per cohort, the (p, n_c) donor positions standing in for it, the rest of the
+    donors the control; None gives the treated cohorts against all donors, shape (1,)."""
+    cohorts = start_cohorts(ap)
+    donors = ap.y[ap.n_treated :]
+    if sets is None:
+        groups = [ap.y[c.rows].mean(axis=0, keepdims=True) for c in cohorts]
+        control = donors.mean(axis=0, keepdims=True)
+    else:
+        p = sets[0].shape[0]
+        keep = np.ones((p, ap.n_donors), dtype=bool)
+        for rows in sets:
+            keep[np.arange(p)[:, None], rows] = False
+        control = (keep.astype(float) @ donors) / keep.sum(axis=1, keepdims=True)
+        groups = [donors[rows].mean(axis=1) for rows in sets]
+    sq, total = 0.0, 0.0
+    for cohort, group in zip(cohorts, groups, strict=True):
+        gap = (group - control)[:, : cohort.start]
+        w = len(cohort.rows) * (ap.n_periods - cohort.start)
+        sq = sq + w * ((gap - gap.mean(axis=1, keepdims=True)) ** 2).mean(axis=1)
+        total += w
+    return np.sqrt(sq / total)
 
 
 def did_impact(ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator) -> AreaImpact:
@@ -54,15 +82,24 @@ def did_impact(ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator)
             dp[np.arange(block.shape[0]), block[:, k]] = periods >= s
         p_tau[lo : lo + chunk] = _twfe(donors, dp)
     se = float(np.std(p_tau, ddof=0))
-    ci_low, ci_high = normal_ci(estimate, se)
-    p_value = permutation_p(abs(estimate), np.abs(p_tau))
+    pre_rmspe = float(_pre_rmspe(ap, None)[0])
+    p_pre = _pre_rmspe(ap, [draws[:, c.rows] for c in start_cohorts(ap)])
+    p_value, ci_low, ci_high, critical = studentised_test(estimate, pre_rmspe, p_tau, p_pre)
     kind = placebo_kind(exhaustive, draws.shape[0], ap.n_treated)
     inference = (
         "two-way fixed effects (area and period) DiD; randomisation inference at area level: treatment with the "
-        f"same start(s) reassigned to {kind}, SE is the SD of the placebo estimates and the p-value the rank "
-        f"of |estimate|; with {ap.n_treated} treated area(s), cluster-robust errors are not valid; assumes "
-        "parallel trends and no anticipation before the start: the pre-trend diagnostics come from the event "
-        "study on the same placebo sets, with its sensitivity bounds"
+        f"same start(s) reassigned to {kind}; p-value is the rank of |estimate| / treated pre-period RMSPE "
+        "among the placebos' |estimate| / pre-period RMSPE (pre-RMSPE: each cohort's pre-start gap to the "
+        "control mean, less its average). The 95% interval inverts that test (Firpo and Possebom 2018): "
+        "shifting the treated post-period outcomes by -tau moves the estimate by -tau and leaves the "
+        "pre-period fit and the placebos unchanged, so the effects not rejected at 5% are exactly the "
+        "estimate +/- the treated pre-RMSPE x the placebo critical ratio (no grid); it excludes zero exactly "
+        "when p < 0.05 and lies on the treated areas' own scale. SE is the SD of the placebo estimates, "
+        "reported as a scale, not used for the interval; "
+        f"with {ap.n_treated} treated area(s), cluster-robust errors are not valid; assumes "
+        "parallel trends, no anticipation before the start and that the treated and placebo studentised "
+        "statistics are exchangeable: the pre-trend diagnostics come from the event study on the same placebo "
+        "sets, with its sensitivity bounds"
     )
     events = _event_times(ap, None)
     beta, p_beta = _event_fits(ap, draws, events)
@@ -74,6 +111,10 @@ def did_impact(ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator)
         if e < -1
     ]
     warnings = pretrend_warnings(pretrend)
+    median_pre, noise_ratio, fit_warned = fit_warnings(
+        pre_rmspe, p_pre, failure="parallel trends are not credible"
+    )
+    warnings.extend(fit_warned)
     if 1.0 / (draws.shape[0] + 1) > 0.05:
         warnings.append(
             f"only {draws.shape[0]} placebo fits: the smallest attainable p-value is "
@@ -84,14 +125,12 @@ def did_impact(ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator)
             "starts differ: TWFE DiD weights early and late cohorts in ways that can mislead when effects "
             "change over time (Goodman-Bacon 2021); compare with method 'cs'"
         )
-    treated_path, counterfactual, pre_rmspe = {}, {}, None
+    treated_path, counterfactual = {}, {}
     if ap.block:
         s = ap.starts[0]
         target = ap.y[: ap.n_treated].mean(axis=0)
         control = donors.mean(axis=0)
-        shift = (target[:s] - control[:s]).mean()
-        cf = control + shift
-        pre_rmspe = float(np.sqrt(np.mean((target[:s] - cf[:s]) ** 2)))
+        cf = control + (target[:s] - control[:s]).mean()
         treated_path, counterfactual = series(ap.labels, target), series(ap.labels, cf)
     return AreaImpact(
         method="did",
@@ -108,7 +147,15 @@ def did_impact(ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator)
         treated_path=treated_path,
         counterfactual_path=counterfactual,
         pretrend=pretrend,
-        placebo={"n": int(draws.shape[0]), "exhaustive": exhaustive, "se": se, "p_value": p_value},
+        placebo={
+            "n": int(draws.shape[0]),
+            "exhaustive": exhaustive,
+            "se": se,
+            "p_value": p_value,
+            "median_pre_rmspe": median_pre,
+            "noise_ratio": noise_ratio,
+            "critical_statistic": critical,
+        },
         warnings=tuple(warnings),
     )
 
@@ -206,15 +253,27 @@ def event_study_impact(
     warnings = pretrend_warnings(pretrend)
     p_avg = p_beta[:, post].mean(axis=1)
     avg_se = float(p_avg.std(ddof=0))
-    ci_low, ci_high = normal_ci(estimate, avg_se)
+    pre_rmspe = float(_pre_rmspe(ap, None)[0])
+    splits = np.cumsum([0, *(len(c.rows) for c in start_cohorts(ap))])
+    p_pre = _pre_rmspe(ap, [draws[:, splits[k] : splits[k + 1]] for k in range(splits.size - 1)])
+    p_value, ci_low, ci_high, critical = studentised_test(estimate, pre_rmspe, p_avg, p_pre)
+    median_pre, noise_ratio, fit_warned = fit_warnings(
+        pre_rmspe, p_pre, failure="parallel trends are not credible"
+    )
+    warnings.extend(fit_warned)
     kind = placebo_kind(exhaustive, p, ap.n_treated)
     inference = (
         "event study with area and period fixed effects, reference period -1, cohort-by-event-time "
         "coefficients averaged over start cohorts by size (Sun and Abraham 2021; identical to the TWFE event "
-        f"study when all areas start together); SEs and p-values from placebo reassignment to {kind}; "
-        f"headline is the mean post-start coefficient; with {ap.n_treated} treated area(s), cluster-robust "
-        "errors are not valid; assumes parallel trends and no anticipation before the start, which the "
-        "pre-trend test can contradict but not confirm (see its power and the sensitivity bounds)"
+        f"study when all areas start together); placebo reassignment to {kind}. Headline is the mean "
+        "post-start coefficient: its p-value is the rank of |headline| / treated pre-period RMSPE among the "
+        "placebos' same statistic, and its 95% interval inverts that test (estimate +/- treated pre-RMSPE x "
+        "the placebo critical ratio), so it excludes zero exactly when p < 0.05; its SE is the SD of the "
+        "placebo headlines, reported as a scale. The per-event-time coefficients keep placebo SEs, "
+        "estimate +/- 1.96 SE intervals and rank p-values of |coefficient|, as do the pre-trend test and the "
+        f"sensitivity bounds; with {ap.n_treated} treated area(s), cluster-robust errors are not valid; "
+        "assumes parallel trends and no anticipation before the start, which the pre-trend test can "
+        "contradict but not confirm (see its power and the sensitivity bounds)"
     )
     return AreaImpact(
         method="event-study",
@@ -222,13 +281,22 @@ def event_study_impact(
         se=avg_se,
         ci_low=ci_low,
         ci_high=ci_high,
-        p_value=permutation_p(abs(estimate), np.abs(p_avg)),
+        p_value=p_value,
         inference=inference,
         n_treated=ap.n_treated,
         n_donors=j,
         sample=ap.sample(),
         event_study=tuple(coefs),
         pretrend=pretrend,
-        placebo={"n": p, "exhaustive": exhaustive},
+        pre_rmspe=pre_rmspe,
+        placebo={
+            "n": p,
+            "exhaustive": exhaustive,
+            "se": avg_se,
+            "p_value": p_value,
+            "median_pre_rmspe": median_pre,
+            "noise_ratio": noise_ratio,
+            "critical_statistic": critical,
+        },
         warnings=tuple(warnings),
     )

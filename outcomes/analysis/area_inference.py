@@ -20,6 +20,10 @@ from .panel import AreaPanel
 from .results import ResultMixin
 
 Z95 = float(stats.norm.ppf(0.975))
+POOR_FIT_RATIO = 2.0
+# Treated pre-period fit error over the donors' median placebo fit error above which the result warns that
+# the treated areas are noisier than the comparators.
+NOISE_RATIO = 1.5
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,44 @@ def rank_critical(placebo: np.ndarray, alpha: float = 0.05) -> float:
     if m <= 0:
         return math.inf
     return float(np.sort(placebo)[::-1][m - 1]) + RANK_TOL
+
+
+def studentised_test(
+    estimate: float, pre_rmspe: float, placebo: np.ndarray, placebo_pre: np.ndarray
+) -> tuple[float, float, float, float]:
+    """p-value, 95% interval and critical ratio of the test of |estimate| / pre-period RMSPE against the
+    placebos' same statistic. The interval is the test inverted: shifting the treated post-period outcomes by
+    -tau moves the estimate by -tau and leaves the pre-period fit and the placebos alone, so the effects not
+    rejected at 5% are the estimate +/- pre-RMSPE x the critical ratio, and it excludes zero exactly when
+    p < 0.05."""
+    scale = max(pre_rmspe, 1e-12)
+    stat = np.abs(placebo) / np.maximum(placebo_pre, 1e-12)
+    critical = rank_critical(stat)
+    p_value = permutation_p(abs(estimate) / scale, stat)
+    return p_value, estimate - scale * critical, estimate + scale * critical, critical
+
+
+def fit_warnings(
+    pre_rmspe: float, placebo_pre: np.ndarray, *, failure: str
+) -> tuple[float, float, list[str]]:
+    """The donors' median placebo pre-RMSPE, the treated pre-RMSPE over it, and the warnings it calls for;
+    ``failure`` names what a poor pre-period fit discredits."""
+    median_pre = float(np.median(placebo_pre))
+    noise_ratio = pre_rmspe / median_pre if median_pre > 0 else math.inf
+    warnings = []
+    if noise_ratio > POOR_FIT_RATIO:
+        warnings.append(
+            f"poor pre-period fit: treated pre-RMSPE {pre_rmspe:.3g} is {noise_ratio:.1f} times the "
+            f"donors' median placebo pre-RMSPE {median_pre:.3g}; {failure}"
+        )
+    if noise_ratio > NOISE_RATIO:
+        warnings.append(
+            f"treated areas noisier than the comparators: their pre-period fit error is {noise_ratio:.1f} times "
+            f"the donors' median placebo fit error (warning above {NOISE_RATIO}); the test statistic divides "
+            "by each unit's own pre-period fit error, so the interval widens with the treated noise, but it "
+            "assumes the treated and placebo studentised statistics are exchangeable"
+        )
+    return median_pre, noise_ratio, warnings
 
 
 def series(labels: tuple[str, ...], values: np.ndarray) -> dict[str, float]:

@@ -14,21 +14,18 @@ import pandas as pd
 from .area_inference import (
     Z95,
     AreaImpact,
+    fit_warnings,
     permutation_p,
     placebo_draws,
     placebo_kind,
     rank_critical,
     series,
     start_cohorts,
+    studentised_test,
 )
 from .errors import AnalysisError
 from .panel import AreaPanel, check_columns
 from .synth import BatchFit, fit_batch, predictor_weights, simplex_nnls
-
-POOR_FIT_RATIO = 2.0
-# Treated pre-period fit error over the donors' median placebo fit error above which the result warns that
-# the treated areas are noisier than the comparators.
-NOISE_RATIO = 1.5
 
 
 def _fit_cohorts(
@@ -161,20 +158,10 @@ def synthetic_impact(
     post_rmspe = float(np.sqrt(sum(w * f.post_rmspe[0] ** 2 for w, f in zip(cw, fits, strict=True))))
     p_pre = np.sqrt(sum(w * f.pre_rmspe**2 for w, f in zip(cw, p_fits, strict=True)))
     p_post = np.sqrt(sum(w * f.post_rmspe**2 for w, f in zip(cw, p_fits, strict=True)))
-    median_pre = float(np.median(p_pre))
-    noise_ratio = pre_rmspe / median_pre if median_pre > 0 else math.inf
-    if noise_ratio > POOR_FIT_RATIO:
-        warnings.append(
-            f"poor pre-period fit: treated pre-RMSPE {pre_rmspe:.3g} is {noise_ratio:.1f} times the "
-            f"donors' median placebo pre-RMSPE {median_pre:.3g}; the counterfactual is not credible"
-        )
-    if noise_ratio > NOISE_RATIO:
-        warnings.append(
-            f"treated areas noisier than the comparators: their pre-period fit error is {noise_ratio:.1f} times "
-            f"the donors' median placebo fit error (warning above {NOISE_RATIO}); the test statistic divides "
-            "by each unit's own pre-period fit error, so the interval widens with the treated noise, but it "
-            "assumes the treated and placebo studentised statistics are exchangeable"
-        )
+    median_pre, noise_ratio, fit_warned = fit_warnings(
+        pre_rmspe, p_pre, failure="the counterfactual is not credible"
+    )
+    warnings.extend(fit_warned)
     kind = placebo_kind(exhaustive, p, n_pick)
     scale = max(pre_rmspe, 1e-12)
     if method == "sc":
@@ -197,10 +184,7 @@ def synthetic_impact(
                 "for one effect size to explain them, so no interval is reported"
             )
     else:
-        p_stat = np.abs(p_tau) / np.maximum(p_pre, 1e-12)
-        critical = rank_critical(p_stat)
-        p_value = permutation_p(abs(estimate) / scale, p_stat)
-        ci_low, ci_high = estimate - scale * critical, estimate + scale * critical
+        p_value, ci_low, ci_high, critical = studentised_test(estimate, pre_rmspe, p_tau, p_pre)
         name = "synthetic DiD" if method == "sdid" else "DiD"
         inference = (
             f"in-space placebo permutation over {kind}, re-estimating the {name} weights for each "

@@ -24,7 +24,7 @@ def _excludes_zero(result) -> bool:
     return result.ci_low > 0 or result.ci_high < 0
 
 
-@pytest.mark.parametrize("method", ["sc", "sdid"])
+@pytest.mark.parametrize("method", ["sc", "sdid", "did", "event-study"])
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("effect", [0.0, -0.8, -2.0])
 def test_interval_excludes_zero_exactly_when_p_is_below_five_percent(method, seed, effect):
@@ -57,7 +57,7 @@ def _shifted(sim, tau: float) -> pd.DataFrame:
     return panel
 
 
-@pytest.mark.parametrize("method", ["sc", "sdid"])
+@pytest.mark.parametrize("method", ["sc", "sdid", "did", "event-study"])
 def test_interval_ends_are_where_the_shifted_test_starts_rejecting(method):
     sim = _panel(2, effect=-1.0)
     result = _fit(sim, method)
@@ -91,30 +91,20 @@ def _null_rates(method: str, *, treated_noise: float) -> tuple[float, float]:
     return cover / REPS, reject / REPS
 
 
-@pytest.mark.parametrize("method", ["sc", "sdid"])
+@pytest.mark.parametrize("method", ["sc", "sdid", "did"])
 def test_intervals_keep_coverage_when_the_treated_are_three_times_noisier(method):
     coverage, rejection = _null_rates(method, treated_noise=1.5)
     assert coverage >= 0.90
     assert rejection <= 0.10
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TWFE DiD's interval is estimate +/- 1.96 SD of placebo estimates on the donors' scale; with the "
-    "treated three times noisier it covers about two times in three (docs/validation.md)",
-)
-def test_did_intervals_keep_coverage_when_the_treated_are_three_times_noisier():
-    coverage, rejection = _null_rates("did", treated_noise=1.5)
-    assert coverage >= 0.90
-    assert rejection <= 0.10
-
-
-def test_noisier_treated_areas_are_named_in_a_warning():
-    result = _fit(_panel(0, effect=0.0, treated_noise=1.5), "sdid")
+@pytest.mark.parametrize("method", ["sdid", "did", "event-study"])
+def test_noisier_treated_areas_are_named_in_a_warning(method):
+    result = _fit(_panel(0, effect=0.0, treated_noise=1.5), method)
     ratio = result.placebo["noise_ratio"]
     assert ratio > 1.5
     assert any(f"{ratio:.1f} times" in w and "noisier" in w for w in result.warnings)
-    quiet = _fit(_panel(0, effect=0.0), "sdid")
+    quiet = _fit(_panel(0, effect=0.0), method)
     assert quiet.placebo["noise_ratio"] < 1.5
     assert not any("noisier" in w for w in quiet.warnings)
 
