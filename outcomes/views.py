@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from taskforce.org import scoping
 from taskforce.org.csvsafe import write_csv
@@ -22,7 +22,7 @@ from .dashboards.facts import CACHE_SECONDS
 from .evidence.bundle import csv_bundle
 from .forms import AnalysisForm
 from .models import AnalysisRun
-from .services import analysis_request
+from .services import analysis_request, evidence_pack_request
 from .tables import csv_rows
 
 
@@ -80,7 +80,19 @@ def _analysts_only(request: HttpRequest) -> None:
 @require_GET
 def evidence_pack(request: HttpRequest) -> HttpResponse:
     _analysts_only(request)
-    return render(request, "outcomes/evidence.html", {"pack": evidence.evidence_pack(), "print": False})
+    return render(
+        request,
+        "outcomes/evidence.html",
+        {"pack": evidence.evidence_pack(), "build": evidence.latest_build(), "print": False},
+    )
+
+
+@login_required
+@require_POST
+def evidence_build(request: HttpRequest) -> HttpResponse:
+    _analysts_only(request)
+    evidence_pack_request(requested_by=scoping.signed_in(request.user))
+    return redirect(f"{reverse('outcomes:evidence')}#build")
 
 
 @login_required
