@@ -219,3 +219,44 @@ def test_no_household_is_named_anywhere_in_the_pack(runs) -> None:  # type: igno
         text = "".join(archive.read(n).decode() for n in archive.namelist())
     references = set(Household.objects.values_list("case_reference", flat=True))
     assert not references & set(CASE_REFERENCE.findall(text))
+
+
+def test_every_figure_is_formatted_for_people(policy_lead: StaffProfile, runs) -> None:  # type: ignore[no-untyped-def]
+    page = client_for(policy_lead).get(reverse("outcomes:evidence")).content.decode()
+    text = re.sub(r"<svg.*?</svg>", "", page, flags=re.DOTALL)
+    text = re.sub(r"<[^>]+>", " ", text)
+    for code in (
+        "persistence_years",
+        "optimism_bias",
+        "Npv at",
+        "npv_at",
+        "area-impact:",
+        "effect_se",
+        "targets combined",
+        "exchequer",
+    ):
+        assert code not in text, code
+    assert not re.findall(r"\d\.\d{4,}", text)  # no raw floats
+    sections = {s.slug: s for s in evidence.evidence_pack().sections}
+    sensitivity = next(t for t in sections["savings"].tables if t.slug == "savings-sensitivity")
+    rows = {row[0]: row for row in sensitivity.display_rows()}
+    persistence = rows["Persistence (years)"]
+    assert re.fullmatch(r"\d+ / \d+", persistence[1]), persistence
+    assert all(re.fullmatch(r"-?£[\d,]+", cell) for cell in persistence[2:]), persistence
+    assert re.fullmatch(r"\d+% / \d+%", rows["Deadweight"][1])
+    assert "Sensitivity of the headline net present value (£" in sensitivity.title
+    # Each headline carries its inference and its warnings beside it.
+    area = sections["area-impact"].headlines
+    assert {h.label for h in area} == {"Synthetic control", "Difference-in-differences", "Event study"}
+    for headline in area:
+        assert headline.inference
+        assert re.match(
+            r"-?\d+\.\d\d percentage points \(95% interval -?\d+\.\d\d to -?\d+\.\d\d\), p = ", headline.value
+        )
+    stored = {r.result["method"]: r.result for r in runs if r.kind == "area-impact"}
+    assert {h.warnings for h in area} == {tuple(r.get("warnings", [])) for r in stored.values()}
+    (savings,) = sections["savings"].headlines
+    assert savings.value.startswith(("£", "-£"))
+    assert "95% interval" in savings.value
+    assert "Net present value to the Exchequer (AME)" in page
+    assert "Persistence (years)" in page
