@@ -117,7 +117,9 @@ def evidence_pdf(request: HttpRequest) -> HttpResponse:
         {"pack": evidence.evidence_pack().for_print(), "generated": timezone.now()},
         request=request,
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    # Tagged for PDF/UA: headings, tables and figures (with their alternative text) reach screen readers;
+    # the document's language and title come from the page's lang and <title>.
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_variant="pdf/ua-1")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="evidence-pack-{timezone.localdate():%Y-%m-%d}.pdf"'

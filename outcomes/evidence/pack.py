@@ -1,6 +1,8 @@
 """What the evidence pack is made of (sections of facts, published tables and charts, each naming the runs
 it came from) and the steps the sections share: finding the latest run and publishing a table."""
 
+import html
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -94,7 +96,7 @@ class Section:
     headlines: tuple[Headline, ...] = ()
     facts: tuple[tuple[str, str], ...] = ()
     tables: tuple[Table, ...] = ()
-    charts: tuple[tuple[str, str], ...] = ()  # (title, inline SVG)
+    charts: tuple[tuple[str, ...], ...] = ()  # (title, inline SVG); for print (title, image, alt text)
     notes: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     missing: str = ""  # which analysis to run, when none has finished
@@ -105,16 +107,27 @@ class EvidencePack:
     sections: tuple[Section, ...] = field(default_factory=tuple)
 
     def for_print(self) -> "EvidencePack":
-        """The same pack with its charts as images, which WeasyPrint draws."""
+        """The same pack with its charts as images, which WeasyPrint draws, each with the chart's title and
+        description as its alternative text (the tagged PDF gives it to screen readers)."""
         return EvidencePack(
             tuple(
-                replace(s, charts=tuple((title, charts.as_image_uri(svg)) for title, svg in s.charts))
+                replace(
+                    s,
+                    charts=tuple(
+                        (title, charts.as_image_uri(svg), _alt_text(title, svg)) for title, svg in s.charts
+                    ),
+                )
                 for s in self.sections
             )
         )
 
     def tables(self) -> list[tuple[Section, Table]]:
         return [(s, t) for s in self.sections for t in s.tables]
+
+
+def _alt_text(title: str, svg: str) -> str:
+    found = re.search(r"<desc[^>]*>(.*?)</desc>", svg, flags=re.DOTALL)
+    return f"{title}. {html.unescape(found.group(1)).strip()}" if found else title
 
 
 def latest(kind: str, **parameters: Any) -> AnalysisRun | None:

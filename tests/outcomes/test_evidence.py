@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 
 import pytest
 import weasyprint
@@ -260,3 +261,36 @@ def test_every_figure_is_formatted_for_people(policy_lead: StaffProfile, runs) -
     assert "95% interval" in savings.value
     assert "Net present value to the Exchequer (AME)" in page
     assert "Persistence (years)" in page
+
+
+def pdf_text(pdf: bytes) -> bytes:
+    """The PDF's objects as bytes, with its compressed streams (object streams included) inflated, so that
+    dictionary entries can be searched for without a PDF library."""
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.DOTALL):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def test_the_pdf_is_tagged_for_screen_readers(policy_lead: StaffProfile, runs) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(policy_lead).get(reverse("outcomes:evidence_pdf"))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert b"/StructTreeRoot" in text
+    assert re.search(rb"/MarkInfo\s*<<\s*/Marked\s+true", text)
+    assert re.search(rb"/Lang\s*\(en-GB\)", text)
+    assert b"pdfuaid:part" in text  # declares PDF/UA-1 in its metadata
+    assert re.search(rb"/Title\s*\(Margate Task Force: evidence pack\)", text)
+    assert re.search(rb"/DisplayDocTitle\s+true", text)
+    figures = re.findall(rb"/S\s*/Figure.*?>>", text, flags=re.DOTALL)
+    # A PDF string is a literal in brackets, or hexadecimal UTF-16 when it holds characters beyond ASCII.
+    alts = [
+        literal or bytes.fromhex(hexadecimal.decode()).decode("utf-16").encode()
+        for literal, hexadecimal in re.findall(rb"/Alt\s*(?:\(((?:\\.|[^\\)])*)\)|<([0-9A-Fa-f]+)>)", text)
+    ]
+    assert figures
+    assert len(alts) >= len(figures)
+    assert any(alt.startswith(b"Target wards against their counterfactual") for alt in alts)
