@@ -146,6 +146,6 @@ def analyses(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "outcomes/analyses.html",
-        {"form": form, "runs": _runs(), "uses": AnalysisForm.USES, "requested": request.GET.get("requested")},
+        {"form": form, "runs": _runs(), "requested": request.GET.get("requested")},
         status=400 if request.method == "POST" else 200,
     )
