@@ -127,8 +127,9 @@ def job_start_thread(*, job_id: int) -> threading.Thread:
 def _run_in_thread(job_id: int) -> None:
     try:
         job_run(job_id=job_id)
-    except Exception:  # noqa: S110 (job_run has logged it and recorded it on the job)
-        pass
+    except Exception:
+        # A handler's failure is on the job already; this also catches one before the job was claimed.
+        logger.exception("Job %s stopped in its thread", job_id)
     finally:
         # Django opens one connection per thread: this one ends with the thread.
         connection.close()

@@ -3,12 +3,15 @@ never run inside the request that asks for it."""
 
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from jobs import services as jobs_services
 from jobs.models import Job
+from jobs.services import job_start_thread
 from outcomes import analyses, evidence
 from outcomes.models import AnalysisRun
 from taskforce.org.models import StaffProfile
@@ -71,33 +74,71 @@ def test_only_policy_leads_may_build_the_pack(persona: str, request: pytest.Fixt
     assert not Job.objects.filter(kind="evidence-pack").exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_without_a_broker_the_request_returns_at_once_and_the_job_finishes_in_a_thread(
-    policy_lead: StaffProfile, settings, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def held_in_a_thread(settings, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Jobs run in threads as without a broker, each analysis held until the test releases it. The test
+    touches the database only while the thread waits or after it ends: an in-memory SQLite database shared
+    between threads locks whole tables, where the embedded file database waits its turn."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.JOBS_RUN_IN_BACKGROUND_WHEN_EAGER = True
-    monkeypatch.setattr(evidence, "ANALYSES", (("gap", {}), ("placements", {})))
-    release = threading.Event()
+    held = SimpleNamespace(reached=threading.Event(), release=threading.Event(), threads=[])
 
     def held_analysis(kind: str, params: dict) -> dict:
-        assert release.wait(30), "the test never released the analysis"
-        return {"kind": kind}
+        held.reached.set()
+        assert held.release.wait(30), "the test never released the analysis"
+        return {"kind": kind, **params}
+
+    def recorded_thread(*, job_id: int) -> threading.Thread:
+        thread = job_start_thread(job_id=job_id)
+        held.threads.append(thread)
+        return thread
 
     monkeypatch.setattr(analyses, "run_analysis", held_analysis)
+    monkeypatch.setattr(jobs_services, "job_start_thread", recorded_thread)
+    yield held
+    held.release.set()
+    for thread in held.threads:
+        thread.join(30)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_without_a_broker_the_request_returns_at_once_and_the_job_finishes_in_a_thread(
+    policy_lead: StaffProfile, held_in_a_thread, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(evidence, "ANALYSES", (("gap", {}), ("placements", {})))
     started = time.monotonic()
     response = client_for(policy_lead).post(reverse("outcomes:evidence_build"))
     assert time.monotonic() - started < 1.0
     assert response.status_code == 302
+    assert held_in_a_thread.reached.wait(30)
     job = Job.objects.get(kind="evidence-pack")
-    assert not job.is_finished  # the analyses are held: the request cannot have run them
-    release.set()
-    deadline = time.monotonic() + 30
-    while not job.is_finished:
-        assert time.monotonic() < deadline, f"the job did not finish: {job.state} {job.message}"
-        time.sleep(0.05)
-        job.refresh_from_db()
+    assert job.state == Job.State.RUNNING  # the request returned with its analyses still to run
+    held_in_a_thread.release.set()
+    (thread,) = held_in_a_thread.threads
+    thread.join(30)
+    assert not thread.is_alive()
+    job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED, job.errors
     runs = AnalysisRun.objects.filter(pk__in=job.result["analysis_runs"])
     assert sorted(run.result["kind"] for run in runs) == ["gap", "placements"]
     assert all(run.job.state == Job.State.SUCCEEDED for run in runs)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_without_a_broker_one_analysis_request_returns_at_once_too(
+    policy_lead: StaffProfile, held_in_a_thread
+) -> None:  # type: ignore[no-untyped-def]
+    started = time.monotonic()
+    response = client_for(policy_lead).post(
+        reverse("outcomes:analyses"), {"analysis-kind": "gap", "analysis-period": "2009"}
+    )
+    assert time.monotonic() - started < 1.0
+    assert response.status_code == 302
+    assert held_in_a_thread.reached.wait(30)
+    assert AnalysisRun.objects.select_related("job").get().job.state == Job.State.RUNNING
+    held_in_a_thread.release.set()
+    (thread,) = held_in_a_thread.threads
+    thread.join(30)
+    run = AnalysisRun.objects.select_related("job").get()
+    assert run.job.state == Job.State.SUCCEEDED
+    assert run.result == {"kind": "gap", "period": "2009"}
