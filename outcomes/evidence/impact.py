@@ -37,7 +37,8 @@ def gap_section() -> Section:
     if run is None:
         return Section("gap", title, missing=run_hint("gap", "kind: gap to Kent average, period 2009"))
     r = run.result
-    names = dict(Area.objects.filter(gss_code__in=r.get("targets", [])).values_list("gss_code", "name"))
+    codes = [*r.get("targets", []), r.get("reference", "")]
+    names = dict(Area.objects.filter(gss_code__in=codes).values_list("gss_code", "name"))
     frame = pd.DataFrame(r.get("rows", []))
     frame["area"] = [
         names.get(a, "Target wards combined" if a == "targets combined" else a) for a in frame["area"]
@@ -65,9 +66,16 @@ def gap_section() -> Section:
         title,
         label=r.get("label", "descriptive gap, not an impact estimate").capitalize(),
         tables=(table,),
-        notes=(r.get("note", ""), *r.get("warnings", [])),
+        notes=(_in_words(r.get("note", ""), names), *r.get("warnings", [])),
         sources=(source_of(run),),
     )
+
+
+def _in_words(note: str, names: dict[str, str]) -> str:
+    """A stored note with its area codes and function names put as the page names them."""
+    for code, name in names.items():
+        note = note.replace(code, name)
+    return note.replace("see area_impact for", "see Area impact below for")
 
 
 def area_section() -> Section:
