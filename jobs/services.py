@@ -3,10 +3,12 @@
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import F
@@ -98,16 +100,39 @@ def job_create(
 
 
 def job_enqueue(*, job: Job, queue: str | None = None) -> None:
-    """Hand the job to Celery once the surrounding transaction commits (at once when eager).
+    """Hand the job to Celery once the surrounding transaction commits.
 
-    `queue` routes it to the workers consuming that queue instead of the default one.
+    `queue` routes it to the workers consuming that queue instead of the default one. Without a broker
+    (tasks run eagerly) the job runs in a thread of this process after commit, so the request that asked for
+    it returns at once; with `JOBS_RUN_IN_BACKGROUND_WHEN_EAGER` off it runs inline, at commit.
     """
     from .tasks import run_job
 
-    if queue:
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.JOBS_RUN_IN_BACKGROUND_WHEN_EAGER:
+        job_id = job.pk
+        transaction.on_commit(lambda: job_start_thread(job_id=job_id))
+    elif queue:
         run_job.apply_async_on_commit((job.pk,), queue=queue)
     else:
         run_job.delay_on_commit(job.pk)
+
+
+def job_start_thread(*, job_id: int) -> threading.Thread:
+    """Run the job in a daemon thread of this process, on a database connection of its own."""
+    thread = threading.Thread(target=_run_in_thread, args=(job_id,), name=f"job-{job_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def _run_in_thread(job_id: int) -> None:
+    try:
+        job_run(job_id=job_id)
+    except Exception:
+        # A handler's failure is on the job already; this also catches one before the job was claimed.
+        logger.exception("Job %s stopped in its thread", job_id)
+    finally:
+        # Django opens one connection per thread: this one ends with the thread.
+        connection.close()
 
 
 def job_claim(*, job_id: int) -> Job | None:

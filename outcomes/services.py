@@ -1,4 +1,5 @@
-"""Writes for analysis runs (request one, and the job handler that runs it) and for the analysis plan."""
+"""Writes for analysis runs (request one, or the whole evidence pack, and the job handlers that run them)
+and for the analysis plan."""
 
 from decimal import Decimal
 from typing import Any
@@ -8,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.models import Job
-from jobs.services import JobProgress, job_create, job_enqueue
+from jobs.services import JobProgress, job_create, job_enqueue, job_run
 from taskforce.org import scoping
 from taskforce.org.models import StaffProfile
 
@@ -183,3 +184,35 @@ def programme_cost_record(
     cost.full_clean()
     cost.save()
     return cost
+
+
+@transaction.atomic
+def evidence_pack_request(*, requested_by: User | None = None) -> Job:
+    """Ask for every analysis the evidence pack draws on, as one job (handed to Celery after commit)."""
+    job = job_create(kind="evidence-pack", requested_by=requested_by)
+    job_enqueue(job=job)
+    return job
+
+
+def run_evidence_pack_job(job: Job, progress: JobProgress) -> dict[str, Any]:
+    """Job handler: request and run the pack's analyses in turn, each as its own AnalysisRun. One that fails
+    is recorded on its run and the rest still run; the pack shows what it has."""
+    from .analyses import AREA_METHOD_NAMES
+    from .evidence import ANALYSES
+
+    progress.start(len(ANALYSES), "Starting")
+    runs: list[int] = []
+    failed: list[int] = []
+    for n, (kind, parameters) in enumerate(ANALYSES, start=1):
+        run = analysis_request(kind=kind, parameters=parameters, requested_by=job.requested_by, enqueue=False)
+        label = run.get_kind_display()
+        if "method" in parameters:
+            label = f"{label}: {AREA_METHOD_NAMES[parameters['method']].lower()}"
+        progress.advance(0, f"Running {label} ({n} of {len(ANALYSES)})")
+        try:
+            job_run(job_id=run.job_id)
+        except Exception:  # recorded on the run's own job; the pack goes on
+            failed.append(run.pk)
+        runs.append(run.pk)
+        progress.advance(1)
+    return {"analysis_runs": runs, "failed": failed}

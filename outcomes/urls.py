@@ -10,6 +10,7 @@ urlpatterns = [
     path("dashboards/", views.dashboard, name="dashboard"),
     path("dashboards/<slug:slug>.csv", views.dashboard_csv, name="dashboard_csv"),
     path("evidence/", views.evidence_pack, name="evidence"),
+    path("evidence/build/", views.evidence_build, name="evidence_build"),
     path("evidence/evidence-pack.zip", views.evidence_bundle, name="evidence_bundle"),
     path("evidence/evidence-pack.pdf", views.evidence_pdf, name="evidence_pdf"),
     path("evidence/analyses/", views.analyses, name="analyses"),

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from taskforce.org import scoping
 from taskforce.org.csvsafe import write_csv
@@ -22,7 +22,7 @@ from .dashboards.facts import CACHE_SECONDS
 from .evidence.bundle import csv_bundle
 from .forms import AnalysisForm
 from .models import AnalysisRun
-from .services import analysis_request
+from .services import analysis_request, evidence_pack_request
 from .tables import csv_rows
 
 
@@ -80,7 +80,19 @@ def _analysts_only(request: HttpRequest) -> None:
 @require_GET
 def evidence_pack(request: HttpRequest) -> HttpResponse:
     _analysts_only(request)
-    return render(request, "outcomes/evidence.html", {"pack": evidence.evidence_pack(), "print": False})
+    return render(
+        request,
+        "outcomes/evidence.html",
+        {"pack": evidence.evidence_pack(), "build": evidence.latest_build(), "print": False},
+    )
+
+
+@login_required
+@require_POST
+def evidence_build(request: HttpRequest) -> HttpResponse:
+    _analysts_only(request)
+    evidence_pack_request(requested_by=scoping.signed_in(request.user))
+    return redirect(f"{reverse('outcomes:evidence')}#build")
 
 
 @login_required
@@ -105,7 +117,9 @@ def evidence_pdf(request: HttpRequest) -> HttpResponse:
         {"pack": evidence.evidence_pack().for_print(), "generated": timezone.now()},
         request=request,
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    # Tagged for PDF/UA: headings, tables and figures (with their alternative text) reach screen readers;
+    # the document's language and title come from the page's lang and <title>.
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_variant="pdf/ua-1")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="evidence-pack-{timezone.localdate():%Y-%m-%d}.pdf"'
@@ -132,6 +146,6 @@ def analyses(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "outcomes/analyses.html",
-        {"form": form, "runs": _runs(), "uses": AnalysisForm.USES, "requested": request.GET.get("requested")},
+        {"form": form, "runs": _runs(), "requested": request.GET.get("requested")},
         status=400 if request.method == "POST" else 200,
     )

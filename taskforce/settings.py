@@ -268,6 +268,9 @@ _broker = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not _broker)
 CELERY_BROKER_URL = _broker or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a broker a job runs in a thread of the web process, so no request waits for it; the tests turn
+# this off to run jobs inline and deterministically.
+JOBS_RUN_IN_BACKGROUND_WHEN_EAGER = env.bool("JOBS_RUN_IN_BACKGROUND_WHEN_EAGER", default=True)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -11,6 +11,8 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import Count, Max
 
+from jobs.models import Job
+
 from ..models import AnalysisRun
 from .barriers import housing_section, placements_section
 from .impact import area_section, gap_section, household_section, savings_section
@@ -27,6 +29,28 @@ METHODS_NOTES = (
     "more. Totals may not equal the sum of rounded cells.",
     "Figures in the demo are synthetic and illustrate the method only.",
 )
+
+
+# What "Build the evidence pack" runs, in turn, with each analysis's defaults. Savings comes after the area
+# methods because it prices the latest area-impact estimate: synthetic difference-in-differences, run last.
+ANALYSES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("gap", {}),
+    ("area-impact", {"method": "event-study"}),
+    ("area-impact", {"method": "did"}),
+    ("area-impact", {"method": "sc"}),
+    ("area-impact", {"method": "sdid"}),
+    ("its", {}),
+    ("household-impact", {}),
+    ("matched", {}),
+    ("savings", {}),
+    ("placements", {}),
+    ("housing", {}),
+)
+
+
+def latest_build() -> Job | None:
+    """The most recent request to build the whole pack, finished or not."""
+    return Job.objects.filter(kind="evidence-pack").order_by("-created_at", "-pk").first()
 
 
 def methods_section() -> Section:

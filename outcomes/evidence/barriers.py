@@ -6,7 +6,7 @@ import pandas as pd
 from .. import charts
 from ..disclosure import SUPPRESSED, Rate, publish
 from ..models import AnalysisRun
-from ..tables import Column
+from ..tables import Column, display
 from .pack import Section, latest, number, published_table, run_hint, source_of, titled
 
 
@@ -87,7 +87,7 @@ def placements_section() -> Section:
     n = publish(
         pd.DataFrame({"n": [dep.get("placed_households", 0), dep.get("other_households", 0)]}), counts=["n"]
     )["n"].tolist()
-    facts = [("Placed households", str(n[0])), ("Other households", str(n[1]))]
+    facts = [("Placed households", display(n[0], "count")), ("Other households", display(n[1], "count"))]
     if min(dep.get("placed_households", 0), dep.get("other_households", 0)) >= 10:
         facts += [
             (

@@ -1,6 +1,9 @@
 """The sections on the case in figures: the gap to the Kent average, the impact on the wards and on
 households, and the savings."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 
 from taskforce.org.models import Area
@@ -9,8 +12,23 @@ from .. import charts
 from ..analyses import AREA_METHOD_NAMES
 from ..disclosure import publish
 from ..models import AnalysisRun
-from ..tables import Column
-from .pack import Section, Table, interval, latest, number, published_table, run_hint, source_of, titled
+from ..tables import Column, display
+from .pack import (
+    VALUE_LABELS,
+    Headline,
+    Section,
+    Table,
+    interval,
+    latest,
+    money,
+    number,
+    p_value,
+    percent,
+    published_table,
+    run_hint,
+    source_of,
+    titled,
+)
 
 
 def gap_section() -> Section:
@@ -19,9 +37,12 @@ def gap_section() -> Section:
     if run is None:
         return Section("gap", title, missing=run_hint("gap", "kind: gap to Kent average, period 2009"))
     r = run.result
-    names = dict(Area.objects.filter(gss_code__in=r.get("targets", [])).values_list("gss_code", "name"))
+    codes = [*r.get("targets", []), r.get("reference", "")]
+    names = dict(Area.objects.filter(gss_code__in=codes).values_list("gss_code", "name"))
     frame = pd.DataFrame(r.get("rows", []))
-    frame["area"] = [names.get(a, a) for a in frame["area"]]
+    frame["area"] = [
+        names.get(a, "Target wards combined" if a == "targets combined" else a) for a in frame["area"]
+    ]
     frame = frame.set_index("area")
     table = published_table(
         "gap",
@@ -45,9 +66,16 @@ def gap_section() -> Section:
         title,
         label=r.get("label", "descriptive gap, not an impact estimate").capitalize(),
         tables=(table,),
-        notes=(r.get("note", ""), *r.get("warnings", [])),
+        notes=(_in_words(r.get("note", ""), names), *r.get("warnings", [])),
         sources=(source_of(run),),
     )
+
+
+def _in_words(note: str, names: dict[str, str]) -> str:
+    """A stored note with its area codes and function names put as the page names them."""
+    for code, name in names.items():
+        note = note.replace(code, name)
+    return note.replace("see area_impact for", "see Area impact below for")
 
 
 def area_section() -> Section:
@@ -163,16 +191,10 @@ def area_section() -> Section:
                 ylabel="Percentage points",
             )
         )
-    notes = [
-        f"{method}: {inference}" for method, inference in zip(frame.index, frame["inference"], strict=True)
-    ]
-    for run in found.values():
-        pretrend = run.result.get("pretrend")
-        if pretrend:
-            notes.append(
-                f"Pre-trend test ({AREA_METHOD_NAMES[run.result.get('method', '')]}): p = {number(pretrend.get('p_value'))}; {pretrend.get('test', '')}."
-            )
-        notes.extend(run.result.get("warnings", []))
+    headlines = [_area_headline(AREA_METHOD_NAMES[method], run.result) for method, run in found.items()]
+    if its is not None:
+        headlines.append(_area_headline("Comparative interrupted time series (against Kent)", its.result))
+    notes = []
     sources = [source_of(r) for r in found.values()] + ([source_of(its)] if its else [])
     missing = [AREA_METHOD_NAMES[m] for m in ("sc", "sdid", "did") if m not in found]
     if missing:
@@ -181,11 +203,51 @@ def area_section() -> Section:
         "area-impact",
         title,
         label="Impact estimate against a counterfactual",
+        headlines=tuple(headlines),
         tables=tuple(tables),
         charts=tuple(drawn),
         notes=tuple(notes),
         sources=tuple(sources),
     )
+
+
+def _area_headline(label: str, r: dict) -> Headline:
+    """An area estimate in percentage points, with its fit, pre-trend test and warnings beside it."""
+    value = f"{interval(r, unit=' percentage points')}, p = {p_value(r.get('p_value'))}"
+    diagnostics = []
+    if r.get("pre_rmspe") is not None:
+        diagnostics.append(
+            f"Pre-period fit: root mean squared prediction error {number(r.get('pre_rmspe'))} percentage points."
+        )
+    if r.get("n_donors"):
+        diagnostics.append(f"Comparison wards: {r['n_donors']}.")
+    pretrend = r.get("pretrend")
+    if pretrend:
+        diagnostics.append(
+            f"Pre-trend test: p = {p_value(pretrend.get('p_value'))}"
+            + (f" ({pretrend['test']})." if pretrend.get("test") else ".")
+        )
+    return Headline(
+        label,
+        value,
+        inference=r.get("inference", ""),
+        diagnostics=tuple(diagnostics),
+        warnings=tuple(r.get("warnings", [])),
+    )
+
+
+# How a household outcome's effect reads: a change in the share of months dependent is in percentage points,
+# a change in benefit paid in pounds a month.
+HOUSEHOLD_OUTCOMES = {
+    "dependent": (
+        "Change in the share of months dependent on out-of-work benefit",
+        100.0,
+        "{:,.1f}",
+        " percentage points",
+    ),
+    "benefit": ("Change in benefit paid a month", 1.0, "£{:,.0f}", ""),
+    "out_of_work_benefit": ("Change in out-of-work benefit paid a month", 1.0, "£{:,.0f}", ""),
+}
 
 
 def household_section() -> Section:
@@ -195,46 +257,74 @@ def household_section() -> Section:
     if run is None and matched is None:
         return Section("household-impact", title, missing=run_hint("household-impact", "outcome: dependent"))
     facts: list[tuple[str, str]] = []
-    notes: list[str] = []
+    headlines: list[Headline] = []
     sources = []
     if run is not None:
         r = run.result
         sources.append(source_of(run))
         treated = r.get("n_treated_households") or 0
         counts = publish(pd.DataFrame({"n": [treated, r.get("n_units") or 0]}), counts=["n"])["n"].tolist()
-        facts.append(("Households with a task-force intervention", str(counts[0])))
-        facts.append(("Households in the panel", str(counts[1])))
+        facts.append(("Households with a task-force intervention", display(counts[0], "count")))
+        facts.append(("Households in the panel", display(counts[1], "count")))
+        label, scale, fmt, unit = HOUSEHOLD_OUTCOMES.get(
+            r.get("outcome", "dependent"), HOUSEHOLD_OUTCOMES["dependent"]
+        )
         if treated >= 10:
-            facts.append(
-                (f"Change in {r.get('outcome', 'outcome')} (share of months)", interval(r, "{:.3f}"))
-            )
-            facts.append(("p-value (household-clustered)", number(r.get("p_value"), "{:.3f}")))
+            diagnostics = [f"p-value, household-clustered: {p_value(r.get('p_value'))}."]
             area = r.get("area") or {}
             if area:
-                facts.append(
-                    ("Area-level wild bootstrap p-value", number(area.get("wild_p_value"), "{:.3f}"))
+                diagnostics.append(
+                    f"p-value, area-level wild bootstrap: {p_value(area.get('wild_p_value'))}."
                 )
-                facts.append(
-                    ("Randomisation inference p-value", number(area.get("randomisation_p_value"), "{:.3f}"))
+                diagnostics.append(
+                    f"p-value, randomisation inference: {p_value(area.get('randomisation_p_value'))}."
                 )
-                notes.append(area.get("inference", ""))
+                if area.get("inference"):
+                    diagnostics.append(area["inference"])
+            headlines.append(
+                Headline(
+                    label,
+                    interval(r, fmt, scale=scale, unit=unit),
+                    inference=r.get("inference", ""),
+                    diagnostics=tuple(diagnostics),
+                    warnings=tuple(r.get("warnings", [])),
+                )
+            )
         else:
-            facts.append(("Estimate", "withheld: fewer than 10 households in a group"))
-        notes.append(r.get("inference", ""))
-        notes.extend(r.get("warnings", []))
+            headlines.append(
+                Headline(
+                    label,
+                    "Withheld: fewer than 10 households in a group",
+                    warnings=tuple(r.get("warnings", [])),
+                )
+            )
     if matched is not None:
         sources.append(source_of(matched))
         m = matched.result
-        facts.append(("Matched comparison (propensity weighting, ATT)", interval(m, "{:.3f}")))
-        notes.append(m.get("inference", ""))
+        headlines.append(
+            Headline(
+                "Matched comparison: change in the share of households dependent at follow-up, for those "
+                "treated (propensity weighting)",
+                interval(m, "{:,.1f}", scale=100.0, unit=" percentage points"),
+                inference=m.get("inference", ""),
+                warnings=tuple(m.get("warnings", [])),
+            )
+        )
     return Section(
         "household-impact",
         title,
         label="Impact estimate on the household-month panel",
+        headlines=tuple(headlines),
         facts=tuple(facts),
-        notes=tuple(n for n in notes if n),
         sources=tuple(sources),
     )
+
+
+LINE_NAMES = {
+    "exchequer": "Exchequer (AME)",
+    "social": "Social value",
+    "cashable": "Cashable local saving",
+}
 
 
 def savings_section() -> Section:
@@ -248,12 +338,7 @@ def savings_section() -> Section:
         )
     r = run.result
     lines = pd.DataFrame(r.get("lines", [])).set_index("line")
-    line_names = {
-        "exchequer": "Exchequer (AME)",
-        "social": "Social value",
-        "cashable": "Cashable local saving",
-    }
-    lines.index = [line_names.get(i, i) for i in lines.index]
+    lines.index = [LINE_NAMES.get(i, i) for i in lines.index]
     tables = [
         Table(
             "savings-lines",
@@ -272,18 +357,30 @@ def savings_section() -> Section:
             ),
         )
     ]
-    sens = pd.DataFrame(r.get("sensitivity", []))
-    if not sens.empty:
-        sens_cols = tuple(
-            Column(k, k.replace("_", " ").capitalize(), "text" if sens[k].dtype == object else "ratio")
-            for k in sens.columns
-        )
+    sensitivity = r.get("sensitivity", [])
+    if sensitivity:
         tables.append(
             Table(
                 "savings-sensitivity",
-                "Sensitivity of the headline NPV",
-                sens_cols,
-                tuple(tuple(rec.values()) for rec in sens.to_dict(orient="records")),
+                f"Sensitivity of the headline net present value ({money(sensitivity[0].get('base_npv'))} at the "
+                "central values), one parameter at a time",
+                (
+                    Column("parameter", "Parameter", "text"),
+                    Column("values", "Low / high value", "text"),
+                    Column("npv_at_low", "NPV at the low value", "money"),
+                    Column("npv_at_high", "NPV at the high value", "money"),
+                    Column("swing", "Swing", "money"),
+                ),
+                tuple(
+                    (
+                        SENSITIVITY_LABELS.get(row["parameter"], (row["parameter"], number))[0],
+                        _low_high(row),
+                        row.get("npv_at_low"),
+                        row.get("npv_at_high"),
+                        row.get("swing"),
+                    )
+                    for row in sensitivity
+                ),
             )
         )
     costs = pd.DataFrame(r.get("unit_costs", []))
@@ -300,32 +397,121 @@ def savings_section() -> Section:
                 "savings-unit-costs",
                 "Unit costs and their sources",
                 cost_cols,
-                tuple(tuple(rec.get(c.key) for c in cost_cols) for rec in costs.to_dict(orient="records")),
+                tuple(
+                    tuple(
+                        LINE_NAMES.get(v, v) if c.key == "line" else v
+                        for c, v in ((c, rec.get(c.key)) for c in cost_cols)
+                    )
+                    for rec in costs.to_dict(orient="records")
+                ),
             )
         )
     assumptions = r.get("assumptions", {})
     facts = [
-        ("Effect used", f"{number(r.get('effect'))} (standard error {number(r.get('effect_se'))})"),
+        (
+            "Effect priced",
+            f"{number(r.get('effect'))} percentage points (standard error {number(r.get('effect_se'))})"
+            if r.get("effect_se") is not None
+            else f"{number(r.get('effect'))} percentage points (no standard error given)",
+        ),
         (
             "Effect from",
-            f"analysis run {r['effect_basis']['analysis_run']}"
-            if r.get("effect_basis", {}).get("analysis_run")
+            f"analysis run {basis['analysis_run']} ({VALUE_LABELS.get(basis.get('method', ''), 'area impact')})"
+            if (basis := r.get("effect_basis", {})).get("analysis_run")
             else "given directly",
         ),
     ]
-    for key, value in assumptions.items():
-        facts.append(
-            (
-                key.replace("_", " ").capitalize(),
-                ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else str(value),
+    facts.extend((label, text) for key, (label, text) in _assumptions(assumptions).items() if key)
+    headline = next((line for line in r.get("lines", []) if line.get("line") == "exchequer"), None)
+    headlines = []
+    if headline is not None:
+        headlines.append(
+            Headline(
+                "Net present value to the Exchequer (AME)",
+                f"{money(headline.get('npv'))} (95% interval {money(headline.get('npv_ci_low'))} to "
+                f"{money(headline.get('npv_ci_high'))})",
+                inference=r.get("inference", ""),
+                diagnostics=(r.get("note", ""),) if r.get("note") else (),
+                warnings=tuple(r.get("warnings", [])),
             )
         )
     return Section(
         "savings",
         title,
         label=r.get("label", ""),
+        headlines=tuple(headlines),
         facts=tuple(facts),
         tables=tuple(tables),
-        notes=(r.get("note", ""), r.get("inference", ""), *r.get("warnings", [])),
         sources=(source_of(run),),
     )
+
+
+def _whole(value: Any) -> str:
+    return number(value, "{:,.0f}")
+
+
+def _factor(value: Any) -> str:
+    return number(value, "{:,.2f}")
+
+
+# A sensitivity parameter's label and how its low and high values read.
+SENSITIVITY_LABELS: dict[str, tuple[str, Callable[[Any], str]]] = {
+    "effect": ("Effect (percentage points)", number),
+    "deadweight": ("Deadweight", percent),
+    "displacement": ("Displacement", percent),
+    "leakage": ("Leakage", percent),
+    "substitution": ("Substitution", percent),
+    "optimism_bias": ("Optimism bias", percent),
+    "persistence_years": ("Persistence (years)", _whole),
+    "decay": ("Decay after persistence (share lost a year)", percent),
+    "unit_costs": ("Unit costs (share of the stated values)", percent),
+}
+
+
+def _low_high(row: dict[str, Any]) -> str:
+    show = SENSITIVITY_LABELS.get(row["parameter"], ("", number))[1]
+    return f"{show(row.get('low'))} / {show(row.get('high'))}"
+
+
+def _assumptions(assumptions: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """The appraisal's assumptions as label and text, in the order a reader checks them."""
+    shown: dict[str, tuple[str, str]] = {}
+    if "population" in assumptions:
+        shown["population"] = (
+            "Working-age population of the target wards",
+            _whole(assumptions["population"]),
+        )
+    if "effect_scale" in assumptions:
+        shown["effect_scale"] = (
+            "Cases a year per person for each unit of effect",
+            _factor(assumptions["effect_scale"]),
+        )
+    additionality = assumptions.get("additionality") or {}
+    if additionality:
+        shown["additionality"] = (
+            "Additionality",
+            ", ".join(f"{name} {percent(value)}" for name, value in additionality.items())
+            + (
+                f" (net factor {percent(assumptions['additionality_factor'])})"
+                if "additionality_factor" in assumptions
+                else ""
+            ),
+        )
+    if "optimism_bias" in assumptions:
+        shown["optimism_bias"] = ("Optimism bias", percent(assumptions["optimism_bias"]))
+    if "horizon_years" in assumptions:
+        shown["horizon_years"] = ("Appraisal period", f"{_whole(assumptions['horizon_years'])} years")
+    if "persistence_years" in assumptions:
+        years = assumptions["persistence_years"]
+        shown["persistence_years"] = (
+            "Effect persists",
+            "for the whole appraisal period" if years is None else f"{_whole(years)} years",
+        )
+    if "decay" in assumptions and assumptions.get("persistence_years") is not None:
+        shown["decay"] = ("Decay after that (share lost a year)", percent(assumptions["decay"]))
+    if "discounting" in assumptions:
+        shown["discounting"] = ("Discounting", str(assumptions["discounting"]))
+    for key, value in assumptions.items():
+        if key not in shown and key not in ("additionality_factor", "decay"):
+            shown[key] = (key.replace("_", " ").capitalize(), str(value))
+    return shown

@@ -1,6 +1,8 @@
 """What the evidence pack is made of (sections of facts, published tables and charts, each naming the runs
 it came from) and the steps the sections share: finding the latest run and publishing a table."""
 
+import html
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -8,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .. import charts
+from ..analyses import AREA_METHOD_NAMES
 from ..disclosure import publish
 from ..models import AnalysisRun
 from ..tables import Column, display_rows
@@ -24,6 +27,34 @@ class Table:
         return display_rows(self.columns, self.rows)
 
 
+# How the pages name a parameter of an analysis run, and its coded values.
+PARAMETER_LABELS = {
+    "period": "period",
+    "measure": "measure",
+    "method": "method",
+    "start": "start",
+    "placebos": "placebo fits",
+    "outcome": "outcome",
+    "design": "design",
+    "effect": "effect",
+    "effect_se": "standard error",
+    "optimism_bias": "optimism bias",
+    "horizon_years": "horizon (years)",
+    "treated": "treated wards",
+    "donors": "comparison wards",
+    "seed": "seed",
+}
+VALUE_LABELS = {
+    **{code: name.lower() for code, name in AREA_METHOD_NAMES.items()},
+    "out_of_work_rate": "out-of-work rate",
+    "out_of_work_claimants": "claimants",
+    "dependent": "months dependent on out-of-work benefit",
+    "benefit": "benefit paid (£)",
+    "out_of_work_benefit": "out-of-work benefit paid (£)",
+    "event-study": "event study",
+}
+
+
 @dataclass(frozen=True)
 class Source:
     run_id: int
@@ -31,15 +62,41 @@ class Source:
     parameters: dict[str, Any]
     finished_at: datetime | None
 
+    @property
+    def kind_label(self) -> str:
+        return str(AnalysisRun.Kind(self.kind).label)
+
+    @property
+    def parameter_text(self) -> str:
+        """The run's parameters as a reader would say them, or "defaults"."""
+        parts = [
+            f"{PARAMETER_LABELS.get(k, k.replace('_', ' '))} {VALUE_LABELS.get(str(v), v)}"
+            for k, v in self.parameters.items()
+        ]
+        return ", ".join(parts) or "defaults"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One estimate as the pack states it, with what it rests on beside it: how its uncertainty was
+    obtained, the checks of its design and the warnings where the design cannot carry the claim."""
+
+    label: str
+    value: str
+    inference: str = ""
+    diagnostics: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
 
 @dataclass(frozen=True)
 class Section:
     slug: str
     title: str
     label: str = ""
+    headlines: tuple[Headline, ...] = ()
     facts: tuple[tuple[str, str], ...] = ()
     tables: tuple[Table, ...] = ()
-    charts: tuple[tuple[str, str], ...] = ()  # (title, inline SVG)
+    charts: tuple[tuple[str, ...], ...] = ()  # (title, inline SVG); for print (title, image, alt text)
     notes: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     missing: str = ""  # which analysis to run, when none has finished
@@ -50,16 +107,27 @@ class EvidencePack:
     sections: tuple[Section, ...] = field(default_factory=tuple)
 
     def for_print(self) -> "EvidencePack":
-        """The same pack with its charts as images, which WeasyPrint draws."""
+        """The same pack with its charts as images, which WeasyPrint draws, each with the chart's title and
+        description as its alternative text (the tagged PDF gives it to screen readers)."""
         return EvidencePack(
             tuple(
-                replace(s, charts=tuple((title, charts.as_image_uri(svg)) for title, svg in s.charts))
+                replace(
+                    s,
+                    charts=tuple(
+                        (title, charts.as_image_uri(svg), _alt_text(title, svg)) for title, svg in s.charts
+                    ),
+                )
                 for s in self.sections
             )
         )
 
     def tables(self) -> list[tuple[Section, Table]]:
         return [(s, t) for s in self.sections for t in s.tables]
+
+
+def _alt_text(title: str, svg: str) -> str:
+    found = re.search(r"<desc[^>]*>(.*?)</desc>", svg, flags=re.DOTALL)
+    return f"{title}. {html.unescape(found.group(1)).strip()}" if found else title
 
 
 def latest(kind: str, **parameters: Any) -> AnalysisRun | None:
@@ -86,14 +154,44 @@ def published_table(
     return Table(slug, title, columns, tuple(rows))
 
 
-def number(value: Any, fmt: str = "{:.2f}") -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def number(value: Any, fmt: str = "{:,.2f}") -> str:
+    if _missing(value):
         return "not available"
     return fmt.format(value)
 
 
-def interval(result: dict[str, Any], fmt: str = "{:.2f}") -> str:
-    return f"{number(result.get('estimate'), fmt)} (95% interval {number(result.get('ci_low'), fmt)} to {number(result.get('ci_high'), fmt)})"
+def money(value: Any) -> str:
+    if _missing(value):
+        return "not available"
+    text = f"£{abs(float(value)):,.0f}"
+    return f"-{text}" if float(value) <= -0.5 else text
+
+
+def percent(value: Any, scale: float = 100.0, places: int = 0) -> str:
+    """A share (0.25) as a percentage ("25%")."""
+    if _missing(value):
+        return "not available"
+    return number(float(value) * scale, f"{{:,.{places}f}}%")
+
+
+def p_value(value: Any) -> str:
+    if _missing(value):
+        return "not available"
+    return "< 0.001" if float(value) < 0.001 else f"{float(value):.3f}"
+
+
+def interval(result: dict[str, Any], fmt: str = "{:,.2f}", *, scale: float = 1.0, unit: str = "") -> str:
+    """'-1.20 percentage points (95% interval -2.10 to -0.30)' from a result's estimate and interval."""
+
+    def part(key: str) -> str:
+        value: Any = result.get(key)
+        return number(None if _missing(value) else float(value) * scale, fmt)
+
+    return f"{part('estimate')}{unit} (95% interval {part('ci_low')} to {part('ci_high')})"
 
 
 def titled(draw: Any, **kwargs: Any) -> tuple[str, str]:

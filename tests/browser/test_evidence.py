@@ -47,3 +47,24 @@ def test_policy_lead_requests_an_analysis_watches_it_finish_and_downloads_the_pd
     with open(path, "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     download.value.save_as(pages.artifact("evidence-pack.pdf"))
+
+
+def test_the_analysis_form_shows_only_the_chosen_kinds_parameters(pages: Pages) -> None:
+    page = pages.page
+    pages.sign_in("policylead")
+    pages.goto("/evidence/analyses/")
+    kind = page.get_by_label("Kind")
+    kind.select_option(label="Savings (Green Book)")
+    assert page.get_by_role("group", name="Parameters for savings (green book)").is_visible()
+    assert page.get_by_label("Horizon (years)").is_visible()
+    assert not page.get_by_label("Placebo fits").is_visible()
+    kind.select_option(label="Area impact")
+    assert page.get_by_label("Placebo fits").is_visible()
+    assert page.get_by_label("Start").is_visible()  # shared with the interrupted time series
+    assert not page.get_by_label("Horizon (years)").is_visible()
+    page.get_by_label("Placebo fits").fill("3")
+    pages.click("Run the analysis")
+    assert page.get_by_role("link", name="Placebo fits must be 10 or more").is_visible()
+    # The page comes back with the kind chosen and its parameters shown, the error beside its field.
+    assert page.locator("#id_analysis-placebos-error").is_visible()
+    pages.check("analyses-error")

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 
 import pytest
 import weasyprint
@@ -219,3 +220,79 @@ def test_no_household_is_named_anywhere_in_the_pack(runs) -> None:  # type: igno
         text = "".join(archive.read(n).decode() for n in archive.namelist())
     references = set(Household.objects.values_list("case_reference", flat=True))
     assert not references & set(CASE_REFERENCE.findall(text))
+
+
+def test_every_figure_is_formatted_for_people(policy_lead: StaffProfile, runs) -> None:  # type: ignore[no-untyped-def]
+    page = client_for(policy_lead).get(reverse("outcomes:evidence")).content.decode()
+    text = re.sub(r"<svg.*?</svg>", "", page, flags=re.DOTALL)
+    text = re.sub(r"<[^>]+>", " ", text)
+    for code in (
+        "persistence_years",
+        "optimism_bias",
+        "Npv at",
+        "npv_at",
+        "area-impact:",
+        "effect_se",
+        "targets combined",
+        "exchequer",
+        "E10000016",
+        "area_impact",
+    ):
+        assert code not in text, code
+    assert not re.findall(r"\d\.\d{4,}", text)  # no raw floats
+    sections = {s.slug: s for s in evidence.evidence_pack().sections}
+    sensitivity = next(t for t in sections["savings"].tables if t.slug == "savings-sensitivity")
+    rows = {row[0]: row for row in sensitivity.display_rows()}
+    persistence = rows["Persistence (years)"]
+    assert re.fullmatch(r"\d+ / \d+", persistence[1]), persistence
+    assert all(re.fullmatch(r"-?£[\d,]+", cell) for cell in persistence[2:]), persistence
+    assert re.fullmatch(r"\d+% / \d+%", rows["Deadweight"][1])
+    assert "Sensitivity of the headline net present value (£" in sensitivity.title
+    # Each headline carries its inference and its warnings beside it.
+    area = sections["area-impact"].headlines
+    assert {h.label for h in area} == {"Synthetic control", "Difference-in-differences", "Event study"}
+    for headline in area:
+        assert headline.inference
+        assert re.match(
+            r"-?\d+\.\d\d percentage points \(95% interval -?\d+\.\d\d to -?\d+\.\d\d\), p = ", headline.value
+        )
+    stored = {r.result["method"]: r.result for r in runs if r.kind == "area-impact"}
+    assert {h.warnings for h in area} == {tuple(r.get("warnings", [])) for r in stored.values()}
+    (savings,) = sections["savings"].headlines
+    assert savings.value.startswith(("£", "-£"))
+    assert "95% interval" in savings.value
+    assert "Net present value to the Exchequer (AME)" in page
+    assert "Persistence (years)" in page
+
+
+def pdf_text(pdf: bytes) -> bytes:
+    """The PDF's objects as bytes, with its compressed streams (object streams included) inflated, so that
+    dictionary entries can be searched for without a PDF library."""
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.DOTALL):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def test_the_pdf_is_tagged_for_screen_readers(policy_lead: StaffProfile, runs) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(policy_lead).get(reverse("outcomes:evidence_pdf"))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert b"/StructTreeRoot" in text
+    assert re.search(rb"/MarkInfo\s*<<\s*/Marked\s+true", text)
+    assert re.search(rb"/Lang\s*\(en-GB\)", text)
+    assert b"pdfuaid:part" in text  # declares PDF/UA-1 in its metadata
+    assert re.search(rb"/Title\s*\(Margate Task Force: evidence pack\)", text)
+    assert re.search(rb"/DisplayDocTitle\s+true", text)
+    figures = re.findall(rb"/S\s*/Figure.*?>>", text, flags=re.DOTALL)
+    # A PDF string is a literal in brackets, or hexadecimal UTF-16 when it holds characters beyond ASCII.
+    alts = [
+        literal or bytes.fromhex(hexadecimal.decode()).decode("utf-16").encode()
+        for literal, hexadecimal in re.findall(rb"/Alt\s*(?:\(((?:\\.|[^\\)])*)\)|<([0-9A-Fa-f]+)>)", text)
+    ]
+    assert figures
+    assert len(alts) >= len(figures)
+    assert any(alt.startswith(b"Target wards against their counterfactual") for alt in alts)
