@@ -246,7 +246,8 @@ def test_every_figure_is_formatted_for_people(policy_lead: StaffProfile, runs) -
     persistence = rows["Persistence (years)"]
     assert re.fullmatch(r"\d+ / \d+", persistence[1]), persistence
     assert all(re.fullmatch(r"-?£[\d,]+", cell) for cell in persistence[2:]), persistence
-    assert re.fullmatch(r"\d+% / \d+%", rows["Deadweight"][1])
+    assert re.fullmatch(r"\d+% / \d+%", rows["Displacement"][1])
+    assert "Deadweight" not in rows  # an effect measured against a counterfactual carries none
     assert "Sensitivity of the headline net present value (£" in sensitivity.title
     # Each headline carries its inference and its warnings beside it.
     area = sections["area-impact"].headlines

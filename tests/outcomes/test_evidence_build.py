@@ -141,4 +141,4 @@ def test_without_a_broker_one_analysis_request_returns_at_once_too(
     thread.join(30)
     run = AnalysisRun.objects.select_related("job").get()
     assert run.job.state == Job.State.SUCCEEDED
-    assert run.result == {"kind": "gap", "period": "2009"}
+    assert run.result == {"kind": "gap", "period": "2009", "run": run.pk}
