@@ -435,6 +435,10 @@ def savings_section() -> Section:
                 warnings=tuple(r.get("warnings", [])),
             )
         )
+    appraisal = r.get("appraisal")
+    if appraisal:
+        headlines.insert(0, _appraisal_headline(appraisal))
+        tables.extend(_appraisal_tables(appraisal))
     return Section(
         "savings",
         title,
@@ -444,6 +448,90 @@ def savings_section() -> Section:
         tables=tuple(tables),
         sources=(source_of(run),),
     )
+
+
+def _appraisal_headline(a: dict[str, Any]) -> Headline:
+    """The social cost-benefit appraisal as one headline: NPSV and BCR with their intervals, the switching
+    value and the payback year."""
+    npsv_ci, bcr_ci = a.get("npsv_interval"), a.get("bcr_interval")
+    parts = [
+        f"{money(a.get('npsv'))}"
+        + (f" (95% interval {money(npsv_ci[0])} to {money(npsv_ci[1])})" if npsv_ci else ""),
+        f"benefit-cost ratio {_factor(a.get('bcr'))}"
+        + (f" ({_factor(bcr_ci[0])} to {_factor(bcr_ci[1])})" if bcr_ci else ""),
+    ]
+    diagnostics = [
+        f"Switching value: the net present social value is zero at an effect of "
+        f"{number(a.get('switching_effect'))} percentage points"
+        if a.get("switching_effect") is not None
+        else "Switching value: none (no effect pays back the costs)",
+        f"Payback: year {a['payback_year']}"
+        if a.get("payback_year") is not None
+        else "Payback: not within the horizon",
+        f"Costs, with the optimism-bias uplift, present value {money(a.get('pv_costs'))}; social benefits "
+        f"{money(a.get('pv_social_benefits'))}",
+    ]
+    if a.get("probability_npsv_positive") is not None:
+        diagnostics.append(
+            f"Chance the net present social value is positive: {percent(a['probability_npsv_positive'])}"
+        )
+    if a.get("note"):
+        diagnostics.append(a["note"])
+    return Headline(
+        "Net present social value",
+        "; ".join(parts),
+        inference=a.get("inference", ""),
+        diagnostics=tuple(diagnostics),
+        warnings=tuple(a.get("warnings", [])),
+    )
+
+
+def _appraisal_tables(a: dict[str, Any]) -> list[Table]:
+    """Who pays and who gains (central and local apart), and the programme's costs with their sources."""
+    tables = []
+    payers = a.get("by_payer", [])
+    if payers:
+        payer_cols = (
+            Column("payer", "Who gains", "text"),
+            Column("level", "Government level", "text"),
+            Column("social_value", "Social value, present value", "money"),
+            Column("transfers", "Benefit transfers, present value (not social value)", "money"),
+        )
+        tables.append(
+            Table(
+                "savings-by-payer",
+                "Who pays and who gains",
+                payer_cols,
+                tuple(
+                    tuple(
+                        str(row.get("level", "")).capitalize() if c.key == "level" else row.get(c.key)
+                        for c in payer_cols
+                    )
+                    for row in payers
+                ),
+            )
+        )
+    costs = a.get("costs", [])
+    if costs:
+        cost_cols = (
+            Column("name", "Programme cost", "text"),
+            Column("year", "Year", "text"),
+            Column("amount", "Cost", "money"),
+            Column("uplifted", "With optimism bias", "money"),
+            Column("source", "Source", "text"),
+        )
+        tables.append(
+            Table(
+                "savings-costs",
+                "Programme costs",
+                cost_cols,
+                tuple(
+                    tuple(str(row.get(c.key)) if c.key == "year" else row.get(c.key) for c in cost_cols)
+                    for row in costs
+                ),
+            )
+        )
+    return tables
 
 
 def _whole(value: Any) -> str:

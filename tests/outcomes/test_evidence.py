@@ -19,6 +19,7 @@ from jobs.models import Job
 from outcomes import evidence
 from outcomes.disclosure import SUPPRESSED
 from outcomes.evidence.bundle import csv_bundle
+from outcomes.evidence.pack import money
 from outcomes.models import AnalysisRun
 from outcomes.services import analysis_request
 from taskforce.org.models import StaffProfile
@@ -259,10 +260,23 @@ def test_every_figure_is_formatted_for_people(policy_lead: StaffProfile, runs) -
         )
     stored = {r.result["method"]: r.result for r in runs if r.kind == "area-impact"}
     assert {h.warnings for h in area} == {tuple(r.get("warnings", [])) for r in stored.values()}
-    (savings,) = sections["savings"].headlines
+    appraisal, savings = sections["savings"].headlines
     assert savings.value.startswith(("£", "-£"))
     assert "95% interval" in savings.value
     assert "Net present value to the Exchequer (AME)" in page
+    # The social cost-benefit appraisal leads, with its switching value and payback beside it.
+    stored_savings = next(r.result for r in runs if r.kind == "savings")["appraisal"]
+    assert appraisal.label == "Net present social value"
+    assert re.fullmatch(
+        r"-?£[\d,]+ \(95% interval -?£[\d,]+ to -?£[\d,]+\); benefit-cost ratio \d+\.\d\d \(\d+\.\d\d to \d+\.\d\d\)",
+        appraisal.value,
+    ), appraisal.value
+    assert appraisal.value.startswith(money(stored_savings["npsv"]))
+    assert any(d.startswith("Switching value") for d in appraisal.diagnostics)
+    assert appraisal.warnings == tuple(stored_savings["warnings"])
+    payers = next(t for t in sections["savings"].tables if t.slug == "savings-by-payer")
+    assert {row[1] for row in payers.rows} <= {"Central", "Local"}
+    assert "Who pays and who gains" in page
     assert "Persistence (years)" in page
 
 
