@@ -40,7 +40,7 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy taskforce jobs households interventions outcomes casework imports api demo
+	$(BIN)/mypy taskforce jobs households interventions outcomes casework privacy imports api demo
 	$(BIN)/python -m pytest
 
 lint: install-test
@@ -49,7 +49,7 @@ lint: install-test
 
 typecheck: install-test
 	$(BIN)/lint-imports
-	$(BIN)/mypy taskforce jobs households interventions outcomes casework imports api demo
+	$(BIN)/mypy taskforce jobs households interventions outcomes casework privacy imports api demo
 
 clean:
 	rm -rf $(VENV) .env var/taskforce.sqlite3* .pytest_cache .mypy_cache .ruff_cache

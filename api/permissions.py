@@ -5,6 +5,8 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from taskforce.org import audit
+from taskforce.org.models import AccessLog
 from taskforce.org.scoping import role_of, writers_of
 
 
@@ -16,6 +18,19 @@ class RoleAllowed(BasePermission):
     message = "Your role cannot use this endpoint."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
+        allowed = self._allowed(request, view)
+        model = getattr(view, "model", None)
+        if not allowed and model is not None and request.method in SAFE_METHODS:
+            # A role refused a read of personal data leaves a trace for the data protection officer.
+            audit.note_attempt(
+                request,
+                outcome=AccessLog.Outcome.REFUSED,
+                resource=model._meta.label_lower,
+                object_ids=[int(view.kwargs["pk"])] if "pk" in getattr(view, "kwargs", {}) else [],
+            )
+        return allowed
+
+    def _allowed(self, request: Request, view: APIView) -> bool:
         role = role_of(request.user)
         if role is None:
             return False

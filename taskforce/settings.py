@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "outcomes",
     "casework",
     "imports",
+    "privacy",
     "api",
     "demo",
     "taskforce",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "taskforce.org.middleware.AbsoluteSessionExpiryMiddleware",
     "taskforce.org.middleware.RequireTwoFactorMiddleware",
+    "taskforce.org.middleware.AccessAttemptMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a lockout into the sign-in page's locked message.
@@ -209,6 +211,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # Two-factor sign-in (TOTP, django-otp) for every role that sees records about named people, and for
 # administrators. Only tests and a deliberate choice turn it off.
 TASKFORCE_REQUIRE_2FA = env.bool("TASKFORCE_REQUIRE_2FA", default=True)
+# The data protection officer's probing alert: a user with this many refused reads, or out-of-scope records,
+# within the window (minutes) is flagged (privacy.selectors.probing_alerts).
+PRIVACY_PROBE_THRESHOLD = env.int("PRIVACY_PROBE_THRESHOLD", default=10)
+PRIVACY_PROBE_WINDOW_MINUTES = env.int("PRIVACY_PROBE_WINDOW_MINUTES", default=60)
 OTP_TOTP_ISSUER = "Margate Task Force"
 
 # Transport security: on whenever the site is not in debug mode.

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("casework.urls")),
     path("", include("imports.urls")),
     path("", include("jobs.urls")),
+    path("", include("privacy.urls")),
 ]

@@ -22,7 +22,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "properties": scoping.sees_housing_records(request.user),
         "dashboards": role in {StaffProfile.Role.WARD_MANAGER, StaffProfile.Role.POLICY_LEAD},
         "imports": bool(kinds_for(request.user)),
-        "api": role is not None,
+        # The data protection officer's work is in the workspace's pages, not the API.
+        "privacy": role == StaffProfile.Role.DATA_PROTECTION_OFFICER,
+        "api": role is not None and role != StaffProfile.Role.DATA_PROTECTION_OFFICER,
     }
     return render(
         request,

@@ -73,6 +73,13 @@ class AuditedReads(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         queryset = queryset.order_by(*self.model._meta.ordering, "pk")
         return queryset.select_related(*self.related) if self.related else queryset
 
+    def get_object(self) -> Any:
+        """The record the path names, from those the user may see; a miss is noted for the access log."""
+        queryset = self.filter_queryset(self.get_queryset())
+        instance = audit.visible_or_404(self.request, queryset, pk=self.kwargs[self.lookup_field])
+        self.check_object_permissions(self.request, instance)
+        return instance
+
     def log_read(self, action: str, records: Sequence[models.Model]) -> None:
         ids = [record.pk for record in records]
         audit.access_record(

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from households import services as household_services
 from households.models import Household, Person
+from privacy.retention import RETENTION_YEARS
 from taskforce.org import audit, scoping
 from taskforce.org import services as taskforce_services
 from taskforce.org.models import AccessLog, ApiToken, BreakGlassGrant, StaffProfile
@@ -26,8 +27,6 @@ from ..permissions import RoleAllowed
 from .base import ID_IN_PATH, PURPOSE, AuditedReads, client_address
 
 Role = StaffProfile.Role
-# Case records are kept this many full years after a case closes, then reviewed for deletion.
-RETENTION_YEARS = 6
 
 
 @extend_schema_view(create=extend_schema(responses={201: s.NewApiTokenSerializer}))

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from taskforce.org import scoping
+from taskforce.org import audit, scoping
 from taskforce.org.views import RecordFormView, require_role
 
 from .. import forms as f
@@ -21,8 +21,10 @@ from ..models import DataSharingBasis, Household, Membership, Person, Placement
 
 
 def visible_household(request: HttpRequest, pk: int) -> Household:
-    require_role(request, scoping.sees_cases)
-    return get_object_or_404(
+    """The household, if the user may see it; a refusal or a miss is noted for the access log."""
+    require_role(request, scoping.sees_cases, resource="households.household")
+    return audit.visible_or_404(
+        request,
         Household.objects.visible_to(request.user).select_related(
             "ward", "key_worker__user", "key_worker__agency"
         ),

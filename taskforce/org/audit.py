@@ -6,6 +6,10 @@ says who made the changes of a job that runs outside any request.
 
 Reads: `access_record(...)` writes one AccessLog row, and one AccessLogSubject row per person whose data
 the read exposed, inside the caller's transaction, so a read whose log cannot be written fails.
+
+Attempts: a read refused for the role (403) or finding nothing the user may see (404) is noted on the request
+(`note_attempt`, called by `visible_or_404`, `require_role` and the API's role check) and written by
+`AccessAttemptMiddleware` once the response is made, outside the transaction the refusal rolled back.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,6 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Subquery
+from django.http import Http404, HttpRequest
 from simple_history.models import HistoricalRecords
 
 from .models import AccessLog, AccessLogSubject
@@ -108,6 +113,7 @@ def access_record(
     query: str = "",
     purpose: str = "",
     client_address: str | None = None,
+    outcome: str = AccessLog.Outcome.ALLOWED,
 ) -> AccessLog:
     """Log one read of personal data. Raises if the row cannot be written, failing the read with it."""
     entry = AccessLog.objects.create(
@@ -121,8 +127,75 @@ def access_record(
         query=query[:500],
         purpose=purpose[:200],
         client_address=client_address,
+        outcome=outcome,
     )
     subjects = [AccessLogSubject(entry=entry, person_id=pk) for pk in sorted(set(person_ids))]
     if subjects:
         AccessLogSubject.objects.bulk_create(subjects)
     return entry
+
+
+ATTEMPTS = "_taskforce_access_attempts"
+
+
+def note_attempt(
+    request: Any,
+    *,
+    outcome: str,
+    resource: str,
+    object_ids: Iterable[int] = (),
+    person_ids: Iterable[int] = (),
+    action: str = AccessLog.Action.DETAIL,
+) -> None:
+    """Remember a refused or out-of-scope read for `AccessAttemptMiddleware` to log after the response.
+
+    `request` is Django's request or a REST framework one wrapping it; the user is taken now, because an API
+    token is known only inside the view.
+    """
+    http = getattr(request, "_request", request)
+    user = request.user
+    if not user.is_authenticated:
+        return
+    path = http.path[:250]
+    query = http.META.get("QUERY_STRING", "")
+    http.__dict__.setdefault(ATTEMPTS, []).append(
+        {
+            "user": user,
+            "route": AccessLog.Route.API if path.startswith("/api/") else AccessLog.Route.WEB,
+            "action": action,
+            "outcome": outcome,
+            "resource": resource[:60],
+            "object_ids": list(object_ids),
+            "person_ids": list(person_ids),
+            "query": f"{path}?{query}" if query else path,
+            "client_address": http.META.get("REMOTE_ADDR") or None,
+        }
+    )
+
+
+def write_attempts(request: HttpRequest) -> None:
+    """Log the attempts noted on this request, each in its own transaction."""
+    for attempt in request.__dict__.pop(ATTEMPTS, []):
+        access_record(**attempt)
+
+
+def visible_or_404(request: Any, visible: models.QuerySet, *, pk: Any) -> Any:
+    """The record `pk` from the rows the user may see, or Http404 with the attempt noted for the access log.
+
+    The one place the web pages and the API open a household, person or other record of personal data by id:
+    a miss leaves a trace (its id, and whose data it would have shown when the record exists), so someone
+    trying ids one by one shows in the log and in the data protection officer's probing alert.
+    """
+    model = visible.model
+    try:
+        return visible.get(pk=pk)
+    except model.DoesNotExist:
+        exists = model._default_manager.filter(pk=pk).exists()
+        note_attempt(
+            request,
+            outcome=AccessLog.Outcome.OUT_OF_SCOPE,
+            resource=model._meta.label_lower,
+            object_ids=[int(pk)],
+            person_ids=people_exposed_by(model, [int(pk)]) if exists else [],
+        )
+        raise Http404(f"No {model._meta.verbose_name} found.") from None

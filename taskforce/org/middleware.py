@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
+from .audit import write_attempts
 from .scoping import signed_in
 from .two_factor import confirmed_device, requires_two_factor
 
@@ -78,3 +79,16 @@ class RequireTwoFactorMiddleware:
             "/" + settings.STATIC_URL.lstrip("/"),
         )
         return path.startswith(exempt)
+
+
+class AccessAttemptMiddleware:
+    """Log the refused and out-of-scope reads a request noted (`audit.note_attempt`) after its response is
+    made: the view's own transaction has rolled back by then, and the trace must outlive it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        write_attempts(request)
+        return response

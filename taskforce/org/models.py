@@ -132,6 +132,13 @@ class AccessLog(models.Model):
         SUBJECT_ACCESS = "sar", "Subject access request export"
         BREAK_GLASS = "break_glass", "Opened an out-of-scope household (break glass)"
 
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", "Allowed"
+        # The role may not read this kind of record at all (403).
+        REFUSED = "refused", "Refused"
+        # The record does not exist or is outside the user's scope (404): the user cannot tell which.
+        OUT_OF_SCOPE = "out_of_scope", "Not found or out of scope"
+
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # PROTECT: an account that has read personal data is deactivated, never deleted, so the log keeps it.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
@@ -139,6 +146,12 @@ class AccessLog(models.Model):
     role = models.CharField(max_length=20, blank=True)
     route = models.CharField(max_length=10, choices=Route.choices)
     action = models.CharField(max_length=12, choices=Action.choices)
+    outcome = models.CharField(
+        max_length=12,
+        choices=Outcome.choices,
+        default=Outcome.ALLOWED,
+        help_text="Whether the read was allowed, refused for the role, or found nothing the user may see.",
+    )
     resource = models.CharField(max_length=60, help_text="What was read, e.g. households.household.")
     object_ids = models.JSONField(default=list, blank=True, help_text="Primary keys of the records read.")
     query = models.CharField(max_length=500, blank=True, help_text="The filters and search terms used.")
@@ -149,7 +162,10 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["user", "at"], name="accesslog_user_at_idx")]
+        indexes = [
+            models.Index(fields=["user", "at"], name="accesslog_user_at_idx"),
+            models.Index(fields=["outcome", "at"], name="accesslog_outcome_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return (

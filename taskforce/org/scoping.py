@@ -64,6 +64,9 @@ WRITES: dict[str, frozenset[str]] = {
     "import:licences": frozenset({Role.HOUSING_OFFICER, Role.WARD_MANAGER}),
     "import:inspections": frozenset({Role.HOUSING_OFFICER, Role.WARD_MANAGER}),
     "import:area-statistics": frozenset({Role.POLICY_LEAD, Role.WARD_MANAGER}),
+    # The data protection officer's workspace: subject access requests, break-glass reviews, retention
+    # actions and information-sharing agreements.
+    "privacy": frozenset({Role.DATA_PROTECTION_OFFICER}),
 }
 
 

@@ -43,8 +43,10 @@ def log_read(
     )
 
 
-def require_role(request: HttpRequest, allowed: Callable[[Any], bool]) -> None:
+def require_role(request: HttpRequest, allowed: Callable[[Any], bool], *, resource: str = "") -> None:
+    """403 for a role the page is not for; the refusal goes in the access log (`resource`, or the path)."""
     if not allowed(request.user):
+        audit.note_attempt(request, outcome=AccessLog.Outcome.REFUSED, resource=resource or request.path)
         raise PermissionDenied("Your role cannot use this page.")
 
 

@@ -26,6 +26,8 @@ def _items(user: Any) -> list[tuple[str, str]]:
         items.append(("Evidence pack", "/evidence/"))
     if kinds_for(user):
         items.append(("Imports", reverse("imports:list")))
+    if role == Role.DATA_PROTECTION_OFFICER:
+        items.append(("Data protection", reverse("privacy:workspace")))
     return items
 
 
