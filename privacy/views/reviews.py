@@ -24,9 +24,7 @@ from .common import PAGE_SIZE, dpo_page, log_page
 @require_GET
 @dpo_page
 def break_glass_list(request: HttpRequest) -> HttpResponse:
-    grants = BreakGlassGrant.objects.select_related("user", "household", "review").order_by(
-        "review__isnull", "-granted_at"
-    )
+    grants = BreakGlassGrant.objects.select_related("user", "household", "review").order_by("-granted_at")
     to_review = [g for g in grants if not hasattr(g, "review")]
     reviewed = [g for g in grants if hasattr(g, "review")]
     with transaction.atomic():
