@@ -148,7 +148,8 @@ def test_the_access_log_filters_by_person_household_user_and_dates(
         assert "1 entry" in page, query
         assert "casey" in page
     page = client.get(f"/privacy/access-log/?person={sar.person_id}").content.decode()
-    assert "casey" in page and "other" not in page
+    assert "casey" in page
+    assert "other" not in page
     assert (
         "0 entries"
         in client.get(
@@ -185,7 +186,8 @@ def test_a_break_glass_grant_is_closed_with_a_finding(
     response = client.post(url, {"finding": "not_justified", "note": "No safeguarding concern was recorded"})
     assert response.status_code == 302
     page = client.get(url).content.decode()
-    assert "Not justified" in page and "No safeguarding concern" in page
+    assert "Not justified" in page
+    assert "No safeguarding concern" in page
     assert "Close the grant" not in page
 
 
