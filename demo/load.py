@@ -38,6 +38,7 @@ from .generate import DemoData, generate
 from .generate.areas import N_COMPARATORS
 from .generate.casework import SERVICES
 from .generate.placements import PLACING_AUTHORITIES
+from .generate.privacy import write_privacy_demo
 from .generate.world import KENT, TARGET_WARDS, month_start
 from .plan import demo_plan_lock, demo_programme_costs
 
@@ -525,6 +526,7 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
             AreaStatistic,
         ]
     )
+    write_privacy_demo(seed=seed)
     # Fresh planner statistics after a bulk load: SQLite keeps none until asked, and PostgreSQL's
     # autovacuum would reach these tables only later.
     with connection.cursor() as cursor:

@@ -41,7 +41,8 @@ from outcomes.models import (
     PlanDeviation,
     ProgrammeCost,
 )
-from taskforce.org.models import Agency, Area, StaffProfile
+from privacy.models import SharingAgreement, SubjectAccessItem, SubjectAccessRequest
+from taskforce.org.models import AccessLog, AccessLogSubject, Agency, Area, BreakGlassGrant, StaffProfile
 
 from .factories import StaffProfileFactory, UserFactory, agency, ward
 
@@ -231,6 +232,10 @@ DEMO_SEED = 2010
 DEMO_HOUSEHOLDS = 1500
 # Written in bulk by the demo, so removed in bulk: row-by-row deletion would also fire history signals.
 DEMO_TABLES = (
+    SubjectAccessItem, SubjectAccessRequest, SubjectAccessRequest.history.model,
+    SharingAgreement.history.model._meta.get_field("historicalsharingagreement_parties").related_model,
+    SharingAgreement.history.model,
+    SharingAgreement.parties.through, SharingAgreement, BreakGlassGrant,
     BenefitRecord, AreaStatistic, EnforcementAction, HazardFinding, Inspection, Licence, Referral,
     Intervention, Placement, DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
     Person, Household, Property, Service, PlanDeviation, AnalysisPlan, ProgrammeCost,
@@ -257,6 +262,7 @@ class SharedDemo:
         if self.dataset is None:
             return
         with self.blocker.unblock():
+            _clear_access_log()
             for model in DEMO_TABLES:
                 model.objects.all()._raw_delete(connection.alias)
             Area.objects.filter(is_synthetic=True).delete()
@@ -264,6 +270,17 @@ class SharedDemo:
             get_user_model().objects.all().delete()
         cache.clear()
         self.dataset = None
+
+
+def _clear_access_log() -> None:
+    """The demo's own reads (its subject access requests, its break-glass grant). The log refuses row
+    deletes, on PostgreSQL by a trigger that TRUNCATE does not fire."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE taskforce_accesslogsubject, taskforce_accesslog")
+    else:
+        for model in (AccessLogSubject, AccessLog):
+            model.objects.all()._raw_delete(connection.alias)
 
 
 _SHARED_DEMO = pytest.StashKey[SharedDemo]()

@@ -98,7 +98,10 @@ def test_household_out_of_scope_is_not_found(
     response = signed_in(client, caseworker).get(f"/households/{theirs['household']}/{section}")
     assert response.status_code == 404
     assert "Hidden" not in response.content.decode()
-    assert not AccessLog.objects.exists()
+    # Nothing was read, but the attempt leaves a trace for the data protection officer.
+    assert list(AccessLog.objects.values_list("outcome", "object_ids")) == [
+        (AccessLog.Outcome.OUT_OF_SCOPE, [theirs["household"]])
+    ]
 
 
 def test_a_caseworker_in_another_ward_cannot_open_the_household(
@@ -134,7 +137,8 @@ def test_roles_without_case_work_get_no_case_page(
         assert response.status_code == 403
         assert "Shown" not in response.content.decode()
     assert client.get("/households/new/").status_code == 403
-    assert not AccessLog.objects.exists()
+    # Refusals are logged as such; nothing was read.
+    assert not AccessLog.objects.filter(outcome=AccessLog.Outcome.ALLOWED).exists()
 
 
 def test_identity_bar_flags_a_current_placement(
