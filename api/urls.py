@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from . import aggregates, imports
-from .views import analyses, casework, governance, housing, records, reference
+from .views import analyses, casework, governance, housing, privacy, records, reference
 
 router = DefaultRouter()
 router.register("areas", reference.AreaViewSet, basename="area")
@@ -38,6 +38,10 @@ router.register("imports", imports.ImportBatchViewSet, basename="importbatch")
 router.register("analysis-runs", analyses.AnalysisRunViewSet, basename="analysisrun")
 router.register("retention", governance.RetentionViewSet, basename="retention")
 router.register("aggregates", aggregates.AggregateViewSet, basename="aggregate")
+router.register(
+    "subject-access-requests", privacy.SubjectAccessRequestViewSet, basename="subjectaccessrequest"
+)
+router.register("sharing-agreements", privacy.SharingAgreementViewSet, basename="sharingagreement")
 
 
 @csrf_exempt  # a 404 is the answer whatever the method; a CSRF refusal would be an HTML page instead

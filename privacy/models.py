@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from taskforce.org.models import Agency, BreakGlassGrant
+from taskforce.org import scoping
+from taskforce.org.models import Agency, BreakGlassGrant, StaffProfile
 
 # Keep in step with households' data-sharing bases, plus the gateways an agreement between agencies cites.
 GATEWAYS = [
@@ -31,6 +32,15 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class WorkspaceQuerySet(models.QuerySet):
+    """The workspace's records are the data protection officer's alone (taskforce.org.scoping)."""
+
+    def visible_to(self, user: scoping.User | None) -> "WorkspaceQuerySet":
+        if scoping.role_of(user) != StaffProfile.Role.DATA_PROTECTION_OFFICER:
+            return self.none()
+        return self
 
 
 class SubjectAccessRequest(models.Model):
@@ -63,6 +73,8 @@ class SubjectAccessRequest(models.Model):
     released_on = models.DateField(null=True, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     history = HistoricalRecords()
+
+    objects = WorkspaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -200,6 +212,8 @@ class SharingAgreement(models.Model):
     ends_on = models.DateField(null=True, blank=True)
     review_on = models.DateField()
     history = HistoricalRecords(m2m_fields=[parties])
+
+    objects = WorkspaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["partner__name", "-starts_on"]

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from rest_framework.test import APIClient
 
 from outcomes.services import analysis_request
+from privacy.models import SharingAgreement, SubjectAccessRequest
 from taskforce.org.models import AccessLog, Area, StaffProfile
 from taskforce.org.services import api_token_create
 from tests.factories import (
@@ -83,6 +84,21 @@ def world(caseworker: StaffProfile, ward_manager: StaffProfile, policy_lead: Sta
         "retention": HouseholdFactory(status="closed", closed_on=date(2011, 3, 31)).pk,
         "imports": 0,
         "analysis-runs": analysis_request(kind="gap", requested_by=policy_lead.user, enqueue=False).pk,
+        "subject-access-requests": SubjectAccessRequest.objects.create(
+            reference="SAR-2026-0001",
+            requester="A. Requester",
+            person=membership.person,
+            received_on=date(2026, 6, 1),
+            handled_by=policy_lead.user,
+        ).pk,
+        "sharing-agreements": SharingAgreement.objects.create(
+            title="Employment support",
+            partner=agency("jcp"),
+            purpose="Work coaches",
+            gateway="dea_s35",
+            starts_on=date(2025, 1, 1),
+            review_on=date(2027, 1, 1),
+        ).pk,
     }
     return World(ids=ids)
 

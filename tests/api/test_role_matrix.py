@@ -51,6 +51,8 @@ READ = {
     "retention": frozenset({DPO}),
     "imports": frozenset({CASEWORKER, HOUSING, MANAGER, POLICY}),
     "aggregates": frozenset({MANAGER, POLICY}),
+    "subject-access-requests": frozenset({DPO}),
+    "sharing-agreements": frozenset({DPO}),
 }
 WRITE = {
     **dict.fromkeys(
@@ -154,6 +156,7 @@ def test_policy_lead_has_no_endpoint_that_returns_a_person() -> None:
         "referrals",
         "benefit-records",
         "subject-access",
+        "subject-access-requests",
         "audit",
         "properties",
         "licences",
