@@ -35,9 +35,11 @@ class RetentionRefused(Exception):
 
 
 def due_for_review(today: date) -> QuerySet[Household]:
-    """Closed cases past retention, oldest closing first, with how many people each holds."""
+    """Closed cases past retention and not yet anonymised, oldest closing first, with how many people each
+    holds."""
     return (
         Household.objects.past_retention(today, years=RETENTION_YEARS)
+        .exclude(retention_actions__status="done")
         .annotate(members=Count("memberships__person", distinct=True))
         .select_related("ward")
         .order_by("closed_on", "pk")

@@ -194,7 +194,11 @@ def retention_propose(*, user: User, household: Household, method: str, reason: 
     """Propose erasing or anonymising a closed case past retention; a data protection officer approves it."""
     _require_dpo(user)
     if not retention.due_for_review(timezone.localdate()).filter(pk=household.pk).exists():
-        raise ValidationError({"household": f"{household} is not past its retention period."})
+        raise ValidationError(
+            {
+                "household": f"{household} is not due for review: not past its retention period, or already anonymised."
+            }
+        )
     if len(reason.strip()) < 10:
         raise ValidationError({"reason": "Give the reason in at least 10 characters."})
     return create(

@@ -75,6 +75,10 @@ def test_anonymisation_keeps_the_statistics_and_drops_the_names(
     assert not Intervention.history.exclude(notes="").exists()
     action.refresh_from_db()
     assert (action.status, action.summary["people anonymised"]) == ("done", 1)
+    # Done once: the case leaves the list of cases to review.
+    assert not retention.due_for_review(date(2026, 6, 15)).filter(pk=closed_case.pk).exists()
+    with pytest.raises(ValidationError, match="not past its retention period"):
+        _propose(dpo, closed_case, "erase")
 
 
 def test_erasure_removes_the_case_its_people_and_their_history(
