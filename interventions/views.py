@@ -5,11 +5,10 @@ from typing import Any
 
 from django.db import models
 from django.forms import Form
-from django.shortcuts import get_object_or_404
 
 from households.models import Household
 from households.views.case_records import HouseholdFormView, section_url
-from taskforce.org import scoping
+from taskforce.org import audit, scoping
 
 from . import forms, services
 from .models import Intervention, Referral
@@ -42,7 +41,8 @@ class InterventionEdit(InterventionCreate):
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
-        self.instance = get_object_or_404(
+        self.instance = audit.visible_or_404(
+            self.request,
             Intervention.objects.of_household(self.household, self.request.user),
             pk=kwargs["pk"],
         )
@@ -70,8 +70,8 @@ class ReferralEdit(ReferralCreate):
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
-        self.instance = get_object_or_404(
-            Referral.objects.of_household(self.household, self.request.user), pk=kwargs["pk"]
+        self.instance = audit.visible_or_404(
+            self.request, Referral.objects.of_household(self.household, self.request.user), pk=kwargs["pk"]
         )
 
     def save(self, data: dict[str, Any]) -> Referral:

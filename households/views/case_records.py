@@ -9,7 +9,6 @@ from typing import Any
 from django.db import models
 from django.forms import Form
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from taskforce.org import audit, scoping
@@ -124,7 +123,8 @@ class PersonEdit(HouseholdFormView):
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
-        self.instance = get_object_or_404(
+        self.instance = audit.visible_or_404(
+            self.request,
             Person.objects.visible_to(self.request.user)
             .filter(memberships__household=self.household)
             .distinct(),
@@ -147,8 +147,8 @@ class MembershipEdit(HouseholdFormView):
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
-        self.instance = get_object_or_404(
-            Membership.objects.of_household(self.household, self.request.user), pk=kwargs["pk"]
+        self.instance = audit.visible_or_404(
+            self.request, Membership.objects.of_household(self.household, self.request.user), pk=kwargs["pk"]
         )
 
     def save(self, data: dict[str, Any]) -> Membership:
@@ -192,7 +192,8 @@ class SharingBasisEdit(HouseholdFormView):
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
-        self.instance = get_object_or_404(
+        self.instance = audit.visible_or_404(
+            self.request,
             DataSharingBasis.objects.of_household(self.household, self.request.user),
             pk=kwargs["pk"],
         )
@@ -231,7 +232,8 @@ class PlacementEdit(PlacementCreate):
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
-        self.instance = get_object_or_404(
+        self.instance = audit.visible_or_404(
+            self.request,
             Placement.objects.of_household(self.household, self.request.user).select_related("accommodation"),
             pk=kwargs["pk"],
         )

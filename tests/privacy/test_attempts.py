@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from privacy.selectors import probing_alerts
 from taskforce.org.models import AccessLog, StaffProfile
-from tests.factories import MembershipFactory, agency, shared_household
+from tests.factories import InterventionFactory, MembershipFactory, agency, shared_household
 
 Outcome = AccessLog.Outcome
 
@@ -137,3 +137,14 @@ def test_probing_through_the_api_raises_the_alert_on_the_dpo_page(
     page = client.get("/privacy/").content.decode()
     assert "1 user tried many records they may not see" in page
     assert "casey" in page
+
+
+def test_an_intervention_on_another_household_is_404_and_logged(caseworker: StaffProfile) -> None:
+    mine = shared_household(agency("jcp"))
+    theirs = InterventionFactory(household=shared_household(agency("police")))
+    client = Client()
+    client.force_login(caseworker.user)
+    # Their intervention's id under a household the caseworker may see: not found, and traced.
+    assert client.get(f"/households/{mine.pk}/interventions/{theirs.pk}/edit/").status_code == 404
+    entry = AccessLog.objects.get(outcome=Outcome.OUT_OF_SCOPE)
+    assert (entry.resource, entry.object_ids) == ("interventions.intervention", [theirs.pk])
