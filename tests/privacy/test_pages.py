@@ -4,7 +4,9 @@ two-factor sign-in, never cached, and each read of personal data in the access l
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
 from privacy import services
@@ -217,3 +219,30 @@ def test_an_agreement_is_recorded_and_the_partner_report_suppresses_small_counts
     page = client.get(f"/privacy/agreements/partners/{records['jcp']}/").content.decode()
     assert "[c]" in page  # one household shared with Jobcentre Plus in the period: suppressed
     assert RetentionAction.objects.count() == 1
+
+
+@pytest.mark.parametrize("path", ["/privacy/access-log/", "/privacy/retention/", "/privacy/break-glass/"])
+def test_list_pages_cost_the_same_queries_however_many_rows(
+    path: str, data_protection_officer: StaffProfile, ward_manager: StaffProfile
+) -> None:
+    client = Client()
+    client.force_login(data_protection_officer.user)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            member = MembershipFactory(
+                household=HouseholdFactory(status="closed", closed_on=date(2015, 3, 1))
+            )
+            BreakGlassGrantFactory(user=ward_manager.user, household=member.household)
+            entry = AccessLog.objects.create(username="x", route="web", action="detail", resource="r")
+            entry.subjects.create(person_id=member.person_id)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    grow(2)
+    few = queries()
+    grow(8)
+    assert queries() == few
