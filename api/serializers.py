@@ -378,6 +378,7 @@ class AccessLogSerializer(ModelSerializer):
             "role",
             "route",
             "action",
+            "outcome",
             "resource",
             "object_ids",
             "people",

@@ -68,7 +68,7 @@ class AccessLogViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filterset(
         AccessLog,
         ids={"user": "user", "person": "subjects__person_id"},
-        exact=("action", "resource", "role", "username"),
+        exact=("action", "outcome", "resource", "role", "username"),
         dates=("at",),
     )
     ordering_fields = ["at"]

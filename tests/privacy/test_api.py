@@ -30,3 +30,16 @@ def test_subject_access_requests_are_read_and_logged(
     api.force_authenticate(caseworker.user)
     assert api.get("/api/v1/subject-access-requests/").status_code == 403
     assert AccessLog.objects.get(username="casey").outcome == AccessLog.Outcome.REFUSED
+
+
+def test_the_audit_endpoint_shows_and_filters_the_outcome(
+    data_protection_officer: StaffProfile, caseworker: StaffProfile
+) -> None:
+    api = APIClient()
+    api.force_authenticate(caseworker.user)
+    assert api.get("/api/v1/households/999999/").status_code == 404
+    api.force_authenticate(data_protection_officer.user)
+    body = api.get("/api/v1/audit/", {"outcome": "out_of_scope"}).json()
+    assert [(e["username"], e["outcome"], e["object_ids"]) for e in body["results"]] == [
+        ("casey", "out_of_scope", [999999])
+    ]
