@@ -19,6 +19,8 @@ from pytest_django.plugin import DjangoDbBlocker
 from demo.load import load_demo
 from demo.models import DemoDataset
 from households.models import (
+    AgreementSignatory,
+    Boundary,
     DataSharingBasis,
     EnforcementAction,
     HazardFinding,
@@ -28,7 +30,9 @@ from households.models import (
     Membership,
     Person,
     Placement,
+    PlacingAuthority,
     Property,
+    PropertyLocation,
     Residence,
 )
 from interventions.models import Intervention, Referral, Service
@@ -232,7 +236,8 @@ DEMO_HOUSEHOLDS = 1500
 # Written in bulk by the demo, so removed in bulk: row-by-row deletion would also fire history signals.
 DEMO_TABLES = (
     BenefitRecord, AreaStatistic, EnforcementAction, HazardFinding, Inspection, Licence, Referral,
-    Intervention, Placement, DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
+    Intervention, PropertyLocation, Boundary, Placement, AgreementSignatory.history.model, AgreementSignatory,
+    DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
     Person, Household, Property, Service, PlanDeviation, AnalysisPlan, ProgrammeCost,
     ProgrammeCost.history.model, AnalysisRun, DemoDataset, Job, StaffProfile.wards.through, StaffProfile,
 )  # fmt: skip
@@ -261,6 +266,7 @@ class SharedDemo:
                 model.objects.all()._raw_delete(connection.alias)
             Area.objects.filter(is_synthetic=True).delete()
             Agency.objects.filter(kind=Agency.Kind.PLACING_AUTHORITY).delete()
+            PlacingAuthority.objects.filter(is_synthetic=True).delete()
             get_user_model().objects.all().delete()
         cache.clear()
         self.dataset = None

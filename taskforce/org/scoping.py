@@ -64,6 +64,12 @@ WRITES: dict[str, frozenset[str]] = {
     "import:licences": frozenset({Role.HOUSING_OFFICER, Role.WARD_MANAGER}),
     "import:inspections": frozenset({Role.HOUSING_OFFICER, Role.WARD_MANAGER}),
     "import:area-statistics": frozenset({Role.POLICY_LEAD, Role.WARD_MANAGER}),
+    # The Margate Agreement register: who signed, when and what they committed to.
+    "agreement": frozenset({Role.WARD_MANAGER}),
+    # An s208 notice opening a case, ward and LSOA boundaries, and where homes stand.
+    "import:s208-notices": frozenset({Role.CASEWORKER, Role.WARD_MANAGER}),
+    "import:boundaries": frozenset({Role.POLICY_LEAD, Role.WARD_MANAGER}),
+    "import:property-locations": frozenset({Role.HOUSING_OFFICER, Role.WARD_MANAGER}),
 }
 
 
