@@ -31,7 +31,8 @@ def test_an_s208_notice_opens_the_case_with_its_members_home_and_placement(casew
     assert sorted(household.memberships.values_list("relationship", flat=True)) == ["child", "head"]
     placement = Placement.objects.get(household=household)
     assert placement.placing_authority.name == "London Borough of Hackney"
-    assert placement.accommodation is not None and placement.accommodation.postcode == "CT9 1AA"
+    assert placement.accommodation is not None
+    assert placement.accommodation.postcode == "CT9 1AA"
     assert placement.deadline_met() is True
     assert household.residences.get().property == placement.accommodation
 
@@ -93,7 +94,8 @@ def test_longitude_and_latitude_are_converted_to_the_national_grid(ward_manager:
     )
     assert report.ok, report.problems
     x, y = Boundary.objects.get().geometry["coordinates"][0][0]
-    assert 633_000 < x < 637_000 and 170_000 < y < 173_000  # Margate, in metres
+    assert 633_000 < x < 637_000
+    assert 170_000 < y < 173_000
 
 
 def test_bad_boundaries_are_row_errors_and_nothing_is_written(ward_manager: StaffProfile) -> None:
