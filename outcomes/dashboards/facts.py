@@ -21,6 +21,7 @@ from taskforce.org.models import Area, StaffProfile
 from ..analysis.placements import notification_status
 from ..datasets.areas import area_statistics, reference_code, target_codes
 from ..datasets.housing_benefit import housing_benefit_by_ward
+from ..datasets.place import COMPARATOR_TURNOVER, residences_frame
 from ..datasets.records import (
     dashboard_households,
     dashboard_housing,
@@ -117,4 +118,6 @@ def _compute() -> dict[str, Any]:
         "moves": dashboard_moves(),
         "housing": dashboard_housing(),
         "housing_benefit": housing_benefit_by_ward(),
+        "residences": residences_frame(),
+        "turnover_stats": area_statistics(measures=[COMPARATOR_TURNOVER], frequency="year"),
     }
