@@ -60,7 +60,7 @@ def compliance_by_signing(placements: pd.DataFrame, signatories: pd.DataFrame) -
     _require(placements, ("authority", "placed_on", "status"), "placements")
     signed = dict(zip(signatories["authority"], pd.to_datetime(signatories["signed_on"]), strict=True))
     placed_on = pd.to_datetime(placements["placed_on"])
-    signed_on = placements["authority"].map(signed)
+    signed_on = pd.to_datetime(placements["authority"].map(signed))
     group = pd.Series("Non-signatories", index=placements.index)
     group[signed_on.notna() & (placed_on < signed_on)] = "Signatories, before signing"
     group[signed_on.notna() & (placed_on >= signed_on)] = "Signatories, after signing"
