@@ -88,12 +88,16 @@ def placement_intake(
             )
         except ValidationError as error:
             raise _prefixed(error, "address.") from error
-    household: Household = services.household_register(
-        case_reference=case_reference,
-        ward=ward,
-        opened_on=notification_received_on,
+    if home is None:
+        raise ValidationError({"address": "Give the home they were placed in."})
+    household: Household = services.household_open(
+        case_reference=case_reference, ward=ward, opened_on=notification_received_on
+    )
+    services.data_sharing_basis_record(
+        household=household,
         basis="public_task",
         agencies=agencies,
+        starts_on=notification_received_on,
         recorded_by=recorded_by,
     )
     for number, member in enumerate(members, start=1):

@@ -180,7 +180,7 @@ def build_map(user: scoping.User | None, layer: str, *, wards: Sequence[Area], t
             body.append(
                 f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{POINT}" stroke="#ffffff" stroke-width="0.5"/>'
             )
-        rows = tuple(
+        rows: tuple[tuple[Any, ...], ...] = tuple(
             (
                 home.address_line_1,
                 home.postcode,
@@ -214,9 +214,11 @@ def build_map(user: scoping.User | None, layer: str, *, wards: Sequence[Area], t
         body.append(f'<path d="{frame.path(b.geometry)}" fill="{fill}" stroke="{LINE}" stroke-width="0.5"/>')
     for b in ward_boundaries:
         body.append(f'<path d="{frame.path(b.geometry)}" fill="none" stroke="{INK}" stroke-width="2"/>')
-    rows = tuple((r["lsoa"], r["homes"]) for _, r in published.iterrows())
+    area_rows: tuple[tuple[Any, ...], ...] = tuple((r["lsoa"], r["homes"]) for _, r in published.iterrows())
     summary = (
         "Each LSOA shaded by how many homes it holds on this layer, darker for more; counts of 1 to 9 are "
         "shown as [c] and others rounded to the nearest 5."
     )
-    return Map(layer, title, _svg(f"map-{layer}", title, summary, body), AREA_COLUMNS, rows, False, summary)
+    return Map(
+        layer, title, _svg(f"map-{layer}", title, summary, body), AREA_COLUMNS, area_rows, False, summary
+    )
