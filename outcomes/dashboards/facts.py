@@ -13,7 +13,15 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-from households.models import HazardFinding, Household, Licence, Placement, Property, Residence
+from households.models import (
+    AgreementSignatory,
+    HazardFinding,
+    Household,
+    Licence,
+    Placement,
+    Property,
+    Residence,
+)
 from interventions.models import Intervention
 from jobs.models import Job
 from taskforce.org.models import Area, StaffProfile
@@ -43,6 +51,7 @@ VERSIONED: tuple[type[Model], ...] = (
     Licence,
     HazardFinding,
     Intervention,
+    AgreementSignatory,
 )
 
 

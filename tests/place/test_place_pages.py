@@ -107,3 +107,32 @@ def test_only_ward_managers_record_signatories(client: Client, policy_lead: Staf
     client.force_login(policy_lead.user)
     assert client.get("/place/agreement/").status_code == 200
     assert client.get("/place/agreement/sign/").status_code == 403
+
+
+def test_the_pack_compares_signatories_with_non_signatories_through_the_disclosure_rules(db: None) -> None:
+    from outcomes.evidence.place import place_section
+
+    hackney = PlacingAuthority.objects.get(gss_code="E09000012")
+    AgreementSignatory.objects.create(authority=hackney, signed_on=date(2011, 1, 1), commitments="x")
+    for day in range(1, 13):  # 12 late notices by a non-signatory, 11 on time by the signatory
+        PlacementFactory(
+            placing_authority=PlacingAuthority.objects.get(gss_code="E09000025"),
+            placed_on=date(2011, 3, day),
+            notification_received_on=date(2011, 5, 1),
+        )
+    for day in range(1, 12):
+        PlacementFactory(
+            placing_authority=hackney, placed_on=date(2011, 3, day), notification_received_on=date(2011, 3, 5)
+        )
+    section = place_section()
+    compliance = next(t for t in section.tables if t.slug == "place-agreement-compliance")
+    rows = {row[0]: row for row in compliance.rows}
+    assert rows["Non-signatories"][1:5] == (0, 10, 0, 10)  # on time, late, missing, due; rounded to 5
+    assert rows["Signatories, after signing"][1:5] == (10, 0, 0, 10)
+    assert rows["Signatories, after signing"][5] == 100.0
+    assert {t.slug for t in section.tables} == {
+        "place-agreement-compliance",
+        "place-agreement",
+        "place-turnover",
+    }
+    assert len(section.charts) == 3
