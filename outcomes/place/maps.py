@@ -104,6 +104,8 @@ class _Frame:
         x0, y0, x1, y1 = bounds
         self.scale = min((WIDTH - 2 * MARGIN) / max(x1 - x0, 1.0), (HEIGHT - 2 * MARGIN) / max(y1 - y0, 1.0))
         self.x0, self.y1 = x0, y1
+        # As tall as the area needs, so a wide pair of wards leaves no empty band below the map.
+        self.height = 2 * MARGIN + (y1 - y0) * self.scale
 
     def xy(self, x: float, y: float) -> tuple[float, float]:
         return MARGIN + (x - self.x0) * self.scale, MARGIN + (self.y1 - y) * self.scale
@@ -120,9 +122,9 @@ class _Frame:
         return "".join(parts)
 
 
-def _svg(slug: str, title: str, description: str, body: Sequence[str]) -> str:
+def _svg(slug: str, title: str, description: str, body: Sequence[str], height: float = HEIGHT) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0f} {HEIGHT:.0f}" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0f} {height:.0f}" width="100%" '
         f'role="img" class="chart" aria-labelledby="{slug}-title {slug}-desc">'
         f'<title id="{slug}-title">{escape(title)}</title><desc id="{slug}-desc">{escape(description)}</desc>'
         + "".join(body)
@@ -190,7 +192,7 @@ def build_map(user: scoping.User | None, layer: str, *, wards: Sequence[Area], t
             for home in located
         )
         summary = f"{len(located)} homes marked, one point each, within the ward boundaries."
-        svg = _svg(f"map-{layer}", title, summary, body)
+        svg = _svg(f"map-{layer}", title, summary, body, frame.height)
         return Map(layer, title, svg, POINT_COLUMNS, rows, True, summary, tuple(h.pk for h in located))
     counts = dict(
         homes.exclude(location__lsoa=None)
@@ -220,5 +222,11 @@ def build_map(user: scoping.User | None, layer: str, *, wards: Sequence[Area], t
         "shown as [c] and others rounded to the nearest 5."
     )
     return Map(
-        layer, title, _svg(f"map-{layer}", title, summary, body), AREA_COLUMNS, area_rows, False, summary
+        layer,
+        title,
+        _svg(f"map-{layer}", title, summary, body, frame.height),
+        AREA_COLUMNS,
+        area_rows,
+        False,
+        summary,
     )
