@@ -1,6 +1,7 @@
 """The place imports: s208 notices opening cases, ONS boundaries (GeoJSON) and OS Open UPRN locations."""
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -162,3 +163,21 @@ def test_bad_coordinates_are_refused_by_column(housing_officer: StaffProfile, ro
     data = f"uprn,x_coordinate,y_coordinate,latitude,longitude\n{row}\n".encode()
     report = run_import(kind_for("property-locations", user=housing_officer.user), data)
     assert [p.column for p in report.problems] == [column]
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_the_place_example_files_import(ward_manager: StaffProfile) -> None:
+    for n, uprn in enumerate((900000001, 900000002)):
+        PropertyFactory(uprn=uprn, area=Area.objects.get(gss_code=("E05005088", "E05005093")[n]))
+    user = ward_manager.user
+    boundaries = run_import(kind_for("boundaries", user=user), (EXAMPLES / "boundaries.geojson").read_bytes())
+    assert (boundaries.ok, boundaries.created) == (True, 3), boundaries.problems
+    located = run_import(
+        kind_for("property-locations", user=user), (EXAMPLES / "property-locations.csv").read_bytes()
+    )
+    assert (located.ok, located.created, located.unchanged) == (True, 2, 1), located.problems
+    assert PropertyLocation.objects.get(property__uprn=900000001).lsoa.gss_code == "E01024480"
+    notices = run_import(kind_for("s208-notices", user=user), (EXAMPLES / "s208-notices.csv").read_bytes())
+    assert (notices.ok, notices.created) == (True, 1), notices.problems
