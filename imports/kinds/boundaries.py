@@ -10,6 +10,7 @@ Problems are row errors: invalid geometry, an unknown code, coordinates in the w
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from shapely.geometry import shape
 
 from households.geometry import GeometryError, Locator, area_geometry, crs_of
 from households.models import Boundary
+from households.places import boundary_save
 from taskforce.org.models import Area
 from taskforce.org.validators import GSS_CODE_RE
 
@@ -114,9 +116,8 @@ class BoundariesImport(Kind):
         return Feature(line, code, name, vintage, geometry)
 
     def _write(self, features: list[Feature]) -> tuple[int, int, int]:
-        created = updated = unchanged = 0
-        existing = {b.area.gss_code: b for b in Boundary.objects.select_related("area")}
-        wards = Locator((b.area_id, b.geometry) for b in existing.values() if b.area.type == Area.Type.WARD)
+        outcomes = Counter[str]()
+        wards = Locator(Boundary.objects.filter(area__type=Area.Type.WARD).values_list("area_id", "geometry"))
         wards_here = Locator(
             (self.areas[f.code].pk, f.geometry) for f in features if not f.code.startswith(LSOA_PREFIX)
         )
@@ -132,17 +133,8 @@ class BoundariesImport(Kind):
                     type=Area.Type.LSOA,
                     parent_id=parent,
                 )
-            boundary = existing.get(f.code)
-            if boundary is None:
-                Boundary.objects.create(area=area, geometry=f.geometry, source=self.source)
-                created += 1
-            elif boundary.geometry != f.geometry:
-                boundary.geometry, boundary.source = f.geometry, self.source
-                boundary.save(update_fields=["geometry", "source"])
-                updated += 1
-            else:
-                unchanged += 1
-        return created, updated, unchanged
+            outcomes[boundary_save(area=area, geometry=f.geometry, source=self.source)] += 1
+        return outcomes["created"], outcomes["updated"], outcomes["unchanged"]
 
     def parse(self, row: dict[str, str], line: int) -> Feature:  # pragma: no cover - GeoJSON goes in bulk
         raise NotImplementedError

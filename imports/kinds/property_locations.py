@@ -5,12 +5,14 @@ are converted to it. OS Open UPRN covers all of Great Britain, so a row whose UP
 system is passed over (counted as unchanged), not refused. Each home's LSOA is the boundary it falls in.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
 from households.geometry import GRID_BOUNDS, LONLAT_BOUNDS, Locator, in_bounds, lonlat_to_grid
-from households.models import Boundary, Property, PropertyLocation
+from households.models import Boundary, Property
+from households.places import property_locate
 from taskforce.org.models import Area
 
 from ..core import Problem, RowError, duplicates
@@ -69,29 +71,14 @@ class PropertyLocationsImport(Kind):
         lsoas = Locator(
             Boundary.objects.filter(area__type=Area.Type.LSOA).values_list("area_id", "geometry").iterator()
         )
-        existing = {
-            loc.property_id: loc for loc in PropertyLocation.objects.filter(property__in=self.mine.values())
-        }
-        created = updated = unchanged = 0
+        outcomes = Counter[str]()
         for r in rows:
             home = self.mine.get(r.uprn)
             if home is None:
-                unchanged += 1
+                outcomes["unchanged"] += 1
                 continue
             lsoa = lsoas.find(r.easting, r.northing)
-            current = existing.get(home)
-            if current is None:
-                location = PropertyLocation(
-                    property_id=home, easting=r.easting, northing=r.northing, lsoa_id=lsoa
-                )
-                location.full_clean()
-                location.save()
-                created += 1
-            elif (current.easting, current.northing, current.lsoa_id) != (r.easting, r.northing, lsoa):
-                current.easting, current.northing, current.lsoa_id = r.easting, r.northing, lsoa
-                current.full_clean()
-                current.save()
-                updated += 1
-            else:
-                unchanged += 1
-        return created, updated, unchanged
+            outcomes[
+                property_locate(property_id=home, easting=r.easting, northing=r.northing, lsoa_id=lsoa)
+            ] += 1
+        return outcomes["created"], outcomes["updated"], outcomes["unchanged"]
