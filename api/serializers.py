@@ -21,6 +21,7 @@ from households.models import (
     Person,
     Placement,
     PlacementType,
+    PlacingAuthority,
     Property,
     Residence,
 )
@@ -167,6 +168,10 @@ class DataSharingBasisSerializer(ModelSerializer):
 
 class PlacementSerializer(ModelSerializer):
     type = CodeField(slug_field="code", queryset=PlacementType.objects.all())
+    placing_authority = ScopedPrimaryKeyRelatedField(
+        queryset=PlacingAuthority.objects.exclude(gss_code=""),
+        help_text="A local authority from /api/v1/placing-authorities/.",
+    )
     notification_due_on = serializers.DateField(read_only=True, allow_null=True)
     deadline_met = serializers.SerializerMethodField(
         help_text="Whether the notification came on time; null where no rule applies or it is not yet due."

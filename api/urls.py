@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from . import aggregates, imports
-from .views import analyses, casework, governance, housing, privacy, records, reference
+from .views import analyses, casework, governance, housing, place, privacy, records, reference
 
 router = DefaultRouter()
 router.register("areas", reference.AreaViewSet, basename="area")
@@ -42,6 +42,10 @@ router.register(
     "subject-access-requests", privacy.SubjectAccessRequestViewSet, basename="subjectaccessrequest"
 )
 router.register("sharing-agreements", privacy.SharingAgreementViewSet, basename="sharingagreement")
+router.register("placing-authorities", place.PlacingAuthorityViewSet, basename="placingauthority")
+router.register("agreement-signatories", place.AgreementSignatoryViewSet, basename="agreementsignatory")
+router.register("boundaries", place.BoundaryViewSet, basename="boundary")
+router.register("s208-notices", place.S208NoticeViewSet, basename="s208notice")
 
 
 @csrf_exempt  # a 404 is the answer whatever the method; a CSRF refusal would be an HTML page instead

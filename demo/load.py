@@ -27,6 +27,7 @@ from households.models import (
     Placement,
     PlacementType,
     Property,
+    PropertyLocation,
     Residence,
 )
 from interventions.models import Intervention, Referral, Service, ServiceCategory
@@ -37,9 +38,9 @@ from taskforce.org.models import Agency, Area, StaffProfile
 from .generate import DemoData, generate
 from .generate.areas import N_COMPARATORS
 from .generate.casework import SERVICES
-from .generate.placements import PLACING_AUTHORITIES
 from .generate.privacy import write_privacy_demo
 from .generate.world import KENT, TARGET_WARDS, month_start
+from .place import place_authorities, place_geography
 from .plan import demo_plan_lock, demo_programme_costs
 
 
@@ -132,13 +133,7 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
     agencies = {a.code: a for a in Agency.objects.all()}
 
     report(0, "Reference data and staff")
-    placing = []
-    for i, name in enumerate(PLACING_AUTHORITIES):
-        agency, _ = Agency.objects.get_or_create(
-            code=f"demo-placing-{i + 1}",
-            defaults={"name": name, "kind": Agency.Kind.PLACING_AUTHORITY, "sector": "local authority"},
-        )
-        placing.append(agency.pk)
+    placing = place_authorities()
     categories = {c.code: c for c in ServiceCategory.objects.all()}
     services = []
     for agency_code, category, name, _ in SERVICES:
@@ -194,6 +189,12 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
             strict=False,
         ),
         progress=lambda n: report(n, "Homes"),
+    )
+    place_geography(
+        wards=[wards[c] for c in TARGET_WARDS],
+        property_ids=prop_id,
+        home_wards=props["ward"].to_numpy(),
+        seed=seed,
     )
 
     # Households; key workers for cases the task force worked with.
@@ -516,6 +517,7 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
             Membership,
             DataSharingBasis,
             Placement,
+            PropertyLocation,
             Intervention,
             Referral,
             Licence,

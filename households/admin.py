@@ -2,6 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AgreementSignatory,
+    Boundary,
     DataSharingBasis,
     EnforcementAction,
     Hazard,
@@ -13,7 +15,9 @@ from .models import (
     Person,
     Placement,
     PlacementType,
+    PlacingAuthority,
     Property,
+    PropertyLocation,
     Residence,
 )
 
@@ -23,6 +27,34 @@ class HazardAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "group"]
     list_filter = ["group"]
     search_fields = ["name"]
+
+
+@admin.register(PlacingAuthority)
+class PlacingAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "gss_code", "kind", "in_kent", "is_synthetic"]
+    list_filter = ["in_kent", "kind"]
+    search_fields = ["name", "gss_code"]
+
+
+@admin.register(AgreementSignatory)
+class AgreementSignatoryAdmin(SimpleHistoryAdmin):
+    list_display = ["authority", "signed_on"]
+    list_select_related = ["authority"]
+
+
+@admin.register(Boundary)
+class BoundaryAdmin(admin.ModelAdmin):
+    list_display = ["area", "source"]
+    list_select_related = ["area"]
+    search_fields = ["area__name", "area__gss_code"]
+
+
+@admin.register(PropertyLocation)
+class PropertyLocationAdmin(admin.ModelAdmin):
+    list_display = ["property", "easting", "northing", "lsoa"]
+    list_select_related = ["property", "lsoa"]
+    search_fields = ["property__address_line_1", "property__postcode"]
+    raw_id_fields = ["property"]
 
 
 @admin.register(PlacementType)

@@ -25,6 +25,7 @@ from .models import (
     Person,
     Placement,
     PlacementType,
+    PlacingAuthority,
     Property,
 )
 from .models.housing import MAX_CIVIL_PENALTY
@@ -245,7 +246,7 @@ class PlacementForm(form_for(Placement, PLACEMENT_FIELDS)):  # type: ignore[misc
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["placing_authority"].queryset = Agency.objects.all()
+        self.fields["placing_authority"].queryset = PlacingAuthority.objects.exclude(gss_code="")
         self.fields["placing_authority"].label = "Placing authority"
         self.fields["type"].queryset = PlacementType.objects.all()
         self.fields["type"].label = "Type of placement"

@@ -31,6 +31,7 @@ from .models import (
     Person,
     Placement,
     PlacementType,
+    PlacingAuthority,
     Property,
     Residence,
 )
@@ -71,7 +72,7 @@ class DataSharingBasisFields(TypedDict, total=False):
 
 
 class PlacementFields(TypedDict, total=False):
-    placing_authority: Agency
+    placing_authority: PlacingAuthority
     type: PlacementType
     legal_basis: str
     placed_on: date

@@ -3,13 +3,14 @@ sections are casework's (casework.urls), at paths that come after these."""
 
 from django.urls import path
 
-from .views import case_records, caseload, housing
+from .views import case_records, caseload, housing, intake
 
 app_name = "households"
 
 urlpatterns = [
     path("households/", caseload.caseload, name="caseload"),
     path("households/new/", case_records.HouseholdCreate.as_view(), name="create"),
+    path("households/new/s208/", intake.IntakeCreate.as_view(), name="intake"),
     path("households/<int:household_pk>/edit/", case_records.HouseholdEdit.as_view(), name="edit"),
     path("households/<int:household_pk>/members/new/", case_records.MemberAdd.as_view(), name="member_add"),
     path(

@@ -29,7 +29,9 @@ class UploadForm(GovukForm):
     file = forms.FileField(
         label="Upload a file",
         widget=forms.FileInput,
-        help_text=f"A CSV file saved as 'CSV UTF-8', with a header row, up to {MAX_BYTES // 2**20} MB.",
+        help_text=(
+            f"A CSV file saved as 'CSV UTF-8', with a header row (boundaries: a GeoJSON file), up to {MAX_BYTES // 2**20} MB."
+        ),
         error_messages={
             "required": "Select a CSV file",
             "empty": "The selected file is empty",
@@ -79,7 +81,9 @@ class UploadForm(GovukForm):
             for name in AREA_STATISTICS_OPTIONS:
                 del self.fields[name]
         file = self.fields["file"].widget
-        file.attrs.update({"class": "govuk-file-upload", "accept": ".csv,text/csv"})
+        file.attrs.update(
+            {"class": "govuk-file-upload", "accept": ".csv,text/csv,.geojson,.json,application/geo+json"}
+        )
 
     def kinds(self) -> list[dict[str, Any]]:
         """Each kind offered, with its columns and its radio, for the page to show under each choice."""

@@ -23,6 +23,9 @@ class ImportBatch(models.Model):
         LICENCES = "licences", "Licences"
         INSPECTIONS = "inspections", "Inspections and hazards"
         AREA_STATISTICS = "area-statistics", "Area statistics"
+        S208_NOTICES = "s208-notices", "s208 notices opening cases (household, members, home and placement)"
+        BOUNDARIES = "boundaries", "Ward and LSOA boundaries (ONS GeoJSON)"
+        PROPERTY_LOCATIONS = "property-locations", "Where homes stand (OS Open UPRN-style CSV)"
 
     class Status(models.TextChoices):
         """What became of the file."""

@@ -17,6 +17,9 @@ ALL_KINDS = frozenset(
         "licences",
         "inspections",
         "area-statistics",
+        "s208-notices",
+        "boundaries",
+        "property-locations",
     }
 )
 

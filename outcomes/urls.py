@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .place import views as place
 
 app_name = "outcomes"
 
@@ -14,4 +15,8 @@ urlpatterns = [
     path("evidence/evidence-pack.zip", views.evidence_bundle, name="evidence_bundle"),
     path("evidence/evidence-pack.pdf", views.evidence_pdf, name="evidence_pdf"),
     path("evidence/analyses/", views.analyses, name="analyses"),
+    path("place/agreement/", place.agreement, name="agreement"),
+    path("place/agreement/sign/", place.SignatoryCreate.as_view(), name="agreement_sign"),
+    path("place/maps/", place.maps, name="maps"),
+    path("place/maps/<slug:layer>/", place.maps, name="map"),
 ]

@@ -19,6 +19,8 @@ from pytest_django.plugin import DjangoDbBlocker
 from demo.load import load_demo
 from demo.models import DemoDataset
 from households.models import (
+    AgreementSignatory,
+    Boundary,
     DataSharingBasis,
     EnforcementAction,
     HazardFinding,
@@ -28,7 +30,9 @@ from households.models import (
     Membership,
     Person,
     Placement,
+    PlacingAuthority,
     Property,
+    PropertyLocation,
     Residence,
 )
 from interventions.models import Intervention, Referral, Service
@@ -237,7 +241,8 @@ DEMO_TABLES = (
     SharingAgreement.history.model,
     SharingAgreement.parties.through, SharingAgreement, BreakGlassGrant,
     BenefitRecord, AreaStatistic, EnforcementAction, HazardFinding, Inspection, Licence, Referral,
-    Intervention, Placement, DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
+    Intervention, PropertyLocation, Boundary, Placement, AgreementSignatory.history.model, AgreementSignatory,
+    DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
     Person, Household, Property, Service, PlanDeviation, AnalysisPlan, ProgrammeCost,
     ProgrammeCost.history.model, AnalysisRun, DemoDataset, Job, StaffProfile.wards.through, StaffProfile,
 )  # fmt: skip
@@ -267,6 +272,7 @@ class SharedDemo:
                 model.objects.all()._raw_delete(connection.alias)
             Area.objects.filter(is_synthetic=True).delete()
             Agency.objects.filter(kind=Agency.Kind.PLACING_AUTHORITY).delete()
+            PlacingAuthority.objects.filter(is_synthetic=True).delete()
             get_user_model().objects.all().delete()
         cache.clear()
         self.dataset = None

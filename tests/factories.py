@@ -20,6 +20,7 @@ from households.models import (
     Person,
     Placement,
     PlacementType,
+    PlacingAuthority,
     Property,
     Residence,
 )
@@ -131,7 +132,7 @@ class PlacementFactory(factory.django.DjangoModelFactory):
         model = Placement
 
     household = factory.SubFactory(HouseholdFactory)
-    placing_authority = factory.LazyFunction(lambda: agency("kcc"))
+    placing_authority = factory.LazyFunction(lambda: PlacingAuthority.objects.get(gss_code="E09000012"))
     type = factory.LazyFunction(lambda: PlacementType.objects.get(code="ta-s188"))
     legal_basis = Placement.LegalBasis.HA_S188
     placed_on = date(2011, 3, 1)

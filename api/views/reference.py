@@ -23,7 +23,7 @@ class AreaViewSet(ReferenceViewSet):
 
 
 class AgencyViewSet(ReferenceViewSet):
-    """Partner agencies and placing authorities."""
+    """Partner agencies (placing authorities are their own register: /api/v1/placing-authorities/)."""
 
     queryset = Agency.objects.all()
     serializer_class = s.AgencySerializer

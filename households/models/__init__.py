@@ -2,10 +2,13 @@
 residence history, placements into the wards and the basis on which their data is shared."""
 
 from .cases import DataSharingBasis, Household, Membership, Person, Residence
+from .geography import Boundary, PropertyLocation
 from .housing import EnforcementAction, Hazard, HazardFinding, Inspection, Licence, Property
-from .placements import Placement, PlacementType
+from .placements import AgreementSignatory, Placement, PlacementType, PlacingAuthority
 
 __all__ = [
+    "AgreementSignatory",
+    "Boundary",
     "DataSharingBasis",
     "EnforcementAction",
     "Hazard",
@@ -17,6 +20,8 @@ __all__ = [
     "Person",
     "Placement",
     "PlacementType",
+    "PlacingAuthority",
     "Property",
+    "PropertyLocation",
     "Residence",
 ]

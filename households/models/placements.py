@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from taskforce.org.models import Agency
+from taskforce.org.validators import validate_gss_code
 
 from ..deadlines import NoticeRule, notification_due_on
 from ..querysets import PlacementQuerySet
@@ -29,6 +29,63 @@ class PlacementType(models.Model):
         return self.name
 
 
+class PlacingAuthority(models.Model):
+    """A local authority that places households into the wards (reference data, seeded by migration).
+
+    Only local authorities place under the Housing Act 1996 and the Children Act 1989, so no other agency
+    can be a placing authority. `gss_code` is empty only for a row carried over from an agency that was
+    not a known local authority; such rows are kept for history and never offered for a new placement.
+    """
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", "County council"
+        DISTRICT = "district", "District council"
+        UNITARY = "unitary", "Unitary authority"
+        LONDON_BOROUGH = "london", "London borough"
+        METROPOLITAN = "metropolitan", "Metropolitan borough"
+        OTHER = "other", "Other"
+
+    gss_code = models.CharField(
+        "GSS code", max_length=9, blank=True, validators=[validate_gss_code], help_text="ONS code."
+    )
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    in_kent = models.BooleanField("in Kent", help_text="Kent County Council or one of the Kent districts.")
+    is_synthetic = models.BooleanField(default=False, help_text="Made up by the demo data set.")
+
+    class Meta:
+        ordering = ["-in_kent", "name"]
+        verbose_name_plural = "placing authorities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gss_code"],
+                condition=~Q(gss_code=""),
+                name="placing_authority_code_unique",
+                violation_error_message="gss_code: a placing authority with this GSS code already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgreementSignatory(models.Model):
+    """An authority that signed the Margate Agreement: what it committed to, and when it signed."""
+
+    authority = models.OneToOneField(PlacingAuthority, models.PROTECT, related_name="signatory")
+    signed_on = models.DateField()
+    commitments = models.TextField(help_text="What the authority committed to, in its own words.")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["signed_on", "authority__name"]
+        verbose_name_plural = "agreement signatories"
+
+    def __str__(self) -> str:
+        return f"{self.authority} (signed {self.signed_on:%-d %b %Y})"
+
+
 class Placement(models.Model):
     class LegalBasis(models.TextChoices):
         HA_S188 = "ha_s188", "Housing Act 1996 s188 (interim duty)"
@@ -42,7 +99,7 @@ class Placement(models.Model):
         OTHER = "other", "Other"
 
     household = models.ForeignKey(Household, models.PROTECT, related_name="placements")
-    placing_authority = models.ForeignKey(Agency, models.PROTECT, related_name="placements")
+    placing_authority = models.ForeignKey(PlacingAuthority, models.PROTECT, related_name="placements")
     type = models.ForeignKey(PlacementType, models.PROTECT, related_name="placements")
     legal_basis = models.CharField(max_length=12, choices=LegalBasis.choices)
     placed_on = models.DateField()

@@ -5,7 +5,8 @@ Rows are matched to existing records by natural key, so importing the same rows 
 household by case reference; person by National Insurance number, else by name and date of birth within
 the household; property by UPRN; licence by number; intervention by (household, service, referred on);
 placement by (household, placing authority, placed on); inspection by (property, inspected on) and its
-hazard findings by hazard; area statistic by (area, measure, period). Records are written through the apps'
+hazard findings by hazard; area statistic by (area, measure, period); boundary by area; a home's location by
+UPRN. An s208 notice always opens a new case. Records are written through the apps'
 services (validated, with history), except benefit records and area statistics, which go in bulk (see
 benefit_records.py and area_statistics.py).
 """
@@ -18,12 +19,15 @@ from django.contrib.auth.models import User
 from ..core import ImportKind
 from .area_statistics import AreaStatisticsImport
 from .benefit_records import BenefitRecordsImport
+from .boundaries import BoundariesImport
 from .households import HouseholdsImport
 from .inspections import InspectionsImport
 from .interventions import InterventionsImport
 from .licences import LicencesImport
 from .placements import PlacementsImport
 from .properties import PropertiesImport
+from .property_locations import PropertyLocationsImport
+from .s208_notices import S208NoticesImport
 
 
 def _area_statistics(*, user: User | None, options: Mapping[str, Any]) -> ImportKind[Any]:
@@ -44,6 +48,11 @@ KINDS: dict[str, KindFactory] = {
     "licences": lambda *, user, options: LicencesImport(user=user),
     "inspections": lambda *, user, options: InspectionsImport(user=user),
     "area-statistics": _area_statistics,
+    "s208-notices": lambda *, user, options: S208NoticesImport(user=user),
+    "boundaries": lambda *, user, options: BoundariesImport(
+        user=user, source=options.get("source") or options.get("file_name") or "import"
+    ),
+    "property-locations": lambda *, user, options: PropertyLocationsImport(user=user),
 }
 COLUMNS: dict[str, Sequence[str]] = {
     "households": HouseholdsImport.columns,
@@ -54,6 +63,9 @@ COLUMNS: dict[str, Sequence[str]] = {
     "licences": LicencesImport.columns,
     "inspections": InspectionsImport.columns,
     "area-statistics": AreaStatisticsImport.columns,
+    "s208-notices": S208NoticesImport.columns,
+    "boundaries": BoundariesImport.columns,
+    "property-locations": PropertyLocationsImport.columns,
 }
 
 

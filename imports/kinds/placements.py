@@ -7,8 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from households import services as household_services
-from households.models import Household, Placement, PlacementType, Property
-from taskforce.org.models import Agency
+from households.models import Household, Placement, PlacementType, PlacingAuthority, Property
 
 from ..core import Problem, RowError, duplicates, parse_date, parse_optional_date
 from ..fields import check_model, choice, required
@@ -32,6 +31,15 @@ class PlacementRow:
     values: dict[str, Any]
 
 
+def authorities_by_code_or_name() -> dict[str, PlacingAuthority]:
+    """The register's local authorities by GSS code and by name, case-folded: only those with a code."""
+    found: dict[str, PlacingAuthority] = {}
+    for a in PlacingAuthority.objects.exclude(gss_code=""):
+        found[a.gss_code.casefold()] = a
+        found[a.name.casefold()] = a
+    return found
+
+
 class PlacementsImport(Kind):
     """One row per placement. An s208 notice is a placement row with the date the notice arrived."""
 
@@ -50,10 +58,7 @@ class PlacementsImport(Kind):
     def __init__(self, *, user: User | None = None) -> None:
         super().__init__(user=user)
         self.households = households_for(user)
-        self.authorities: dict[str, Agency] = {}
-        for a in Agency.objects.all():
-            self.authorities[a.code.casefold()] = a
-            self.authorities[a.name.casefold()] = a
+        self.authorities = authorities_by_code_or_name()
         self.types: dict[str, PlacementType] = {}
         for t in PlacementType.objects.all():
             self.types[t.code.casefold()] = t
@@ -66,7 +71,7 @@ class PlacementsImport(Kind):
         if authority is None:
             raise RowError(
                 "placing_authority",
-                "unknown authority: expected an agency code or name",
+                "unknown placing authority: expected a local authority's GSS code or name",
                 row["placing_authority"],
             )
         placement_type = self.types.get(required(row, "type").casefold())

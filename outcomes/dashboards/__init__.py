@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from . import benefits, casework, housing, placements
+from . import benefits, casework, housing, place, placements
 from .access import Access, Filters, filters_from
 from .facts import CACHE_SECONDS, data_version, facts, staff_version
 from .panel import Panel
@@ -27,6 +27,7 @@ PANELS: dict[str, Callable[[dict[str, Any], Filters, str], Panel]] = {
     "interventions": casework.interventions_panel,
     "caseload": casework.caseload_panel,
     "transience": casework.transience_panel,
+    "turnover": place.turnover_panel,
 }
 
 

@@ -13,7 +13,15 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-from households.models import HazardFinding, Household, Licence, Placement, Property, Residence
+from households.models import (
+    AgreementSignatory,
+    HazardFinding,
+    Household,
+    Licence,
+    Placement,
+    Property,
+    Residence,
+)
 from interventions.models import Intervention
 from jobs.models import Job
 from taskforce.org.models import Area, StaffProfile
@@ -21,6 +29,7 @@ from taskforce.org.models import Area, StaffProfile
 from ..analysis.placements import notification_status
 from ..datasets.areas import area_statistics, reference_code, target_codes
 from ..datasets.housing_benefit import housing_benefit_by_ward
+from ..datasets.place import COMPARATOR_TURNOVER, residences_frame
 from ..datasets.records import (
     dashboard_households,
     dashboard_housing,
@@ -42,6 +51,7 @@ VERSIONED: tuple[type[Model], ...] = (
     Licence,
     HazardFinding,
     Intervention,
+    AgreementSignatory,
 )
 
 
@@ -117,4 +127,6 @@ def _compute() -> dict[str, Any]:
         "moves": dashboard_moves(),
         "housing": dashboard_housing(),
         "housing_benefit": housing_benefit_by_ward(),
+        "residences": residences_frame(),
+        "turnover_stats": area_statistics(measures=[COMPARATOR_TURNOVER], frequency="year"),
     }

@@ -13,10 +13,12 @@ from django.db.models import Count, Max
 
 from jobs.models import Job
 
+from ..dashboards.facts import data_version
 from ..models import AnalysisRun
 from .barriers import housing_section, placements_section
 from .impact import area_section, gap_section, household_section, savings_section
 from .pack import EvidencePack, Section
+from .place import place_section
 
 METHODS_NOTES = (
     "The gap to the Kent average is descriptive: it counts what the wards would cost at Kent rates, not what any "
@@ -62,7 +64,9 @@ def evidence_pack() -> EvidencePack:
     latest = AnalysisRun.objects.succeeded().aggregate(
         last=Max("job__finished_at"), n=Count("pk"), top=Max("pk")
     )
+    # The place section reads the records, so the pack changes with them too (their fingerprint).
     key = "outcomes:evidence-pack:" + hashlib.sha256(repr(sorted(latest.items())).encode()).hexdigest()[:16]
+    key += ":" + data_version()
     pack = cache.get(key)
     if pack is None:
         pack = EvidencePack(
@@ -73,6 +77,7 @@ def evidence_pack() -> EvidencePack:
                 savings_section(),
                 placements_section(),
                 housing_section(),
+                place_section(),
                 methods_section(),
             )
         )

@@ -67,6 +67,12 @@ WRITES: dict[str, frozenset[str]] = {
     # The data protection officer's workspace: subject access requests, break-glass reviews, retention
     # actions and information-sharing agreements.
     "privacy": frozenset({Role.DATA_PROTECTION_OFFICER}),
+    # The Margate Agreement register: who signed, when and what they committed to.
+    "agreement": frozenset({Role.WARD_MANAGER}),
+    # An s208 notice opening a case, ward and LSOA boundaries, and where homes stand.
+    "import:s208-notices": frozenset({Role.CASEWORKER, Role.WARD_MANAGER}),
+    "import:boundaries": frozenset({Role.POLICY_LEAD, Role.WARD_MANAGER}),
+    "import:property-locations": frozenset({Role.HOUSING_OFFICER, Role.WARD_MANAGER}),
 }
 
 

@@ -24,6 +24,9 @@ def _items(user: Any) -> list[tuple[str, str]]:
     if role in {Role.WARD_MANAGER, Role.POLICY_LEAD}:
         items.append(("Dashboards", "/dashboards/"))
         items.append(("Evidence pack", "/evidence/"))
+        items.append(("Margate Agreement", "/place/agreement/"))
+    if role in {Role.HOUSING_OFFICER, Role.WARD_MANAGER, Role.POLICY_LEAD}:
+        items.append(("Maps", "/place/maps/"))
     if kinds_for(user):
         items.append(("Imports", reverse("imports:list")))
     if role == Role.DATA_PROTECTION_OFFICER:

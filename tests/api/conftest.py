@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from rest_framework.test import APIClient
 
+from households.models import AgreementSignatory, Boundary, PlacingAuthority
 from outcomes.services import analysis_request
 from privacy.models import SharingAgreement, SubjectAccessRequest
 from taskforce.org.models import AccessLog, Area, StaffProfile
@@ -98,6 +99,16 @@ def world(caseworker: StaffProfile, ward_manager: StaffProfile, policy_lead: Sta
             gateway="dea_s35",
             starts_on=date(2025, 1, 1),
             review_on=date(2027, 1, 1),
+        ).pk,
+        "placing-authorities": PlacingAuthority.objects.get(gss_code="E09000012").pk,
+        "agreement-signatories": AgreementSignatory.objects.create(
+            authority=PlacingAuthority.objects.get(gss_code="E09000012"),
+            signed_on=date(2011, 1, 1),
+            commitments="No placements without notice.",
+        ).pk,
+        "boundaries": Boundary.objects.create(
+            area=household.ward,
+            geometry={"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
         ).pk,
     }
     return World(ids=ids)

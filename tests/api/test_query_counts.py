@@ -120,3 +120,29 @@ def test_computing_the_aggregates_costs_the_same_queries_however_many_records(
         counts.append(len(queries))
     cache.clear()
     assert counts[0] == counts[1]
+
+
+# Place reference data: the count and the page (authentication is cached on these test users); the
+# Agreement register's figures: the caller's wards, the placements and the signatories twice (the frame and
+# the records beside it).
+PLACE = {
+    "/api/v1/placing-authorities/": 2,
+    "/api/v1/agreement-signatories/": 2,
+    "/api/v1/boundaries/": 2,
+    "/api/v1/agreement-signatories/register/": 4,
+}
+
+
+@pytest.mark.parametrize(("path", "queries"), PLACE.items())
+def test_place_endpoints_have_pinned_query_counts(
+    path: str,
+    queries: int,
+    world: World,
+    ward_manager: StaffProfile,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    populate(3)
+    client = client_for(ward_manager.user)
+    client.get(path)
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200

@@ -53,6 +53,10 @@ READ = {
     "aggregates": frozenset({MANAGER, POLICY}),
     "subject-access-requests": frozenset({DPO}),
     "sharing-agreements": frozenset({DPO}),
+    "placing-authorities": EVERYONE,
+    "agreement-signatories": EVERYONE,
+    "boundaries": EVERYONE,
+    "s208-notices": frozenset(),
 }
 WRITE = {
     **dict.fromkeys(
@@ -77,7 +81,10 @@ WRITE = {
     "analysis-runs": frozenset({POLICY, MANAGER}),
     "imports": frozenset({CASEWORKER, HOUSING, MANAGER, POLICY}),
     "assign": frozenset({MANAGER}),
+    "s208-notices": frozenset({CASEWORKER}),
 }
+# The Agreement register's published figures: the dashboards' audience.
+REGISTER = frozenset({MANAGER, POLICY})
 # Records that belong to one user: another user finds nothing there.
 OWNED_BY_CASEWORKER = {"jobs", "tokens"}
 # Probed with an id that exists nowhere: a permitted role gets 404 wherever an id is in the path.
@@ -102,6 +109,8 @@ def expected_status(persona: str, method: str, path: str) -> int:
         return 401
     parts = path.strip("/").split("/")[2:]  # after api/v1
     resource, detail = parts[0], "{id}" in parts
+    if parts[-1] == "register":
+        return 200 if persona in REGISTER else 403
     if parts[-1] == "assign":
         return 400 if persona in WRITE["assign"] else 403
     if resource in NO_RECORD and detail:

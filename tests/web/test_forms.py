@@ -266,12 +266,12 @@ def test_a_referral_goes_from_the_caseworkers_agency(
 
 
 def test_recording_a_placement(client: Client, caseworker: StaffProfile, mine: dict[str, int]) -> None:
-    from households.models import PlacementType
+    from households.models import PlacementType, PlacingAuthority
 
     response = signed_in(client, caseworker).post(
         f"/households/{mine['household']}/placements/new/",
         {
-            "placing_authority": agency("kcc").pk,
+            "placing_authority": PlacingAuthority.objects.get(gss_code="E10000016").pk,
             "type": PlacementType.objects.get(code="ta-s188").pk,
             "legal_basis": "ha_s188",
             **dated("placed_on", 1, 3, 2011),

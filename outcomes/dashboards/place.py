@@ -1,0 +1,87 @@
+"""The place panel: transience as arrivals into the wards, departures, how long households stayed and
+annual turnover, against the comparator wards' published turnover where area statistics hold it."""
+
+from typing import Any
+
+import pandas as pd
+
+from ..analysis.transience import transience_by_year
+from ..disclosure import Rate, numeric, publish
+from ..tables import Column
+from .access import Filters
+from .panel import LineChart, Panel, last_shown, rows_of
+
+
+def comparator_turnover(stats: pd.DataFrame, years: list[int]) -> pd.Series:
+    """The mean published turnover of the comparator wards per year (NaN where none is published)."""
+    if stats.empty:
+        return pd.Series(float("nan"), index=[str(y) for y in years])
+    comparators = stats[~stats["is_target"]]
+    by_year = comparators.assign(year=comparators["period"].str[:4]).groupby("year")["value"].mean()
+    return by_year.reindex([str(y) for y in years]).astype(float)
+
+
+def turnover_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
+    residences = facts["residences"]
+    residences = residences[residences["area"].isin(filters.codes)]
+    per_ward = transience_by_year(residences, years=filters.years)
+    table = (
+        per_ward.groupby("year")[["resident", "arrivals", "departures"]]
+        .sum()
+        .reindex(filters.years, fill_value=0)
+    )
+    # The median over the wards together needs the stays themselves, not the wards' medians.
+    together = transience_by_year(residences.assign(area="all"), years=filters.years).set_index("year")
+    table["median_years"] = together["median_years"].reindex(filters.years)
+    table.index = [str(y) for y in table.index]
+    table.index.name = "year"
+    table["turnover"] = (table["arrivals"] + table["departures"]) / table["resident"].where(
+        table["resident"] > 0
+    )
+    table["comparator_turnover"] = comparator_turnover(facts["turnover_stats"], filters.years)
+    published = publish(
+        table,
+        counts=["resident", "arrivals", "departures"],
+        rates={"turnover": Rate("resident"), "median_years": Rate("departures", "departures")},
+    )
+    published["comparator_turnover"] = table["comparator_turnover"]
+    columns = (
+        Column("year", "Year", "text"),
+        Column("resident", "Households resident on 1 January"),
+        Column("arrivals", "Arrivals into the wards"),
+        Column("departures", "Departures"),
+        Column("median_years", "Median length of stay of those leaving (years)", "ratio"),
+        Column("turnover", "Turnover (arrivals and departures per resident household)", "ratio"),
+        Column("comparator_turnover", "Comparator wards' turnover (area statistics)", "ratio"),
+    )
+    last = last_shown(published, "turnover")
+    summary = (
+        f"In {last[0]} arrivals and departures in {filters.label} came to {float(last[1]):.2f} for every "
+        "household resident at the start of the year."
+        if last
+        else f"Too few households in {filters.label} in this period to publish turnover."
+    )
+    chart = LineChart(
+        title=f"Annual turnover of households, {filters.label}",
+        x=list(filters.years),
+        series={
+            f"{filters.label}": numeric(published["turnover"]),
+            "Comparator wards": [None if pd.isna(v) else float(v) for v in published["comparator_turnover"]],
+        },
+        ylabel="Arrivals and departures per household",
+    )
+    return Panel(
+        "turnover",
+        "Transience: arrivals, departures and turnover",
+        summary,
+        columns,
+        rows_of(published, columns, index_key="year"),
+        chart,
+        (
+            "An arrival is a household coming to live in a home in the ward from outside it; a departure, "
+            "leaving it (a move within the ward is neither). From the residence records of households with a "
+            "case, so it counts the households the task force knows of, not the whole population.",
+            "Comparator wards' turnover is the area statistic 'household_turnover' where it has been "
+            "imported; blank where no comparator figure exists.",
+        ),
+    )
