@@ -3,6 +3,7 @@ residence history, placements into the wards and the basis on which their data i
 
 from .cases import DataSharingBasis, Household, Membership, Person, Residence
 from .housing import EnforcementAction, Hazard, HazardFinding, Inspection, Licence, Property
+from .links import PersonLink
 from .placements import Placement, PlacementType
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "Licence",
     "Membership",
     "Person",
+    "PersonLink",
     "Placement",
     "PlacementType",
     "Property",

@@ -36,11 +36,17 @@ class CaseloadFilter(f.GovukForm):
     q = forms.CharField(
         label="Search",
         required=False,
-        help_text="Name, case reference, National Insurance number, postcode or UPRN",
+        help_text="Name (spelling-tolerant), date of birth, case reference, National Insurance number, "
+        "postcode or its start (CT9), or UPRN",
+    )
+    cases = forms.ChoiceField(
+        choices=[("mine", "Assigned to me"), ("all", "All I may see")],
+        required=False,
+        label="Cases",
     )
     ward = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, empty_label="All your wards")
     status = forms.ChoiceField(
-        choices=[("", "Any"), *Household.Status.choices], required=False, label="Case status"
+        choices=[*Household.Status.choices, ("any", "Open or closed")], required=False, label="Case status"
     )
     key_worker = forms.ModelChoiceField(
         queryset=StaffProfile.objects.none(), required=False, empty_label="Anyone", label="Key worker"
@@ -64,6 +70,10 @@ class CaseloadFilter(f.GovukForm):
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        # Caseworkers open on their own open cases; ward managers, who hold none, on every open case.
+        self.default_cases = "mine" if scoping.role_of(user) == StaffProfile.Role.CASEWORKER else "all"
+        self.profile = scoping.profile_of(user)
+        kwargs.setdefault("initial", {"cases": self.default_cases, "status": Household.Status.OPEN})
         super().__init__(*args, **kwargs)
         wards = f.user_wards(user)
         cast(forms.ModelChoiceField, self.fields["ward"]).queryset = wards
@@ -79,8 +89,11 @@ class CaseloadFilter(f.GovukForm):
             queryset = queryset.matching(data["q"])
         if data.get("ward"):
             queryset = queryset.filter(ward=data["ward"])
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
+        if (data.get("cases") or self.default_cases) == "mine":
+            queryset = queryset.filter(key_worker=self.profile)
+        status = data.get("status") or Household.Status.OPEN
+        if status != "any":
+            queryset = queryset.filter(status=status)
         if data.get("key_worker"):
             queryset = queryset.filter(key_worker=data["key_worker"])
         if data.get("interventions") == "open":
@@ -171,5 +184,24 @@ def caseload_page(request: HttpRequest, *, assign_form: f.CaseloadAssignForm | N
                 "can_create": scoping.may_write(request.user, "case"),
                 "assign_form": assign_form,
                 "selected": assign_form.selected() if assign_form is not None else set(),
+                "per_worker": caseload_per_worker(request.user) if assign_form is not None else None,
             },
         )
+
+
+def caseload_per_worker(user: Any) -> dict[str, Any]:
+    """For a ward manager: open cases held by each caseworker in their wards, and those held by no one, so
+    that work can be rebalanced from the list below (ticked cases given to one caseworker)."""
+    wards = f.user_wards(user)
+    open_cases = Household.objects.visible_to(user).open()
+    workers = (
+        StaffProfile.objects.filter(pk__in=f.caseworkers_in(wards).values("pk"))
+        .select_related("user", "agency")
+        .annotate(
+            open_cases=models.Count(
+                "caseload", filter=models.Q(caseload__in=open_cases.values("pk")), distinct=True
+            )
+        )
+        .order_by("-open_cases", "user__last_name", "user__username")
+    )
+    return {"workers": list(workers), "unassigned": open_cases.filter(key_worker__isnull=True).count()}
