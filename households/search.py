@@ -16,7 +16,7 @@ from django.db.models.functions import Greatest
 from rapidfuzz import fuzz, utils
 
 # Trigram similarity (0-1) above which a name matches a word searched for; rapidfuzz ratio (0-100) likewise.
-TRIGRAM_THRESHOLD = 0.45
+TRIGRAM_THRESHOLD = 0.3  # pg_trgm's own default for the % operator
 FUZZY_THRESHOLD = 80
 FALLBACK_CANDIDATES = 5000
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y")

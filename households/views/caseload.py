@@ -74,6 +74,11 @@ class CaseloadFilter(f.GovukForm):
         self.default_cases = "mine" if scoping.role_of(user) == StaffProfile.Role.CASEWORKER else "all"
         self.profile = scoping.profile_of(user)
         kwargs.setdefault("initial", {"cases": self.default_cases, "status": Household.Status.OPEN})
+        if args and args[0] is not None and "cases" not in args[0]:
+            # A search looks through every case in scope unless the user narrows it to their own.
+            data = args[0].copy()
+            data["cases"] = "all" if data.get("q", "").strip() else self.default_cases
+            args = (data, *args[1:])
         super().__init__(*args, **kwargs)
         wards = f.user_wards(user)
         cast(forms.ModelChoiceField, self.fields["ward"]).queryset = wards
