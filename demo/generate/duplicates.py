@@ -17,7 +17,7 @@ def plant_duplicates(people: pd.DataFrame, households: pd.DataFrame) -> pd.DataF
     """`people` with N_PLANTED rows added at the end (existing rows keep their numbers)."""
     open_households = households[households["status"] == "open"]
     adults = people[people["relationship"].isin(["head", "partner"]) & people["left_on"].notna()]
-    planted = []
+    planted: list[dict[str, object]] = []
     for _, row in adults.iterrows():
         if len(planted) == N_PLANTED:
             break
