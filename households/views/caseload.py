@@ -39,14 +39,17 @@ class CaseloadFilter(f.GovukForm):
         help_text="Name (spelling-tolerant), date of birth, case reference, National Insurance number, "
         "postcode or its start (CT9), or UPRN",
     )
-    cases = forms.ChoiceField(
-        choices=[("mine", "Assigned to me"), ("all", "All I may see")],
-        required=False,
-        label="Cases",
-    )
+    # Empty means the default: a caseworker's own cases, or every case in scope when searching.
+    cases = forms.ChoiceField(choices=[], required=False, label="Cases")
     ward = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, empty_label="All your wards")
     status = forms.ChoiceField(
-        choices=[*Household.Status.choices, ("any", "Open or closed")], required=False, label="Case status"
+        choices=[
+            ("", "Open (any status when searching)"),
+            *Household.Status.choices,
+            ("any", "Open or closed"),
+        ],
+        required=False,
+        label="Case status",
     )
     key_worker = forms.ModelChoiceField(
         queryset=StaffProfile.objects.none(), required=False, empty_label="Anyone", label="Key worker"
@@ -70,16 +73,21 @@ class CaseloadFilter(f.GovukForm):
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        # Caseworkers open on their own open cases; ward managers, who hold none, on every open case.
-        self.default_cases = "mine" if scoping.role_of(user) == StaffProfile.Role.CASEWORKER else "all"
+        # Caseworkers open on their own open cases; ward managers, who hold none, on every open case. A search
+        # looks through every case in scope, open or closed, unless the user narrows it.
         self.profile = scoping.profile_of(user)
-        kwargs.setdefault("initial", {"cases": self.default_cases, "status": Household.Status.OPEN})
-        if args and args[0] is not None and "cases" not in args[0]:
-            # A search looks through every case in scope unless the user narrows it to their own.
-            data = args[0].copy()
-            data["cases"] = "all" if data.get("q", "").strip() else self.default_cases
-            args = (data, *args[1:])
         super().__init__(*args, **kwargs)
+        caseworker = scoping.role_of(user) == StaffProfile.Role.CASEWORKER
+        self.default_cases = "mine" if caseworker else "all"
+        cast(forms.ChoiceField, self.fields["cases"]).choices = (
+            [
+                ("", "Assigned to me (all when searching)"),
+                ("all", "All I may see"),
+                ("mine", "Assigned to me, also when searching"),
+            ]
+            if caseworker
+            else [("", "All I may see"), ("mine", "Assigned to me")]
+        )
         wards = f.user_wards(user)
         cast(forms.ModelChoiceField, self.fields["ward"]).queryset = wards
         cast(forms.ModelChoiceField, self.fields["key_worker"]).queryset = (
@@ -94,9 +102,10 @@ class CaseloadFilter(f.GovukForm):
             queryset = queryset.matching(data["q"])
         if data.get("ward"):
             queryset = queryset.filter(ward=data["ward"])
-        if (data.get("cases") or self.default_cases) == "mine":
+        searching = bool(data.get("q"))
+        if (data.get("cases") or ("all" if searching else self.default_cases)) == "mine":
             queryset = queryset.filter(key_worker=self.profile)
-        status = data.get("status") or Household.Status.OPEN
+        status = data.get("status") or ("any" if searching else Household.Status.OPEN)
         if status != "any":
             queryset = queryset.filter(status=status)
         if data.get("key_worker"):

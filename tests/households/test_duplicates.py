@@ -240,6 +240,11 @@ def test_caseload_opens_on_my_open_cases(client: Client, caseworker: StaffProfil
         someone_elses.case_reference in default,
     ) == (True, False, False)
     assert all(h.case_reference in every for h in (mine, closed, someone_elses))
+    # A search looks through every case in scope, open or closed, unless narrowed to mine.
+    assert "1 household<" in client.get("/households/", {"q": someone_elses.case_reference}).content.decode()
+    assert "1 household<" in client.get("/households/", {"q": closed.case_reference}).content.decode()
+    narrowed = client.get("/households/", {"q": someone_elses.case_reference, "cases": "mine"})
+    assert "0 households" in narrowed.content.decode()
 
 
 def test_ward_manager_sees_open_cases_per_worker(
