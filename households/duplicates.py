@@ -16,7 +16,7 @@ from datetime import date
 from itertools import combinations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from rapidfuzz import fuzz, utils
 
 from taskforce.org import scoping
@@ -101,12 +101,14 @@ def likely_matches(
     nino: str | None = None,
     postcode: str | None = None,
     exclude: Iterable[int] = (),
+    people: QuerySet[Person] | None = None,
 ) -> list[Match]:
     """People the user may see who are likely the person described, best first.
 
     The candidates are a bounded set (CANDIDATE_LIMIT) found by the database: the same date of birth, the
     same National Insurance number, a birth date in the same year with a family name of the same initial, or
-    a home at the same postcode; rapidfuzz then scores each."""
+    a home at the same postcode; rapidfuzz then scores each. `people` replaces the user's scope only for
+    a caller that runs as no one (an import from the command line)."""
     given_name, family_name = given_name.strip(), family_name.strip()
     if not (given_name or family_name) or date_of_birth is None:
         return []
@@ -126,12 +128,8 @@ def likely_matches(
             household__memberships__person=OuterRef("pk"),
         )
         condition |= Q(Exists(homes)) & Q(family_name__istartswith=initial)
-    candidates = list(
-        Person.objects.visible_to(user)
-        .filter(condition)
-        .exclude(pk__in=list(exclude))
-        .order_by("pk")[:CANDIDATE_LIMIT]
-    )
+    scope = Person.objects.visible_to(user) if people is None else people
+    candidates = list(scope.filter(condition).exclude(pk__in=list(exclude)).order_by("pk")[:CANDIDATE_LIMIT])
     if postcode and candidates:
         at_postcode = set(
             Residence.objects.filter(

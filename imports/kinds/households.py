@@ -138,6 +138,7 @@ class HouseholdsImport(Kind):
             m
             for m in likely_matches(
                 user=self.user,
+                people=visible(Person.objects.all(), self.user),
                 given_name=person.given_name,
                 family_name=person.family_name,
                 date_of_birth=person.date_of_birth,

@@ -224,3 +224,24 @@ def test_the_inbox_api_lists_and_answers(nhs_worker: StaffProfile, caseworker: S
     assert again.status_code == 400
     assert "already accepted" in again.json()["status"][0]
     assert AccessLog.objects.filter(username="nia", resource="interventions.referral").exists()
+
+
+def test_the_inbox_page_costs_the_same_queries_however_many_referrals(
+    client: Client, nhs_worker: StaffProfile, django_assert_num_queries
+) -> None:
+    household = shared_household(agency("jcp"), agency("nhs"))
+    client.force_login(nhs_worker.user)
+    ReferralFactory(household=household, to_agency=agency("nhs"))
+    client.get("/referrals/inbox/")  # warm the session
+    with django_assert_num_queries(INBOX_QUERIES):
+        client.get("/referrals/inbox/")
+    for _ in range(5):
+        ReferralFactory(household=household, to_agency=agency("nhs"))
+    with django_assert_num_queries(INBOX_QUERIES):
+        assert "Received, waiting (6)" in client.get("/referrals/inbox/").content.decode()
+
+
+# The same with one referral or six: no query per row (the page's counts by state, its count and rows, the
+# access-log row and its subjects, besides the session, the user and the navigation). Raising it is a
+# deliberate change.
+INBOX_QUERIES = 16
