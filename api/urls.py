@@ -7,7 +7,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from . import aggregates, imports
-from .views import analyses, casework, governance, housing, place, privacy, records, reference
+from .views import (
+    analyses,
+    casework,
+    governance,
+    housing,
+    people_links,
+    place,
+    privacy,
+    records,
+    reference,
+)
 
 router = DefaultRouter()
 router.register("areas", reference.AreaViewSet, basename="area")
@@ -26,7 +36,10 @@ router.register("hazard-findings", housing.HazardFindingViewSet, basename="hazar
 router.register("enforcement-actions", housing.EnforcementActionViewSet, basename="enforcementaction")
 router.register("services", reference.ServiceViewSet, basename="service")
 router.register("interventions", casework.InterventionViewSet, basename="intervention")
+router.register("referrals/inbox", people_links.ReferralInboxViewSet, basename="referralinbox")
 router.register("referrals", casework.ReferralViewSet, basename="referral")
+router.register("person-links", people_links.PersonLinkViewSet, basename="personlink")
+router.register("possible-duplicates", people_links.PossibleDuplicateViewSet, basename="possibleduplicate")
 router.register("benefit-records", records.BenefitRecordViewSet, basename="benefitrecord")
 router.register("area-statistics", records.AreaStatisticViewSet, basename="areastatistic")
 router.register("jobs", analyses.JobViewSet, basename="job")

@@ -269,7 +269,7 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
     sharing_id = _ids(DataSharingBasis, len(sharing))
     insert_rows(
         DataSharingBasis,
-        ["id", "household_id", "basis", "starts_on", "expires_on", "withdrawn_on"],
+        ["id", "household_id", "basis", "starts_on", "expires_on", "withdrawn_on", "agreed_by"],
         zip(
             sharing_id.tolist(),
             hh_id[sharing["household"]].tolist(),
@@ -277,6 +277,7 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
             sharing["starts_on"],
             map(_none, sharing["expires_on"]),
             map(_none, sharing["withdrawn_on"]),
+            [""] * len(sharing),
             strict=False,
         ),
     )
@@ -367,6 +368,7 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
             "status",
             "responded_on",
             "outcome",
+            "decline_reason",
         ],
         zip(
             _ids(Referral, len(rf)).tolist(),
@@ -378,6 +380,7 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
             rf["status"],
             map(_none, rf["responded_on"]),
             [""] * len(rf),
+            ["Not able to take the case on" if status == "declined" else "" for status in rf["status"]],
             strict=False,
         ),
         progress=lambda n: report(n, "Referrals"),

@@ -230,6 +230,10 @@ class SharingBasisForm(
         self.fields["expires_on"].help_text = "Optional. Consent is usually reviewed after 12 months."
         self.fields["withdrawn_on"].label = "Date withdrawn"
         self.fields["withdrawn_on"].help_text = "Only if the basis has been withdrawn."
+        self.fields["agreed_by"].label = "Who agreed (optional)"
+        self.fields[
+            "agreed_by"
+        ].help_text = "The person consenting, or the officer who decided on the gateway."
         self.setup_agencies(user)
 
     def clean(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from taskforce.org import scoping
 from taskforce.org.validators import NINO_RE, POSTCODE_RE, normalise_nino, normalise_postcode
 
+from . import search
 from .hhsrs import CATEGORY_1_THRESHOLD
 
 
@@ -60,8 +61,8 @@ class HouseholdQuerySet(models.QuerySet):
         )
 
     def matching(self, text: str) -> "HouseholdQuerySet":
-        """Households found by case reference, a member's name or National Insurance number, or the
-        postcode or UPRN of any home they have had."""
+        """Households found by case reference, a member's name (spelling-tolerant), date of birth or
+        National Insurance number, or the postcode (whole or its start) or UPRN of any home they have had."""
         text = " ".join(text.split())
         if not text:
             return self
@@ -74,6 +75,13 @@ class HouseholdQuerySet(models.QuerySet):
                 Q(person__given_name__istartswith=word) | Q(person__family_name__istartswith=word)
             )
         condition |= Q(Exists(named))
+        if spelt := search.name_words(text):
+            people = apps.get_model("households", "Person").objects.filter(
+                memberships__household__in=self.values("pk")
+            )
+            condition |= Q(Exists(members.filter(person__in=search.similar_people(people, spelt))))
+        if born := search.as_date(text):
+            condition |= Q(Exists(members.filter(person__date_of_birth=born)))
         compact = normalise_nino(text)
         if NINO_RE.match(compact):
             condition |= Q(Exists(members.filter(person__nino=compact)))
@@ -82,6 +90,8 @@ class HouseholdQuerySet(models.QuerySet):
             condition |= Q(Exists(homes.filter(property__uprn=int(compact))))
         if POSTCODE_RE.match(normalise_postcode(text)):
             condition |= Q(Exists(homes.filter(property__postcode=normalise_postcode(text))))
+        elif start := search.partial_postcode(text):
+            condition |= Q(Exists(homes.filter(property__postcode__startswith=start)))
         return self.filter(condition)
 
 
@@ -95,6 +105,19 @@ class PersonQuerySet(models.QuerySet):
             person=OuterRef("pk"), household__in=visible
         )
         return self.filter(Exists(member))
+
+
+class PersonLinkQuerySet(models.QuerySet):
+    def visible_to(self, user: scoping.User | None) -> "PersonLinkQuerySet":
+        """Links between two people the user may both see: a link never reveals a record out of scope."""
+        people = apps.get_model("households", "Person").objects.visible_to(user).values("pk")
+        return self.filter(person__in=people, other__in=people)
+
+    def current(self) -> "PersonLinkQuerySet":
+        return self.filter(undone_on__isnull=True)
+
+    def involving(self, person: models.Model) -> "PersonLinkQuerySet":
+        return self.filter(Q(person=person) | Q(other=person))
 
 
 class HouseholdRecordQuerySet(models.QuerySet):
@@ -120,6 +143,16 @@ class HouseholdRecordQuerySet(models.QuerySet):
             .values("pk")
         )
         return self.filter(household__in=visible)
+
+
+class DataSharingBasisQuerySet(HouseholdRecordQuerySet):
+    def in_force(self, on: date) -> "DataSharingBasisQuerySet":
+        """Started by `on`, and neither expired nor withdrawn by then (DataSharingBasis.is_in_force)."""
+        return (
+            self.filter(starts_on__lte=on)
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=on))
+            .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+        )
 
 
 class PropertyQuerySet(models.QuerySet):

@@ -69,6 +69,7 @@ class DataSharingBasisFields(TypedDict, total=False):
     starts_on: date
     expires_on: date | None
     withdrawn_on: date | None
+    agreed_by: str
 
 
 class PlacementFields(TypedDict, total=False):
@@ -347,6 +348,7 @@ def data_sharing_basis_record(
     recorded_by: User | None,
     expires_on: date | None = None,
     withdrawn_on: date | None = None,
+    agreed_by: str = "",
 ) -> DataSharingBasis:
     agencies = list(agencies)
     if not agencies:
@@ -358,10 +360,43 @@ def data_sharing_basis_record(
             starts_on=starts_on,
             expires_on=expires_on,
             withdrawn_on=withdrawn_on,
+            agreed_by=agreed_by,
             recorded_by=recorded_by,
         )
     )
     sharing.agencies.set(agencies)
+    return sharing
+
+
+@transaction.atomic
+def data_sharing_basis_extend(
+    *,
+    household: Household,
+    agency: Agency,
+    basis: str,
+    agreed_by: str,
+    agreed_on: date,
+    recorded_by: User | None,
+    expires_on: date | None = None,
+) -> DataSharingBasis:
+    """Extend a household's sharing to one more agency: a further basis, on the gateway given, agreed by
+    someone named, in force from the day they agreed. The household's other bases are left as they are."""
+    agreed_by = " ".join(agreed_by.split())
+    if not agreed_by:
+        raise ValidationError(
+            {"agreed_by": "Enter who agreed to share the household's data with the agency."}
+        )
+    sharing = records.create(
+        DataSharingBasis(
+            household=household,
+            basis=basis,
+            starts_on=agreed_on,
+            expires_on=expires_on,
+            agreed_by=agreed_by,
+            recorded_by=recorded_by,
+        )
+    )
+    sharing.agencies.set([agency])
     return sharing
 
 

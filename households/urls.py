@@ -3,7 +3,7 @@ sections are casework's (casework.urls), at paths that come after these."""
 
 from django.urls import path
 
-from .views import case_records, caseload, housing, intake
+from .views import case_records, caseload, duplicates, housing, intake
 
 app_name = "households"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("households/", caseload.caseload, name="caseload"),
     path("households/new/", case_records.HouseholdCreate.as_view(), name="create"),
     path("households/new/s208/", intake.IntakeCreate.as_view(), name="intake"),
+    path("people/duplicates/", duplicates.review_queue, name="duplicates"),
+    path("people/duplicates/decide/", duplicates.decide, name="duplicates_decide"),
+    path("people/links/<int:pk>/undo/", duplicates.undo, name="person_link_undo"),
     path("households/<int:household_pk>/edit/", case_records.HouseholdEdit.as_view(), name="edit"),
     path("households/<int:household_pk>/members/new/", case_records.MemberAdd.as_view(), name="member_add"),
     path(

@@ -1,5 +1,7 @@
 """The service catalogue, interventions (episodes of work with a household) and referrals between agencies."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -136,6 +138,11 @@ class Referral(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
     responded_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=200, blank=True)
+    # The receiving agency's answer: the worker it allocated the referral to, or why it declined.
+    allocated_to = models.ForeignKey(
+        StaffProfile, models.SET_NULL, null=True, blank=True, related_name="referrals_allocated"
+    )
+    decline_reason = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
 
     objects = ReferralQuerySet.as_manager()
@@ -167,3 +174,7 @@ class Referral(models.Model):
             raise ValidationError({"responded_on": "A response cannot come before the referral was sent."})
         if self.status != self.Status.SENT and not self.responded_on:
             raise ValidationError({"responded_on": "An answered referral needs the date of the response."})
+
+    def days_waiting(self, today: date) -> int:
+        """Days from sending to the answer, or to `today` while it waits."""
+        return ((self.responded_on or today) - self.sent_on).days

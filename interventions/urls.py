@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import inbox, views
 
 app_name = "interventions"
 
@@ -18,6 +18,14 @@ urlpatterns = [
         name="intervention_edit",
     ),
     path("households/<int:household_pk>/referrals/new/", views.ReferralCreate.as_view(), name="referral_add"),
+    path(
+        "households/<int:household_pk>/sharing/extend/",
+        views.BasisExtend.as_view(),
+        name="basis_extend",
+    ),
+    path("referrals/inbox/", inbox.inbox, name="inbox"),
+    path("referrals/inbox/<int:pk>/accept/", inbox.ReferralAccept.as_view(), name="referral_accept"),
+    path("referrals/inbox/<int:pk>/decline/", inbox.ReferralDecline.as_view(), name="referral_decline"),
     path(
         "households/<int:household_pk>/referrals/<int:pk>/edit/",
         views.ReferralEdit.as_view(),

@@ -266,7 +266,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Jobs and analysis runs share one set of states.
-    "ENUM_NAME_OVERRIDES": {"ProgressStateEnum": "jobs.models.Job.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "ProgressStateEnum": "jobs.models.Job.State",
+        "ReferralStatusEnum": "interventions.models.Referral.Status",
+    },
 }
 
 # Celery: with no broker configured, tasks run eagerly in the calling process (embedded default).

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from households import duplicates, linking
 from households import services as household_services
 from households.models import DataSharingBasis, Household, Membership, Person, Placement, Residence
 from interventions import services as intervention_services
@@ -22,6 +23,7 @@ from .. import serializers as s
 from ..concurrency import etag_of, require_current
 from ..filters import char, current, filterset
 from .base import IF_MATCH, RecordViewSet
+from .people_links import DuplicatesFound
 
 
 @extend_schema_view(create=extend_schema(responses={201: s.HouseholdSerializer}))
@@ -77,7 +79,15 @@ class HouseholdViewSet(RecordViewSet):
             return self.written(household, status.HTTP_200_OK)
 
 
-@extend_schema_view(create=extend_schema(responses={201: s.PersonSerializer}))
+@extend_schema_view(
+    create=extend_schema(
+        responses={201: s.PersonSerializer, 409: s.DuplicatesFoundSerializer},
+        description="Add a person to a household. When the details match people already recorded (name "
+        "similarity, date of birth, National Insurance number, a home at the same postcode) the answer is 409 "
+        "with possible_duplicates, and nothing is written: resend with confirm_distinct true to add a "
+        "different person (the matches are then marked as different people), or link the records.",
+    )
+)
 class PersonViewSet(RecordViewSet):
     """People who are or were members of a household you may see."""
 
@@ -100,7 +110,11 @@ class PersonViewSet(RecordViewSet):
         return s.PersonCreateSerializer if self.action == "create" else s.PersonSerializer
 
     def create_record(self, data: dict[str, Any]) -> models.Model:
-        return household_services.person_register(**data)
+        try:
+            person, _ = linking.person_register_checked(user=scoping.signed_in(self.request.user), **data)
+        except duplicates.PossibleDuplicates as found:
+            raise DuplicatesFound(found.matches) from None
+        return person
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
         return household_services.person_update(person=cast(Person, instance), **changes)

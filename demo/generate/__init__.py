@@ -9,6 +9,8 @@ drew in another order would change every table after it. See docs/demo-data.md f
 - `homes`: properties, moves, and private sector housing (licences, inspections, hazards, enforcement);
 - `placements`: placements into the wards by other authorities;
 - `casework`: who the task force works with from when, interventions, referrals, data-sharing bases;
+- `consent`: referrals kept to each case's data-sharing basis;
+- `duplicates`: a few planted duplicate people for the review queue;
 - `benefits`: monthly dependency with the planted effect, benefit records scaled to the wards' 2009 bill
   of £48m, and the wards' statistics computed from them;
 - `areas`: area statistics for the wards, Kent and the synthetic comparator wards;
@@ -24,6 +26,8 @@ import pandas as pd
 from .areas import area_statistics, shock_loading
 from .benefits import benefit_table, draw_benefit_records, draw_dependency, ward_statistics
 from .casework import draw_treatment, intervention_rows, referral_table, sharing_table
+from .consent import referrals_within_basis
+from .duplicates import plant_duplicates
 from .homes import draw_residences, plan_homes, private_sector_housing, property_table
 from .households import draw_households, draw_people, household_table, people_table
 from .placements import placement_table
@@ -65,6 +69,7 @@ def generate(*, seed: int = 2010, households: int = 6000, effect: float = -0.10)
     interventions = pd.DataFrame(iv_rows)
     referrals = referral_table(rng, iv_rows)
     sharing = sharing_table(rng, household_rows)
+    referrals = referrals_within_basis(referrals, sharing)
     housing = private_sector_housing(rng, properties)
     statistics = area_statistics(
         rng,
@@ -77,7 +82,7 @@ def generate(*, seed: int = 2010, households: int = 6000, effect: float = -0.10)
         "properties": properties,
         "households": household_rows,
         "residences": residences,
-        "people": people_table(people),
+        "people": plant_duplicates(people_table(people), household_rows),
         "placements": placements,
         "interventions": interventions,
         "referrals": referrals,

@@ -4,6 +4,7 @@ residence history, placements into the wards and the basis on which their data i
 from .cases import DataSharingBasis, Household, Membership, Person, Residence
 from .geography import Boundary, PropertyLocation
 from .housing import EnforcementAction, Hazard, HazardFinding, Inspection, Licence, Property
+from .links import PersonLink
 from .placements import AgreementSignatory, Placement, PlacementType, PlacingAuthority
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Licence",
     "Membership",
     "Person",
+    "PersonLink",
     "Placement",
     "PlacementType",
     "PlacingAuthority",

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from taskforce.org.models import Agency, Area, StaffProfile
 from taskforce.org.validators import normalise_nino, validate_nino
 
-from ..querysets import HouseholdQuerySet, HouseholdRecordQuerySet, PersonQuerySet
+from ..querysets import DataSharingBasisQuerySet, HouseholdQuerySet, HouseholdRecordQuerySet, PersonQuerySet
 from .housing import Property
 
 CASE_REFERENCE_RE = r"^MTF-\d{6}$"
@@ -203,12 +203,17 @@ class DataSharingBasis(models.Model):
     starts_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
     withdrawn_on = models.DateField(null=True, blank=True)
+    agreed_by = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="Who agreed to the sharing (the person consenting, or the officer deciding on a gateway).",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords(m2m_fields=[agencies])
 
-    objects = HouseholdRecordQuerySet.as_manager()
+    objects = DataSharingBasisQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on"]
@@ -228,6 +233,11 @@ class DataSharingBasis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_basis_display()} for {self.household} from {self.starts_on}"
+
+    def describe(self) -> str:
+        """The basis, its dates and the agencies it covers, for a message that names it."""
+        names = ", ".join(a.name for a in self.agencies.all())
+        return f"{self.get_basis_display()} from {self.starts_on:%-d %B %Y}, covering {names}"
 
     def is_in_force(self, on: date) -> bool:
         return (

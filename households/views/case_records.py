@@ -6,17 +6,21 @@ The household page these forms return to is the casework app's, named by URL onl
 
 from typing import Any
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import Form
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from taskforce.org import audit, scoping
-from taskforce.org.views import RecordFormView, require_role
+from taskforce.org.models import AccessLog
+from taskforce.org.views import RecordFormView, log_read, require_role
 
 from .. import forms as f
-from .. import services
-from ..models import DataSharingBasis, Household, Membership, Person, Placement
+from .. import linking, services
+from ..duplicates import Match, PossibleDuplicates
+from ..models import DataSharingBasis, Household, Membership, Person, PersonLink, Placement
 
 
 def visible_household(request: HttpRequest, pk: int) -> Household:
@@ -103,12 +107,73 @@ class HouseholdEdit(HouseholdFormView):
 
 
 class MemberAdd(HouseholdFormView):
+    """Add a member; likely duplicates among the people the user may see are shown before anything is
+    saved, and the user says whether the new member is one of them (linked) or a different person."""
+
     form_class = f.MemberAddForm
     title = "Add a member"
+    template_name = "households/member_form.html"
     household: Household
+    matches: list[Match] = []
+
+    def get_form(self, data: Any = None) -> Form:
+        form = super().get_form(data)
+        if data is not None:
+            form.fields["decision"] = forms.CharField(required=False, widget=forms.RadioSelect)
+        return form
 
     def save(self, data: dict[str, Any]) -> Person:
-        return services.person_register(household=self.household, **data)
+        decision = data.pop("decision", "") or ""
+        same_as = None
+        if decision.startswith("same:") and decision[5:].isdigit():
+            same_as = Person.objects.visible_to(self.request.user).filter(pk=int(decision[5:])).first()
+        try:
+            person, _ = linking.person_register_checked(
+                user=scoping.signed_in(self.request.user),
+                household=self.household,
+                confirm_distinct=decision == "distinct",
+                same_as=same_as,
+                **data,
+            )
+        except PossibleDuplicates as found:
+            self.matches = found.matches
+            raise ValidationError(
+                {
+                    "decision": "This may be someone already recorded: choose one of the records, or a different person"
+                }
+            ) from None
+        except ValidationError as error:
+            if "same_as" in getattr(error, "error_dict", {}):
+                raise ValidationError({"decision": error.message_dict["same_as"][0]}) from None
+            raise
+        return person
+
+    def render(self, form: Form) -> HttpResponse:
+        field = form.fields.get("decision")
+        if field is not None and not self.matches:
+            del form.fields["decision"]
+        elif field is not None:
+            choices = [
+                (
+                    f"same:{m.person.pk}",
+                    f"The same person as {m.person}, born {m.person.date_of_birth:%-d %B %Y}: add and link the records",
+                )
+                for m in self.matches
+            ] + [("distinct", "A different person: add a new record")]
+            field.label = "Is this someone already recorded?"
+            field.choices = choices  # type: ignore[attr-defined]
+            field.widget.choices = choices
+        return super().render(form)
+
+    def log(self) -> None:
+        super().log()
+        if self.matches:
+            ids = [m.person.pk for m in self.matches]
+            log_read(self.request, model=Person, ids=ids, action=AccessLog.Action.SEARCH, person_ids=ids)
+
+    def done_message(self, saved: models.Model) -> str:
+        linked = PersonLink.objects.current().involving(saved).filter(kind=PersonLink.Kind.SAME).exists()
+        return f"{saved} added" + (", and linked to the matching record" if linked else "")
 
     def success_url(self, saved: models.Model) -> str:
         return section_url(self.household, "members")

@@ -36,11 +36,20 @@ class CaseloadFilter(f.GovukForm):
     q = forms.CharField(
         label="Search",
         required=False,
-        help_text="Name, case reference, National Insurance number, postcode or UPRN",
+        help_text="Name (spelling-tolerant), date of birth, case reference, National Insurance number, "
+        "postcode or its start (CT9), or UPRN",
     )
+    # Empty means the default: a caseworker's own cases, or every case in scope when searching.
+    cases = forms.ChoiceField(choices=[], required=False, label="Cases")
     ward = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, empty_label="All your wards")
     status = forms.ChoiceField(
-        choices=[("", "Any"), *Household.Status.choices], required=False, label="Case status"
+        choices=[
+            ("", "Open (any status when searching)"),
+            *Household.Status.choices,
+            ("any", "Open or closed"),
+        ],
+        required=False,
+        label="Case status",
     )
     key_worker = forms.ModelChoiceField(
         queryset=StaffProfile.objects.none(), required=False, empty_label="Anyone", label="Key worker"
@@ -64,7 +73,21 @@ class CaseloadFilter(f.GovukForm):
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        # Caseworkers open on their own open cases; ward managers, who hold none, on every open case. A search
+        # looks through every case in scope, open or closed, unless the user narrows it.
+        self.profile = scoping.profile_of(user)
         super().__init__(*args, **kwargs)
+        caseworker = scoping.role_of(user) == StaffProfile.Role.CASEWORKER
+        self.default_cases = "mine" if caseworker else "all"
+        cast(forms.ChoiceField, self.fields["cases"]).choices = (
+            [
+                ("", "Assigned to me (all when searching)"),
+                ("all", "All I may see"),
+                ("mine", "Assigned to me, also when searching"),
+            ]
+            if caseworker
+            else [("", "All I may see"), ("mine", "Assigned to me")]
+        )
         wards = f.user_wards(user)
         cast(forms.ModelChoiceField, self.fields["ward"]).queryset = wards
         cast(forms.ModelChoiceField, self.fields["key_worker"]).queryset = (
@@ -79,8 +102,12 @@ class CaseloadFilter(f.GovukForm):
             queryset = queryset.matching(data["q"])
         if data.get("ward"):
             queryset = queryset.filter(ward=data["ward"])
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
+        searching = bool(data.get("q"))
+        if (data.get("cases") or ("all" if searching else self.default_cases)) == "mine":
+            queryset = queryset.filter(key_worker=self.profile)
+        status = data.get("status") or ("any" if searching else Household.Status.OPEN)
+        if status != "any":
+            queryset = queryset.filter(status=status)
         if data.get("key_worker"):
             queryset = queryset.filter(key_worker=data["key_worker"])
         if data.get("interventions") == "open":
@@ -171,5 +198,24 @@ def caseload_page(request: HttpRequest, *, assign_form: f.CaseloadAssignForm | N
                 "can_create": scoping.may_write(request.user, "case"),
                 "assign_form": assign_form,
                 "selected": assign_form.selected() if assign_form is not None else set(),
+                "per_worker": caseload_per_worker(request.user) if assign_form is not None else None,
             },
         )
+
+
+def caseload_per_worker(user: Any) -> dict[str, Any]:
+    """For a ward manager: open cases held by each caseworker in their wards, and those held by no one, so
+    that work can be rebalanced from the list below (ticked cases given to one caseworker)."""
+    wards = f.user_wards(user)
+    open_cases = Household.objects.visible_to(user).open()
+    workers = (
+        StaffProfile.objects.filter(pk__in=f.caseworkers_in(wards).values("pk"))
+        .select_related("user", "agency")
+        .annotate(
+            open_cases=models.Count(
+                "caseload", filter=models.Q(caseload__in=open_cases.values("pk")), distinct=True
+            )
+        )
+        .order_by("-open_cases", "user__last_name", "user__username")
+    )
+    return {"workers": list(workers), "unassigned": open_cases.filter(key_worker__isnull=True).count()}

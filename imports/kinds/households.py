@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from households import services as household_services
+from households.duplicates import likely_matches
 from households.models import DataSharingBasis, Household, Membership, Person
 from taskforce.org.models import Agency
 from taskforce.org.validators import normalise_nino
@@ -107,6 +108,8 @@ class HouseholdsImport(Kind):
                 errors.extend(exc.errors)
         if errors:
             raise RowErrors(errors)
+        if not (nino and nino in self.ninos):
+            self._refuse_likely_duplicate(person, household.case_reference, row)
         relationship = choice(row["relationship"], Membership.Relationship, "relationship")
         joined_on = parse_optional_date(row["joined_on"], "joined_on") or opened_on
         return MemberRow(
@@ -125,6 +128,37 @@ class HouseholdsImport(Kind):
             relationship=relationship,
             joined_on=joined_on,
         )
+
+    def _refuse_likely_duplicate(self, person: Person, case_reference: str, row: dict[str, str]) -> None:
+        """A new person who likely matches someone already recorded (and visible to the importer) is a row
+        error naming the match: an import cannot show the matches and ask, so such a person is added on the
+        web or through the API, where the user links the records or confirms a different person. The same
+        person already in this household (a file imported again) is not a duplicate."""
+        matches = [
+            m
+            for m in likely_matches(
+                user=self.user,
+                people=visible(Person.objects.all(), self.user),
+                given_name=person.given_name,
+                family_name=person.family_name,
+                date_of_birth=person.date_of_birth,
+            )
+            if not (
+                m.person.given_name.casefold() == person.given_name.casefold()
+                and m.person.family_name.casefold() == person.family_name.casefold()
+                and m.person.date_of_birth == person.date_of_birth
+                and m.person.memberships.filter(household__case_reference=case_reference).exists()
+            )
+        ]
+        if matches:
+            match = matches[0]
+            raise RowError(
+                "given_name",
+                f"likely the same person as {match.person} born {match.person.date_of_birth:%-d %B %Y} "
+                f"(person {match.person.pk}: {', '.join(match.reasons)}). Add this person on the web or "
+                "through the API, where the records can be linked or confirmed as different people",
+                row["given_name"],
+            )
 
     @staticmethod
     def _person_key(r: MemberRow) -> tuple[Any, ...]:

@@ -48,6 +48,10 @@ WRITES: dict[str, frozenset[str]] = {
     "case": frozenset({Role.CASEWORKER}),
     # Choosing a household's key worker, and opening a household outside one's wards for a while.
     "key_worker": frozenset({Role.WARD_MANAGER}),
+    # Accepting or declining a referral in one's own agency's inbox.
+    "referral_answer": frozenset({Role.CASEWORKER, Role.WARD_MANAGER}),
+    # Linking two records of one person, or marking them as different people.
+    "person_link": frozenset({Role.CASEWORKER, Role.WARD_MANAGER}),
     "break_glass": frozenset({Role.WARD_MANAGER}),
     # Properties, licences, inspections, hazard findings and enforcement.
     "housing": frozenset({Role.HOUSING_OFFICER}),

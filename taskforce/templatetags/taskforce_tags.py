@@ -18,6 +18,8 @@ def _items(user: Any) -> list[tuple[str, str]]:
     items = [("Home", reverse("home"))]
     if scoping.sees_cases(user):
         items.append(("Caseload", reverse("households:caseload")))
+        items.append(("Referral inbox", reverse("interventions:inbox")))
+        items.append(("Duplicates", reverse("households:duplicates")))
     if scoping.sees_housing_records(user):
         items.append(("Properties", reverse("households:properties")))
     # Built in outcomes/ by other pages; the links stand here so the navigation has one home.

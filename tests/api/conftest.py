@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from rest_framework.test import APIClient
 
-from households.models import AgreementSignatory, Boundary, PlacingAuthority
+from households.models import AgreementSignatory, Boundary, PersonLink, PlacingAuthority
 from outcomes.services import analysis_request
 from privacy.models import SharingAgreement, SubjectAccessRequest
 from taskforce.org.models import AccessLog, Area, StaffProfile
@@ -72,6 +72,15 @@ def world(caseworker: StaffProfile, ward_manager: StaffProfile, policy_lead: Sta
         "services": ServiceFactory().pk,
         "interventions": InterventionFactory(household=household, person=membership.person).pk,
         "referrals": ReferralFactory(household=household).pk,
+        "referrals/inbox": ReferralFactory(
+            household=household, from_agency=agency("nhs"), to_agency=agency("jcp")
+        ).pk,
+        "person-links": PersonLink.objects.create(
+            person=membership.person,
+            other=MembershipFactory(household=household, relationship="partner").person,
+            kind=PersonLink.Kind.DISTINCT,
+            recorded_on=date(2011, 1, 1),
+        ).pk,
         "benefit-records": BenefitRecordFactory(person=membership.person).pk,
         "area-statistics": AreaStatisticFactory(measure="out_of_work_claimants", **january_2011).pk,
         "jobs": JobFactory(requested_by=caseworker.user).pk,

@@ -1,11 +1,14 @@
 """List endpoints cost the same number of queries however many records a page holds (no N+1)."""
 
+from datetime import date
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
+from households.models import PersonLink
 from taskforce.org.models import StaffProfile
 from tests.api.conftest import World, client_for
 from tests.factories import (
@@ -36,6 +39,8 @@ PINNED = {
     "placements": 9,
     "interventions": 9,
     "referrals": 9,
+    "referrals/inbox": 9,
+    "person-links": 8,
     "benefit-records": 9,
 }
 
@@ -49,7 +54,14 @@ def populate(n: int) -> None:
         InterventionFactory(household=household, person=member.person)
         BenefitRecordFactory(person=member.person)
         ReferralFactory(household=household)
+        ReferralFactory(household=household, from_agency=agency("nhs"), to_agency=agency("jcp"))
         DataSharingBasisFactory(household=household)
+        PersonLink.objects.create(
+            person=member.person,
+            other=MembershipFactory(household=household, relationship="partner").person,
+            kind=PersonLink.Kind.SAME,
+            recorded_on=date(2011, 1, 1),
+        )
 
 
 @pytest.mark.parametrize(("resource", "queries"), PINNED.items())

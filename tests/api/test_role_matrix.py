@@ -31,6 +31,9 @@ READ = {
     "placements": CASES,
     "interventions": CASES,
     "referrals": CASES,
+    "referrals/inbox": CASES,
+    "person-links": CASES,
+    "possible-duplicates": CASES,
     "benefit-records": CASES,
     "properties": HOMES,
     "licences": HOUSING_RECORDS,
@@ -82,11 +85,14 @@ WRITE = {
     "imports": frozenset({CASEWORKER, HOUSING, MANAGER, POLICY}),
     "assign": frozenset({MANAGER}),
     "s208-notices": frozenset({CASEWORKER}),
+    # Answering referrals in one's own agency's inbox, and linking person records.
+    "referrals/inbox": CASES,
+    "person-links": CASES,
 }
 # The Agreement register's published figures: the dashboards' audience.
 REGISTER = frozenset({MANAGER, POLICY})
-# Records that belong to one user: another user finds nothing there.
-OWNED_BY_CASEWORKER = {"jobs", "tokens"}
+# Records that belong to one user (or, for the inbox, to the caseworker's agency): others find nothing there.
+OWNED_BY_CASEWORKER = {"jobs", "tokens", "referrals/inbox"}
 # Probed with an id that exists nowhere: a permitted role gets 404 wherever an id is in the path.
 NO_RECORD = {"imports"}
 
@@ -104,11 +110,17 @@ def operations() -> list[tuple[str, str]]:
 OPERATIONS = operations()
 
 
+def resource_of(path: str) -> str:
+    """The first path segment after api/v1, or referrals/inbox for the inbox under referrals."""
+    parts = path.strip("/").split("/")[2:]
+    return "referrals/inbox" if parts[:2] == ["referrals", "inbox"] else parts[0]
+
+
 def expected_status(persona: str, method: str, path: str) -> int:
     if persona == "anonymous":
         return 401
     parts = path.strip("/").split("/")[2:]  # after api/v1
-    resource, detail = parts[0], "{id}" in parts
+    resource, detail = resource_of(path), "{id}" in parts
     if parts[-1] == "register":
         return 200 if persona in REGISTER else 403
     if parts[-1] == "assign":
@@ -134,7 +146,7 @@ def expected_status(persona: str, method: str, path: str) -> int:
 
 
 def test_the_schema_lists_every_entity() -> None:
-    resources = {path.strip("/").split("/")[2] for _, path in OPERATIONS}
+    resources = {resource_of(path) for _, path in OPERATIONS}
     assert resources == set(READ)
 
 
@@ -146,7 +158,7 @@ def test_role_matrix(persona: str, world: World, request: pytest.FixtureRequest)
     client = client_for(user)
     mismatches = []
     for method, path in OPERATIONS:
-        resource = path.strip("/").split("/")[2]
+        resource = resource_of(path)
         url = path.replace("{id}", str(world.ids.get(resource))).replace("{slug}", "interventions")
         response = client.generic(method, url, data="{}", content_type="application/json")
         expected = expected_status(persona, method, path)

@@ -100,6 +100,15 @@ def test_loading_writes_exactly_the_generated_world_once() -> None:
         for row in model.objects.order_by("?")[:20]:
             row.full_clean()
 
+    # The generator keeps every referral to its household's data-sharing basis, and plants duplicates.
+    from interventions.models import Referral
+
+    assert Referral.objects.exists()
+    assert not Referral.objects.outside_basis().exists()
+    planted = data.tables["people"].tail(6)
+    assert (planted.relationship == "other").all()
+    assert planted.nino.isna().all()
+
     again = load_demo(seed=11, households=60)
     assert not again.created
     assert Household.objects.count() == len(data.tables["households"])

@@ -24,7 +24,7 @@ def test_pages_need_a_sign_in(client: Client, mine: dict[str, int]) -> None:
 def test_caseload_lists_only_households_in_scope(
     client: Client, caseworker: StaffProfile, mine: dict[str, int], theirs: dict[str, int]
 ) -> None:
-    page = signed_in(client, caseworker).get("/households/").content.decode()
+    page = signed_in(client, caseworker).get("/households/", {"cases": "all"}).content.decode()
     assert "MTF-000001" in page
     assert "Shown" in page
     assert "MTF-900001" not in page
@@ -36,7 +36,7 @@ def test_caseload_search_finds_by_name_reference_nino_postcode_and_uprn(
     client: Client, caseworker: StaffProfile, mine: dict[str, int], query: str
 ) -> None:
     HouseholdFactory(case_reference="MTF-000777")
-    page = signed_in(client, caseworker).get("/households/", {"q": query}).content.decode()
+    page = signed_in(client, caseworker).get("/households/", {"q": query, "cases": "all"}).content.decode()
     assert "MTF-000001" in page
     assert "1 household<" in page
 
@@ -57,25 +57,27 @@ def test_caseload_filters_by_placement_and_status(
     placed = shared_household(case_reference="MTF-000002")
     PlacementFactory(household=placed)
     client = signed_in(client, caseworker)
-    page = client.get("/households/", {"placement": "placed"}).content.decode()
+    page = client.get("/households/", {"placement": "placed", "cases": "all"}).content.decode()
     assert ("MTF-000002" in page, "MTF-000001" in page) == (True, False)
-    page = client.get("/households/", {"placement": "not", "interventions": "open"}).content.decode()
+    page = client.get(
+        "/households/", {"placement": "not", "interventions": "open", "cases": "all"}
+    ).content.decode()
     assert ("MTF-000002" in page, "MTF-000001" in page) == (False, True)
-    assert "0 households" in client.get("/households/", {"status": "closed"}).content.decode()
+    assert "0 households" in client.get("/households/", {"status": "closed", "cases": "all"}).content.decode()
 
 
 def test_caseload_is_logged_as_a_list_or_a_search(
     client: Client, caseworker: StaffProfile, mine: dict[str, int]
 ) -> None:
     client = signed_in(client, caseworker)
-    client.get("/households/")
-    client.get("/households/", {"q": "Shown"})
+    client.get("/households/", {"cases": "all"})
+    client.get("/households/", {"q": "Shown", "cases": "all"})
     entries = list(AccessLog.objects.filter(username="casey").order_by("id"))
     assert [(e.route, e.action, e.resource, e.object_ids) for e in entries] == [
         ("web", "list", "households.household", [mine["household"]]),
         ("web", "search", "households.household", [mine["household"]]),
     ]
-    assert entries[1].query == "q=Shown"
+    assert entries[1].query == "q=Shown&cases=all"
     assert [s.person_id for s in entries[0].subjects.all()] == [mine["person"]]
 
 
@@ -195,9 +197,9 @@ def test_caseload_query_count_does_not_grow_with_the_page(
         MembershipFactory(household=household)
         ResidenceFactory(household=household)
     client = signed_in(client, caseworker)
-    client.get("/households/")  # warm the session
+    client.get("/households/", {"cases": "all"})  # warm the session
     with django_assert_num_queries(QUERIES["caseload"]):
-        assert client.get("/households/").status_code == 200
+        assert client.get("/households/", {"cases": "all"}).status_code == 200
 
 
 def test_household_page_query_count_is_pinned(

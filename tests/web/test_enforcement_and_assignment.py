@@ -391,4 +391,5 @@ def test_ward_manager_caseload_query_count_is_pinned(
 
 
 # Raising one of these is a deliberate change: say why in the commit.
-QUERIES = {"property": 17, "ward_manager_caseload": 19}
+# The ward manager's caseload adds two for the open cases per caseworker (the table and the unassigned count).
+QUERIES = {"property": 17, "ward_manager_caseload": 21}

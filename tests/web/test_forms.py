@@ -251,6 +251,9 @@ def test_recording_and_changing_an_intervention(
 def test_a_referral_goes_from_the_caseworkers_agency(
     client: Client, caseworker: StaffProfile, mine: dict[str, int]
 ) -> None:
+    from tests.factories import DataSharingBasisFactory
+
+    DataSharingBasisFactory(household_id=mine["household"], agencies=[agency("nhs")])
     response = signed_in(client, caseworker).post(
         f"/households/{mine['household']}/referrals/new/",
         {
