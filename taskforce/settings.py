@@ -4,6 +4,7 @@ With nothing set, the site runs on the embedded default: an SQLite file under va
 tasks executed eagerly in the web process, so `make run` needs no other service.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -284,6 +285,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers an unacknowledged task after this long; it must exceed the hard time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 CELERY_TIMEZONE = TIME_ZONE
+# Placebo chunks of an analysis go to this queue and their answers come back through the result backend
+# (the broker's Redis unless set); run `celery -A taskforce worker -Q analysis-chunks` on every machine
+# that should share them (docs/analysis.md).
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_broker or "cache+memory://")
+ANALYSIS_CHUNK_QUEUE = env.str("ANALYSIS_CHUNK_QUEUE", default="analysis-chunks")
+# Without a broker: local processes sharing an analysis's placebo chunks (1 = in the job's own process).
+ANALYSIS_WORKERS = env.int("ANALYSIS_WORKERS", default=min(2, os.cpu_count() or 1))
 
 # Uploaded import files, kept so a worker on any machine sharing this directory can read them by batch id.
 IMPORTS_DIR = Path(env.str("IMPORTS_DIR", default=str(VAR_DIR / "imports")))
