@@ -11,7 +11,11 @@ from outcomes.fanout import CeleryMap, chunk_map, decode, encode, run_named_chun
 
 def test_encoding_round_trips_arrays_exactly():
     rng = np.random.default_rng(0)
-    value = {"y": rng.standard_normal((3, 4)), "mask": rng.random(5) > 0.5, "sets": [np.arange(6).reshape(3, 2)]}
+    value = {
+        "y": rng.standard_normal((3, 4)),
+        "mask": rng.random(5) > 0.5,
+        "sets": [np.arange(6).reshape(3, 2)],
+    }
     back = decode(encode(value))
     assert back["y"].tobytes() == value["y"].tobytes()
     assert back["mask"].dtype == bool
