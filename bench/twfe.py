@@ -183,11 +183,12 @@ def main() -> None:
 
     base_time, (base_est, base_se) = results["project (fe.feols)"]
     print()
+    unit = "person" if movers else "household"
+    if movers:
+        print(f"properties {panel['property'].nunique():,}")
     print(f"case {args.case}; pyfixest {pyfixest.__version__}, demeaner {pyfixest_backend()}")
     print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print(
-        f"rows {len(panel):,}  households {panel['household'].nunique():,}  months {panel['period'].nunique()}"
-    )
+    print(f"rows {len(panel):,}  {unit}s {panel[unit].nunique():,}  months {panel['period'].nunique()}")
     print(
         f"{'library':<24}{'seconds':>9}{'vs project':>12}{'estimate':>14}{'SE':>12}{'d estimate':>12}{'d SE':>11}"
     )
