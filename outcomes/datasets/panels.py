@@ -17,9 +17,9 @@ TASK_FORCE_START = date(2010, 9, 1)
 
 _MONTH = "substr(CAST({} AS text), 1, 7)"  # 'YYYY-MM' of a date on SQLite and PostgreSQL alike
 # Each benefit record counted in the household its person belonged to that month (joined in or before the
-# month, left in or after it), summed by household and month.
+# month, left in or after it), summed by household and month (records are dated the first of the month).
 HOUSEHOLD_MONTHS_SQL = f"""
-SELECT m.{Membership._meta.get_field("household").column}, {_MONTH.format("r.month")},
+SELECT m.{Membership._meta.get_field("household").column}, r.month,
        CAST(SUM(r.amount) AS double precision),
        CAST(SUM(CASE WHEN t.out_of_work THEN r.amount ELSE 0 END) AS double precision),
        MAX(CASE WHEN t.out_of_work THEN 1 ELSE 0 END)
@@ -29,8 +29,14 @@ JOIN {Membership._meta.db_table} m ON m.person_id = r.person_id
 WHERE r.month >= %s AND r.month <= %s
   AND {_MONTH.format("r.month")} >= {_MONTH.format("m.joined_on")}
   AND (m.left_on IS NULL OR {_MONTH.format("r.month")} <= {_MONTH.format("m.left_on")})
-GROUP BY m.{Membership._meta.get_field("household").column}, {_MONTH.format("r.month")}
+GROUP BY m.{Membership._meta.get_field("household").column}, r.month
 """  # noqa: S608 (table and column names only; the months are parameters)
+
+
+def _month_ordinals(values: pd.Series) -> np.ndarray:
+    """Monthly period ordinals of dates (date objects or ISO text), parsing each distinct date once."""
+    codes, distinct = pd.factorize(values)
+    return pd.PeriodIndex(pd.to_datetime(pd.Series(distinct)), freq="M").asi8[codes]
 
 
 def household_panel(
@@ -85,7 +91,7 @@ def household_panel(
             "dependent": "int64",
         },
     )
-    monthly["ordinal"] = pd.PeriodIndex(monthly["month"], freq="M").asi8
+    monthly["ordinal"] = _month_ordinals(monthly["month"])
     monthly = monthly.drop(columns="month").set_index(["household", "ordinal"])
     panel = panel.merge(monthly, left_on=["household", "ordinal"], right_index=True, how="left")
     panel["benefit"] = panel["benefit"].fillna(0.0)
@@ -104,7 +110,8 @@ def household_panel(
     tenure = dict(
         Residence.objects.order_by("household_id", "moved_in").values_list("household_id", "property__tenure")
     )  # later rows overwrite: the latest home
-    panel["period"] = pd.PeriodIndex.from_ordinals(panel["ordinal"].to_numpy(), freq="M").strftime("%Y-%m")
+    codes, ordinals = pd.factorize(panel["ordinal"])  # a label per distinct month, not per row
+    panel["period"] = pd.PeriodIndex.from_ordinals(ordinals, freq="M").strftime("%Y-%m").to_numpy()[codes]
     panel["start"] = panel["household"].map(start)
     panel["placed"] = panel["household"].isin(placed)
     panel["tenure"] = panel["household"].map(tenure).fillna("unknown")
