@@ -293,6 +293,14 @@ ANALYSIS_CHUNK_QUEUE = env.str("ANALYSIS_CHUNK_QUEUE", default="analysis-chunks"
 # Without a broker: local processes sharing an analysis's placebo chunks (1 = in the job's own process).
 ANALYSIS_WORKERS = env.int("ANALYSIS_WORKERS", default=min(2, os.cpu_count() or 1))
 
+# The shared cache (dashboard figures and panels). Redis when CACHE_URL names it (redis://host:6379/1, with
+# Django's built-in RedisCache or django-redis when installed), so every worker process and machine shares
+# one computation per data version; in the embedded default a file cache under VAR_DIR, shared by the
+# processes of this machine. Any django-environ cache URL works (dbcache://table after createcachetable).
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+# Recompute the dashboards in a job after each import or demo load (outcomes/dashboards/warm.py).
+DASHBOARDS_WARM_AFTER_CHANGES = env.bool("DASHBOARDS_WARM_AFTER_CHANGES", default=True)
+
 # Uploaded import files, kept so a worker on any machine sharing this directory can read them by batch id.
 IMPORTS_DIR = Path(env.str("IMPORTS_DIR", default=str(VAR_DIR / "imports")))
 
