@@ -1,6 +1,7 @@
 """Rows from the database driver straight into a frame."""
 
 import io
+import time
 
 import numpy as np
 import pandas as pd
@@ -40,13 +41,20 @@ def columns_frame(sql: str, params: list, columns: dict[str, str]) -> pd.DataFra
         raw = connection.connection
         statement = psycopg.ClientCursor(raw).mogrify(sql, params)
         buffer = io.BytesIO()
-        with raw.cursor() as cursor, cursor.copy(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)") as copy:
+        copy_sql = f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)"
+        started = time.monotonic()
+        with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:
             for block in copy:
                 buffer.write(block)
+        if connection.queries_logged:  # counted and shown like any query (debug, query-count tests)
+            connection.queries_log.append({"sql": copy_sql, "time": f"{time.monotonic() - started:.3f}"})
         buffer.seek(0)
         if not buffer.getbuffer().nbytes:
             return pd.DataFrame({n: np.array([], dtype=t) for n, t in columns.items()})
-        return pd.read_csv(buffer, header=None, names=names, dtype=columns, keep_default_na=False)
+        # An empty field is NULL in COPY's CSV (an empty string would be quoted).
+        return pd.read_csv(
+            buffer, header=None, names=names, dtype=columns, keep_default_na=False, na_values=[""]
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
