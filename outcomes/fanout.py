@@ -1,8 +1,8 @@
 """Where the evidence engine's chunks run: Celery workers when a broker is configured, local processes in
-the embedded default.
+the embedded default (and with a broker but no chunk queue named).
 
 The engine (``outcomes/analysis/fanout.py``) takes a map function and knows nothing of either. With a
-broker, each chunk is one ``outcomes.run_chunk`` task on the ``ANALYSIS_CHUNK_QUEUE`` queue, sent as a
+broker and ``ANALYSIS_CHUNK_QUEUE`` set, each chunk is one ``outcomes.run_chunk`` task on that queue, sent as a
 Celery group and gathered in order; any worker on any machine that consumes that queue can fit it, since a
 chunk carries its own data (JSON, floats written exactly). Without a broker, ``ANALYSIS_WORKERS`` local
 processes share the chunks. Either way the result is the same as in one process.
@@ -71,7 +71,7 @@ class CeleryMap:
 
 
 def chunk_map() -> Mapper:
-    """The map function for this deployment: Celery with a broker, else local processes."""
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
+    """The map function for this deployment: Celery with a broker and a chunk queue, else local processes."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER and settings.ANALYSIS_CHUNK_QUEUE:
         return CeleryMap()
     return ProcessMap(settings.ANALYSIS_WORKERS)

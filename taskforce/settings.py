@@ -285,11 +285,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers an unacknowledged task after this long; it must exceed the hard time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 CELERY_TIMEZONE = TIME_ZONE
-# Placebo chunks of an analysis go to this queue and their answers come back through the result backend
-# (the broker's Redis unless set); run `celery -A taskforce worker -Q analysis-chunks` on every machine
-# that should share them (docs/analysis.md).
+# With a broker and this queue named (e.g. analysis-chunks), placebo chunks of an analysis go to the Celery
+# workers consuming it and their answers come back through the result backend (the broker's Redis unless
+# set); run `celery -A taskforce worker -Q analysis-chunks` on every machine that should share them
+# (docs/scaling.md). Unnamed, chunks run over ANALYSIS_WORKERS local processes of the job's worker, so a
+# deployment whose workers consume only the default queue never waits for a chunk nobody takes.
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_broker or "cache+memory://")
-ANALYSIS_CHUNK_QUEUE = env.str("ANALYSIS_CHUNK_QUEUE", default="analysis-chunks")
+ANALYSIS_CHUNK_QUEUE = env.str("ANALYSIS_CHUNK_QUEUE", default="")
 # Without a broker: local processes sharing an analysis's placebo chunks (1 = in the job's own process).
 ANALYSIS_WORKERS = env.int("ANALYSIS_WORKERS", default=min(2, os.cpu_count() or 1))
 

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 import numpy as np
@@ -68,7 +69,13 @@ class ProcessMap:
     def __call__(self, fn: Callable[[Any], Any], tasks: Sequence[Any], /) -> list[Any]:
         if self.workers == 1 or len(tasks) <= 1:
             return serial_map(fn, tasks)
-        return list(self._pool().map(fn, tasks))
+        try:
+            return list(self._pool().map(fn, tasks))
+        except (BrokenProcessPool, AssertionError, OSError):
+            # No pool here (a daemonic worker process may not have children) or it died: the chunks are
+            # deterministic, so running them in this process gives the same answer.
+            _POOLS.pop(self.workers, None)
+            return serial_map(fn, tasks)
 
     def _pool(self) -> ProcessPoolExecutor:
         pool = _POOLS.get(self.workers)

@@ -64,3 +64,13 @@ def test_chunk_seeds_depend_only_on_the_seed_and_the_chunk():
 
 def test_serial_map_keeps_order():
     assert serial_map(lambda x: x * 2, [3, 1, 2]) == [6, 2, 4]
+
+
+def test_without_a_pool_the_chunks_run_here(sim, monkeypatch):
+    def no_children(self):
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(ProcessMap, "_pool", no_children)
+    kwargs = dict(placebos=300, seed=11, in_time=False, leave_one_out=False)
+    serial = area_impact(sim.panel, sim.treated, "sc", **kwargs).as_dict()
+    assert area_impact(sim.panel, sim.treated, "sc", map_chunks=ProcessMap(2), **kwargs).as_dict() == serial

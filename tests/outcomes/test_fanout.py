@@ -42,5 +42,8 @@ def test_the_embedded_default_uses_local_processes(settings):
     mapper = chunk_map()
     assert isinstance(mapper, ProcessMap)
     assert mapper.workers == 3
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a broker
+    settings.ANALYSIS_CHUNK_QUEUE = ""
+    assert isinstance(chunk_map(), ProcessMap)  # nobody may consume a chunk queue: keep them local
+    settings.ANALYSIS_CHUNK_QUEUE = "analysis-chunks"
     assert isinstance(chunk_map(), CeleryMap)
