@@ -1,11 +1,21 @@
 """Household TWFE with household-clustered errors: the project's absorber against pyfixest and linearmodels.
 
-Builds an unbalanced household-month panel (default 1M rows: 50,000 households over 60 months; --big
-gives 10M rows and 500,000 households), fits ``dependent ~ treated | household + month`` with CRV1
-errors clustered by household in each library, after one warm-up run each, and prints times, ratios
-and the largest differences in estimate and standard error.
+Builds an unbalanced household-month panel (default 1M rows: 50,000 households over 60 months; --rows
+sets the size with 20 rows per household, --big is 10M rows and 500,000 households), fits
+``dependent ~ treated | household + month`` with CRV1 errors clustered by household in each library, after
+one warm-up run each, and prints times, ratios and the largest differences in estimate and standard error.
 
-    .venv/bin/python bench/twfe.py [--big] [--area] [--repeats N] [--only project,pyfixest,linearmodels]
+``--case person-property`` instead fits two high-dimensional effects and the month,
+``dependent ~ treated | person + property + month`` clustered by person, on people who move home over the
+window (each of them lives in one to three properties, each property houses several people over time):
+here the project's absorber runs alternating projections, not its exact two-way pass.
+
+pyfixest is timed twice: as called by default (its backend is printed: since 0.60 the default demeaner is
+its Rust implementation of alternating projections, "rust MAP", not numba) and with ``lean=True,
+copy_data=False`` (no copy of the data, nothing kept beyond the estimates).
+
+    .venv/bin/python bench/twfe.py [--rows N | --big] [--case household|person-property] [--area] [--repeats N]
+        [--only project,pyfixest,pyfixest-lean,linearmodels]
 """
 
 from __future__ import annotations
@@ -23,7 +33,19 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from outcomes.analysis.fe import feols
 from outcomes.analysis.household import household_did
+
+
+def pyfixest_backend() -> str:
+    """The demeaner pyfixest resolves to when none is named (what its default runs on this install)."""
+    try:
+        from pyfixest.estimation.internals.demeaner_options import _resolve_demeaner
+
+        chosen = _resolve_demeaner(demeaner=None, demeaner_backend=None, fixef_tol=None, fixef_maxiter=None)
+        return f"{type(chosen).__name__} {getattr(chosen, 'backend', '')}".strip()
+    except (ImportError, TypeError):
+        return "unknown (pyfixest < 0.60 defaults to numba)"
 
 
 def progress(message: str) -> None:
@@ -56,6 +78,22 @@ def build_panel(households: int, months: int, rows: int, seed: int = 0) -> pd.Da
     )
 
 
+def build_movers(people: int, months: int, rows: int, seed: int = 0) -> pd.DataFrame:
+    """People observed over random windows, each living in one to three properties in turn; about
+    ``rows`` rows, and a property for every ten people (so each property sees several residents)."""
+    panel = build_panel(people, months, rows, seed)
+    rng = np.random.default_rng(seed + 1)
+    person = panel["household"].to_numpy()
+    properties = max(2, people // 10)
+    homes = rng.integers(0, properties, size=(people, 3))
+    moves = rng.integers(1, 4, size=people)  # homes lived in over the window
+    first = np.r_[0, np.flatnonzero(np.diff(person)) + 1]
+    length = np.diff(np.r_[first, person.size])
+    position = np.arange(person.size) - np.repeat(first, length)
+    which = np.minimum(position * moves[person] // np.repeat(length, length), 2)
+    return panel.rename(columns={"household": "person"}).assign(property=homes[person, which])
+
+
 def timed(fn: Callable[[], tuple[float, float]], repeats: int) -> tuple[float, tuple[float, float]]:
     best, value = float("inf"), (np.nan, np.nan)
     for _ in range(repeats):
@@ -68,29 +106,52 @@ def timed(fn: Callable[[], tuple[float, float]], repeats: int) -> tuple[float, t
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--big", action="store_true", help="10M rows, 500,000 households")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows (20 per household or person)")
+    parser.add_argument("--case", choices=["household", "person-property"], default="household")
     parser.add_argument("--area", action="store_true", help="also time the area-level wild bootstrap and RI")
     parser.add_argument("--repeats", type=int, default=1, help="timed runs per library (best is kept)")
     parser.add_argument(
         "--only",
-        default="project,pyfixest,linearmodels",
+        default="project,pyfixest,pyfixest-lean,linearmodels",
         help="comma-separated libraries to time (project is always timed: it is the base of the ratios)",
     )
     args = parser.parse_args()
-    households, rows = (500_000, 10_000_000) if args.big else (50_000, 1_000_000)
+    rows = 10_000_000 if args.big else args.rows
+    households = rows // 20
     wanted = {"project", *args.only.split(",")}
+    movers = args.case == "person-property"
+    if movers:
+        wanted.discard("linearmodels")  # PanelOLS absorbs two effects at most
+    print("load average at start (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
-    progress(f"building panel: {households:,} households, 60 months, ~{rows:,} rows")
-    panel = build_panel(households, 60, rows)
+    progress(
+        f"building panel: {households:,} {'people' if movers else 'households'}, 60 months, ~{rows:,} rows"
+    )
+    panel = build_movers(households, 60, rows) if movers else build_panel(households, 60, rows)
     progress(f"panel has {len(panel):,} rows")
 
     def ours() -> tuple[float, float]:
+        if movers:
+            m = feols(panel, "dependent", ["treated"], ["person", "property", "period"], cluster="person")
+            return m.coef("treated").estimate, m.coef("treated").se
         r = household_did(panel, outcome="dependent", area_inference=False)
         return r.estimate, r.se
 
     import pyfixest
 
+    formula = (
+        "dependent ~ treated | person + property + period"
+        if movers
+        else "dependent ~ treated | household + period"
+    )
+    vcov = {"CRV1": "person" if movers else "household"}
+
     def fixest() -> tuple[float, float]:
-        m = pyfixest.feols("dependent ~ treated | household + period", panel, vcov={"CRV1": "household"})
+        m = pyfixest.feols(formula, panel, vcov=vcov)
+        return float(m.coef().iloc[0]), float(m.se().iloc[0])
+
+    def fixest_lean() -> tuple[float, float]:
+        m = pyfixest.feols(formula, panel, vcov=vcov, lean=True, copy_data=False)
         return float(m.coef().iloc[0]), float(m.se().iloc[0])
 
     from linearmodels.panel import PanelOLS
@@ -105,6 +166,7 @@ def main() -> None:
     runs = [
         ("project", "project (fe.feols)", ours),
         ("pyfixest", "pyfixest", fixest),
+        ("pyfixest-lean", "pyfixest lean, no copy", fixest_lean),
         ("linearmodels", "linearmodels PanelOLS", linear),
     ]
     results = {}
@@ -121,10 +183,12 @@ def main() -> None:
 
     base_time, (base_est, base_se) = results["project (fe.feols)"]
     print()
+    unit = "person" if movers else "household"
+    if movers:
+        print(f"properties {panel['property'].nunique():,}")
+    print(f"case {args.case}; pyfixest {pyfixest.__version__}, demeaner {pyfixest_backend()}")
     print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print(
-        f"rows {len(panel):,}  households {panel['household'].nunique():,}  months {panel['period'].nunique()}"
-    )
+    print(f"rows {len(panel):,}  {unit}s {panel[unit].nunique():,}  months {panel['period'].nunique()}")
     print(
         f"{'library':<24}{'seconds':>9}{'vs project':>12}{'estimate':>14}{'SE':>12}{'d estimate':>12}{'d SE':>11}"
     )

@@ -24,6 +24,9 @@ class Kind:
 
 
 _KINDS: dict[str, Kind] = {}
+# Callbacks run after a job of a kind has succeeded and its finish is saved (an app reacting to another's
+# work, such as recomputing dashboards after an import, without the engine knowing either).
+_AFTER_SUCCESS: dict[str, list[Callable[["Job"], None]]] = {}
 
 
 def register(name: str, handler: Handler, *, may_follow: Viewers | None = None) -> None:
@@ -56,3 +59,16 @@ def may_follow(job: "Job", user: User | AnonymousUser) -> bool:
         return True
     kind = _KINDS.get(job.kind)
     return bool(kind and kind.may_follow and kind.may_follow(job, user))
+
+
+def on_success(name: str, callback: Callable[["Job"], None]) -> None:
+    """Call `callback(job)` after each job of kind `name` succeeds. Registering the same callback again
+    does nothing."""
+    callbacks = _AFTER_SUCCESS.setdefault(name, [])
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
+def after_success(job: "Job") -> list[Callable[["Job"], None]]:
+    """The callbacks registered for this job's kind."""
+    return list(_AFTER_SUCCESS.get(job.kind, ()))

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Job
-from .registry import handler_for, is_registered, kinds
+from .registry import after_success, handler_for, is_registered, kinds
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +173,11 @@ def job_run(*, job_id: int, listener: ProgressListener | None = None) -> Job:
     finally:
         progress.close()
     _finish(job, state=Job.State.SUCCEEDED, errors=[], result=result or {})
+    for callback in after_success(job):
+        try:
+            callback(job)
+        except Exception:  # a follower's failure never fails the job that succeeded
+            logger.exception("After job %s (%s): %s failed", job.pk, job.kind, callback.__name__)
     return job
 
 

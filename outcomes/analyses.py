@@ -36,6 +36,7 @@ from .datasets.costs import programme_costs
 from .datasets.housing_benefit import housing_benefit_homes
 from .datasets.panels import household_panel, household_profiles
 from .datasets.records import placements_frame
+from .fanout import chunk_map
 from .models import UnitCost as UnitCostRow
 from .plans import (
     RunRefused,
@@ -127,7 +128,13 @@ def run_area_impact(params: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ParameterError(f"treated: no {measure} figures for {', '.join(unknown)}")
     result = area_impact(
-        panel, treated, method, donors=donors, placebos=placebos, seed=_get(params, "seed", 0, int)
+        panel,
+        treated,
+        method,
+        donors=donors,
+        placebos=placebos,
+        seed=_get(params, "seed", 0, int),
+        map_chunks=chunk_map(),
     )
     return result.as_dict()
 

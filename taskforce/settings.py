@@ -4,6 +4,7 @@ With nothing set, the site runs on the embedded default: an SQLite file under va
 tasks executed eagerly in the web process, so `make run` needs no other service.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -293,6 +294,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers an unacknowledged task after this long; it must exceed the hard time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 CELERY_TIMEZONE = TIME_ZONE
+# With a broker and this queue named (e.g. analysis-chunks), placebo chunks of an analysis go to the Celery
+# workers consuming it and their answers come back through the result backend (the broker's Redis unless
+# set); run `celery -A taskforce worker -Q analysis-chunks` on every machine that should share them
+# (docs/scaling.md). Unnamed, chunks run over ANALYSIS_WORKERS local processes of the job's worker, so a
+# deployment whose workers consume only the default queue never waits for a chunk nobody takes.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_broker or "cache+memory://")
+ANALYSIS_CHUNK_QUEUE = env.str("ANALYSIS_CHUNK_QUEUE", default="")
+# Without a broker: local processes sharing an analysis's placebo chunks (1 = in the job's own process).
+ANALYSIS_WORKERS = env.int("ANALYSIS_WORKERS", default=min(2, os.cpu_count() or 1))
+
+# The shared cache (dashboard figures and panels). Redis when CACHE_URL names it (redis://host:6379/1, with
+# Django's built-in RedisCache or django-redis when installed), so every worker process and machine shares
+# one computation per data version; in the embedded default a file cache under VAR_DIR, shared by the
+# processes of this machine. Any django-environ cache URL works (dbcache://table after createcachetable).
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+# Recompute the dashboards in a job after each import or demo load (outcomes/dashboards/warm.py).
+DASHBOARDS_WARM_AFTER_CHANGES = env.bool("DASHBOARDS_WARM_AFTER_CHANGES", default=True)
 
 # Uploaded import files, kept so a worker on any machine sharing this directory can read them by batch id.
 IMPORTS_DIR = Path(env.str("IMPORTS_DIR", default=str(VAR_DIR / "imports")))

@@ -24,8 +24,8 @@ DEMEAN_TOLERANCE = 1e-10
 DEMEAN_MAX_ITERATIONS = 10_000
 # Two factors where one has at most this many levels are absorbed exactly rather than iteratively.
 EXACT_MAX_LEVELS = 200
+# Cells of the A x B weight table tabulated at once (32 MB).
 EXACT_BLOCK_CELLS = 4_000_000
-EXACT_DENSE_CELLS = 8_000_000
 
 
 def demean(
@@ -120,10 +120,11 @@ def _exact_two_way(
     With factor A (many levels) and B (few levels), Frisch-Waugh-Lovell gives the residual on both as
     M_A z - M_A D_B theta, where theta solves the B x B normal equations
     (D_B' W M_A D_B) theta = D_B' W M_A z. That matrix is diag(w_b) - S' diag(1 / w_a) S, with S the
-    A x B table of summed weights (dense when small, sparse otherwise, multiplied out a block of A
-    levels at a time), so nothing N x B is formed. Its null space is spanned by the indicators of the
-    connected pieces of the A-B graph; fixing one B level of each piece at zero leaves a positive
-    definite system. The residual is then z - theta_B - alpha_A with alpha the weighted A means of
+    A x B table of summed weights, tabulated from the rows a block of A levels at a time and multiplied
+    out (``_blocked_cross``); the products with S are read from the rows. Nothing N x B or A x B is
+    formed, and the cost is linear in rows whatever the number of A levels (no dense/sparse switch).
+    Its null space is spanned by the indicators of the connected pieces of the A-B graph; fixing one B
+    level of each piece at zero leaves a positive definite system. The residual is then z - theta_B - alpha_A with alpha the weighted A means of
     z - theta_B. Returns False, leaving ``out`` alone, when neither factor has few enough levels.
     """
     few_i = 0 if sizes[0] < sizes[1] else 1
@@ -134,23 +135,7 @@ def _exact_two_way(
     w_many = np.bincount(many, weights=w, minlength=g_many).astype(np.float64, copy=False)
     w_few = np.bincount(few, weights=w, minlength=g_few).astype(np.float64, copy=False)
     inv_many = np.divide(1.0, w_many, out=np.zeros(g_many), where=w_many > 0)
-    table: np.ndarray | sparse.csr_matrix
-    if g_many * g_few <= EXACT_DENSE_CELLS:
-        cells = many * g_few + few
-        table = np.bincount(cells, weights=w, minlength=g_many * g_few).reshape(g_many, g_few)
-        table = table.astype(np.float64, copy=False)
-    else:
-        ones = np.ones(many.size) if w is None else w
-        table = sparse.csr_matrix((ones, (many, few)), shape=(g_many, g_few))
-        table.sum_duplicates()
-    cross = np.zeros((g_few, g_few))
-    step = max(1, EXACT_BLOCK_CELLS // g_few)
-    for start in range(0, g_many, step):
-        block = table[start : start + step]
-        if not isinstance(block, np.ndarray):
-            block = block.toarray()
-        block = block * np.sqrt(inv_many[start : start + step])[:, None]
-        cross += block.T @ block
+    cross = _blocked_cross(many, few, w, g_many, g_few, inv_many)
     linked = cross > 0
     np.fill_diagonal(linked, False)
     labels = csgraph.connected_components(sparse.csr_matrix(linked), directed=False)[1]
@@ -166,16 +151,56 @@ def _exact_two_way(
         weighted = col if w is None else col * w
         means[:, j] = np.bincount(many, weights=weighted, minlength=g_many) * inv_many
         rhs[:, j] = np.bincount(few, weights=weighted, minlength=g_few)
-    rhs -= table.T @ means
+    # S' means and S theta are read from the rows: linear in rows, no table kept.
+    for j in range(p):
+        spread = means[:, j][many] if w is None else means[:, j][many] * w
+        rhs[:, j] -= np.bincount(few, weights=spread, minlength=g_few)
     theta = np.zeros((g_few, p))
     if free.any():
         theta[free] = linalg.solve(normal[np.ix_(free, free)], rhs[free], assume_a="pos")
-    alpha = means - (table @ theta) * inv_many[:, None]
+    alpha = np.empty((g_many, p))
+    for j in range(p):
+        spread = theta[:, j][few] if w is None else theta[:, j][few] * w
+        alpha[:, j] = means[:, j] - np.bincount(many, weights=spread, minlength=g_many) * inv_many
     for j in range(p):
         col = out[:, j]
         col -= np.take(theta[:, j], few)
         col -= np.take(alpha[:, j], many)
     return True
+
+
+def _blocked_cross(
+    many: np.ndarray,
+    few: np.ndarray,
+    w: np.ndarray | None,
+    g_many: int,
+    g_few: int,
+    inv_many: np.ndarray,
+) -> np.ndarray:
+    """S' diag(1 / w_a) S for the A x B weight table S, built a block of A levels at a time straight from
+    the rows (a dense block of at most EXACT_BLOCK_CELLS cells each), so time stays linear in rows and
+    memory bounded however many A levels there are. Rows already grouped by A level (a panel sorted by
+    household, the usual case) are read in place; otherwise they are grouped once by a stable sort."""
+    step = max(1, EXACT_BLOCK_CELLS // g_few)
+    block_of = many // step
+    order: np.ndarray | None = None
+    if block_of.size > 1 and (np.diff(block_of) < 0).any():
+        order = np.argsort(block_of, kind="stable")
+        block_of = block_of[order]
+    bounds = np.searchsorted(block_of, np.arange(0, (g_many + step - 1) // step + 1))
+    cross = np.zeros((g_few, g_few))
+    for b in range(len(bounds) - 1):
+        lo, hi = int(bounds[b]), int(bounds[b + 1])
+        if lo == hi:
+            continue
+        rows = slice(lo, hi) if order is None else order[lo:hi]
+        start = b * step
+        size = min(step, g_many - start)
+        cells = (many[rows] - start) * g_few + few[rows]
+        block = np.bincount(cells, weights=None if w is None else w[rows], minlength=size * g_few)
+        block = block.reshape(size, g_few) * np.sqrt(inv_many[start : start + size])[:, None]
+        cross += block.T @ block
+    return cross
 
 
 def factor_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:

@@ -19,6 +19,7 @@ from .area_did import did_impact, event_study_impact
 from .area_inference import AreaImpact
 from .area_synthetic import synthetic_impact
 from .errors import AnalysisError
+from .fanout import Mapper, serial_map
 from .panel import prepare_panel
 from .staggered import att_gt_to_impact
 
@@ -39,6 +40,7 @@ def area_impact(
     window: tuple[int, int] | None = None,
     in_time: bool = True,
     leave_one_out: bool = True,
+    map_chunks: Mapper = serial_map,
 ) -> AreaImpact:
     """Estimate the effect of the intervention on the treated areas' ``value`` against donor areas.
 
@@ -47,7 +49,9 @@ def area_impact(
     fits (default: every donor when one unit is treated, else 200 random donor sets). ``covariates``
     (unit + numeric columns) makes synthetic control match them with V weights. ``solver`` "synthdid"
     reproduces the reference R package's Frank-Wolfe stopping rule. ``control_group`` ("never" or
-    "not-yet") applies to "cs".
+    "not-yet") applies to "cs". ``map_chunks`` runs the synthetic methods' placebo fits in chunks
+    (``fanout.serial_map`` here, ``fanout.ProcessMap`` over local processes, or the caller's own); the
+    result is the same whichever runs them.
     """
     if method not in METHODS:
         raise AnalysisError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
@@ -74,4 +78,5 @@ def area_impact(
         covariates=covariates,
         in_time=in_time,
         leave_one_out=leave_one_out,
+        map_chunks=map_chunks,
     )

@@ -24,6 +24,7 @@ from .area_inference import (
     studentised_test,
 )
 from .errors import AnalysisError
+from .fanout import Mapper, chunk_bounds, serial_map
 from .panel import AreaPanel, check_columns
 from .synth import BatchFit, fit_batch, predictor_weights, simplex_nnls
 
@@ -131,8 +132,12 @@ def synthetic_impact(
     covariates: pd.DataFrame | None,
     in_time: bool,
     leave_one_out: bool,
+    map_chunks: Mapper = serial_map,
 ) -> AreaImpact:
-    """Synthetic control ("sc"), synthetic DiD ("sdid") or block DiD ("did") with in-space placebos."""
+    """Synthetic control ("sc"), synthetic DiD ("sdid") or block DiD ("did") with in-space placebos.
+
+    The placebo fits run in chunks through ``map_chunks`` (see ``fanout``); the result does not depend on
+    where they run."""
     cohorts = start_cohorts(ap)
     j = ap.n_donors
     omega_for = _covariate_weights(ap, covariates) if covariates is not None else None
@@ -150,14 +155,12 @@ def synthetic_impact(
     allowed[draws, np.arange(p)[:, None]] = False
     splits = np.cumsum([0] + [len(c.rows) for c in cohorts])
     sets = [draws[:, splits[k] : splits[k + 1]] for k in range(len(cohorts))]
-    p_tau, p_fits, _ = _fit_cohorts(ap, method, sets, allowed, solver=solver, omega_for=omega_for)
+    p_tau, p_pre, p_post = _placebo_fits(ap, method, sets, allowed, solver, omega_for, map_chunks)
     se = float(np.std(p_tau, ddof=0))
 
     warnings: list[str] = []
     pre_rmspe = float(np.sqrt(sum(w * f.pre_rmspe[0] ** 2 for w, f in zip(cw, fits, strict=True))))
     post_rmspe = float(np.sqrt(sum(w * f.post_rmspe[0] ** 2 for w, f in zip(cw, fits, strict=True))))
-    p_pre = np.sqrt(sum(w * f.pre_rmspe**2 for w, f in zip(cw, p_fits, strict=True)))
-    p_post = np.sqrt(sum(w * f.post_rmspe**2 for w, f in zip(cw, p_fits, strict=True)))
     median_pre, noise_ratio, fit_warned = fit_warnings(
         pre_rmspe, p_pre, failure="the counterfactual is not credible"
     )
@@ -273,6 +276,63 @@ def synthetic_impact(
         cohorts=tuple(cohort_rows) if not single else (),
         warnings=tuple(warnings),
     )
+
+
+def _placebo_fits(
+    ap: AreaPanel,
+    method: str,
+    sets: list[np.ndarray],
+    allowed: np.ndarray,
+    solver: str,
+    omega_for: Any,
+    map_chunks: Mapper,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The placebo estimates and their cohort-weighted pre- and post-period RMSPE, fitted chunk by chunk.
+
+    With covariates the donor weights come from a closure over the real fit's V, so those chunks run here.
+    """
+    tasks = [
+        {
+            "y": ap.y,
+            "n_treated": ap.n_treated,
+            "starts": list(ap.starts),
+            "method": method,
+            "solver": solver,
+            "sets": [s[start:stop] for s in sets],
+            "allowed": allowed[:, start:stop],
+        }
+        for start, stop in chunk_bounds(allowed.shape[1])
+    ]
+    if omega_for is not None:
+        out = [placebo_chunk(task, omega_for=omega_for) for task in tasks]
+    else:
+        out = map_chunks(placebo_chunk, tasks)
+    return tuple(np.concatenate([o[k] for o in out], axis=-1) for k in ("tau", "pre", "post"))  # type: ignore[return-value]
+
+
+def placebo_chunk(task: dict[str, Any], omega_for: Any = None) -> dict[str, np.ndarray]:
+    """Fit one chunk of placebo targets (a plain dict in and out, so it can travel to another process or
+    machine); returns their estimates and their cohort-weighted pre- and post-period RMSPE."""
+    y = np.asarray(task["y"], dtype=float)
+    n_treated = int(task["n_treated"])
+    ap = AreaPanel(
+        y=y,
+        units=tuple(str(i) for i in range(y.shape[0])),
+        labels=tuple(str(i) for i in range(y.shape[1])),
+        starts=tuple(int(s) for s in task["starts"]),
+        n_treated=n_treated,
+    )
+    sets = [
+        np.asarray(s, dtype=int).reshape(-1, len(c.rows))
+        for s, c in zip(task["sets"], start_cohorts(ap), strict=True)
+    ]
+    allowed = np.asarray(task["allowed"], dtype=bool)
+    tau, fits, cw = _fit_cohorts(
+        ap, task["method"], sets, allowed, solver=task["solver"], omega_for=omega_for
+    )
+    pre = np.sqrt(sum(w * f.pre_rmspe**2 for w, f in zip(cw, fits, strict=True)))
+    post = np.sqrt(sum(w * f.post_rmspe**2 for w, f in zip(cw, fits, strict=True)))
+    return {"tau": tau, "pre": np.asarray(pre), "post": np.asarray(post)}
 
 
 def _ratio_interval(estimate: float, post_rmspe: float, bound: float) -> tuple[float, float]:

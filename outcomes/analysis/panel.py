@@ -110,9 +110,24 @@ def _align_key(start: Any, sample: Any) -> Any:
     return key
 
 
+# Column types whose distinct values stand for their rows: a period key is parsed once per distinct value.
+# Other columns (booleans, mixed Python objects, where 1 and True hash alike) are parsed value by value.
+_FACTORISABLE = {"string", "integer", "floating", "period", "datetime", "datetime64", "date"}
+
+
+def _distinct_keys(periods: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """Each row's index into a list of period keys, parsing each distinct period value once (a 1,000-area
+    monthly panel has 120 months in 120,000 rows). The list may repeat a key ('2020-01' and '2020-01-15')."""
+    if periods.isna().any() or pd.api.types.infer_dtype(periods, skipna=False) not in _FACTORISABLE:
+        keys = [period_key(v) for v in periods.tolist()]
+        return np.arange(len(keys)), keys
+    codes, uniques = pd.factorize(periods)
+    return codes, [period_key(v) for v in uniques.tolist()]
+
+
 def normalise_periods(periods: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """Map period values to integer positions 0..T-1 (ordered); returns the codes and the sorted keys."""
-    keys = [period_key(v) for v in periods.tolist()]
+    rows, keys = _distinct_keys(periods)
     kinds = {type(k) for k in keys}
     if len(kinds) > 1:
         raise AnalysisError("column 'period' mixes period types (e.g. years and months); use one")
@@ -120,7 +135,7 @@ def normalise_periods(periods: pd.Series) -> tuple[np.ndarray, list[Any]]:
         raise AnalysisError("column 'period' mixes period frequencies; use one")
     ordered = sorted(set(keys))
     position = {k: i for i, k in enumerate(ordered)}
-    return np.array([position[k] for k in keys], dtype=int), ordered
+    return np.array([position[k] for k in keys], dtype=int)[rows], ordered
 
 
 def check_columns(frame: pd.DataFrame, columns: Iterable[str], what: str = "panel") -> None:
@@ -146,11 +161,11 @@ def to_matrix(frame: pd.DataFrame, *, value: str = "value") -> tuple[np.ndarray,
         )
     if frame["unit"].isna().any():
         raise AnalysisError("column 'unit' has missing values")
-    units = frame["unit"].astype(str).to_numpy()
+    unit_codes, distinct_units = pd.factorize(frame["unit"].astype(str))
     codes, keys = normalise_periods(frame["period"])
-    unit_names = sorted(set(units))
+    unit_names = sorted(str(u) for u in distinct_units)
     unit_pos = {u: i for i, u in enumerate(unit_names)}
-    rows = np.array([unit_pos[u] for u in units], dtype=int)
+    rows = np.array([unit_pos[str(u)] for u in distinct_units], dtype=int)[unit_codes]
     flat = rows * len(keys) + codes
     counts = np.bincount(flat, minlength=len(unit_names) * len(keys))
     if (counts > 1).any():

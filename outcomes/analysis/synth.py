@@ -27,17 +27,43 @@ Method = str  # "sc" | "sdid" | "did"
 
 
 def project_simplex(v: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
-    """Euclidean projection of each column of ``v`` onto the probability simplex (Duchi et al. 2008)."""
-    if allowed is not None:
-        v = np.where(allowed, v, -1e300)
-    n = v.shape[0]
-    u = -np.sort(-v, axis=0)
-    css = np.cumsum(np.where(u > -1e299, u, 0.0), axis=0) - 1.0
-    ind = np.arange(1, n + 1)[:, None]
-    cond = (u - css / ind) > 0
-    rho = n - 1 - np.argmax(cond[::-1], axis=0)
-    theta = css[rho, np.arange(v.shape[1])] / (rho + 1)
-    return np.maximum(v - theta, 0.0)
+    """Euclidean projection of each column of ``v`` onto the probability simplex (entries not ``allowed``
+    are held at zero)."""
+    mask = None if allowed is None else np.ascontiguousarray(allowed.T)
+    return _project_rows(np.ascontiguousarray(v.T), mask)[0].T
+
+
+def _project_rows(
+    v: np.ndarray, mask: np.ndarray | None, guess: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Project each row of ``v`` onto the simplex; returns the projections and their thresholds.
+
+    The threshold theta solves f(theta) = sum(max(v - theta, 0)) - 1 = 0, f convex, piecewise linear and
+    decreasing. A Newton step theta <- (sum of v over {v > theta} - 1) / |{v > theta}| from any point with a
+    non-empty support lands at or below the root, and from below it rises monotonically to the root exactly,
+    stopping when the support stops changing (Michelot 1986). Started from the previous iteration's
+    threshold (``guess``), it ends in two or three passes over the row, against a sort of every row for the
+    sorting algorithm (Duchi et al. 2008); the threshold is the same.
+    """
+    vm = v if mask is None else np.where(mask, v, -np.inf)
+    if guess is None or not np.all(np.isfinite(guess)):
+        count = np.full(v.shape[0], v.shape[1]) if mask is None else np.count_nonzero(mask, axis=1)
+        theta = (np.sum(v, axis=1, where=mask if mask is not None else True) - 1.0) / count
+        count = np.full_like(count, -1)
+    else:
+        theta, count = guess, np.full(v.shape[0], -1)
+    while True:
+        support = vm > theta[:, None]
+        new_count = np.count_nonzero(support, axis=1)
+        if np.array_equal(new_count, count):
+            break
+        empty = new_count == 0  # a guess above every entry: restart that row from below
+        if empty.any():
+            support[empty] = vm[empty] > -np.inf
+            new_count = np.count_nonzero(support, axis=1)
+        count = new_count
+        theta = (np.sum(v, axis=1, where=support) - 1.0) / count
+    return np.maximum(vm - theta[:, None], 0.0), theta
 
 
 def simplex_qp(
@@ -50,40 +76,42 @@ def simplex_qp(
     max_iter: int = 20000,
     tol: float = 1e-10,
 ) -> np.ndarray:
-    """Minimise ``w'Qw - 2c'w`` over the simplex for each column of ``c`` (Q given as ``qmv(W) = QW``)."""
+    """Minimise ``w'Qw - 2c'w`` over the simplex for each column of ``c`` (Q given as ``qmv(W) = QW``).
+
+    Each target is one row of the working arrays (contiguous for the projection); a target that has
+    converged leaves them, so later iterations cost only what is still moving."""
     n, p = c.shape
     if init is None:
         counts = allowed.sum(axis=0) if allowed is not None else np.full(p, n)
         init = (allowed if allowed is not None else np.ones((n, p))) / counts
-    x = project_simplex(init, allowed)
+    mask = None if allowed is None else np.ascontiguousarray(allowed.T)
+    ct = np.ascontiguousarray(c.T)
+    x, theta = _project_rows(np.ascontiguousarray(init.T, dtype=float), mask)
     y = x.copy()
     t = np.ones(p)
-    step = 1.0 / (2.0 * np.asarray(lipschitz, dtype=float))
-    active = np.arange(p)
+    step = np.broadcast_to(1.0 / (2.0 * np.asarray(lipschitz, dtype=float)), (p,)).copy()
+    out = np.empty((p, n))
+    cols = np.arange(p)
     for _ in range(max_iter):
-        ya = y[:, active]
-        grad = 2.0 * (qmv(ya) - c[:, active])
-        x_new = project_simplex(
-            ya - _col(step, active) * grad, None if allowed is None else allowed[:, active]
-        )
-        x_old = x[:, active]
-        delta = x_new - x_old
+        grad = 2.0 * (qmv(y.T).T - ct)
+        x_new, theta = _project_rows(y - step[:, None] * grad, mask, theta)
+        delta = x_new - x
         # Restart momentum where it points uphill (O'Donoghue and Candes 2015).
-        restart = np.einsum("ij,ij->j", ya - x_new, delta) > 0
-        t_a = np.where(restart, 1.0, t[active])
-        t_new = (1.0 + np.sqrt(1.0 + 4.0 * t_a * t_a)) / 2.0
-        y[:, active] = x_new + ((t_a - 1.0) / t_new) * delta
-        x[:, active] = x_new
-        t[active] = t_new
-        moved = np.abs(delta).max(axis=0)
-        active = active[moved > tol]
-        if active.size == 0:
-            break
-    return x
-
-
-def _col(step: np.ndarray, active: np.ndarray) -> np.ndarray | float:
-    return step[active] if step.ndim else float(step)
+        restart = np.einsum("ij,ij->i", y - x_new, delta) > 0
+        t_a = np.where(restart, 1.0, t)
+        t = (1.0 + np.sqrt(1.0 + 4.0 * t_a * t_a)) / 2.0
+        y = x_new + ((t_a - 1.0) / t)[:, None] * delta
+        x = x_new
+        moving = np.abs(delta).max(axis=1) > tol
+        if not moving.all():
+            out[cols[~moving]] = x[~moving]
+            cols, x, y, t, ct = cols[moving], x[moving], y[moving], t[moving], ct[moving]
+            step, theta = step[moving], theta[moving]
+            mask = None if mask is None else mask[moving]
+            if cols.size == 0:
+                break
+    out[cols] = x
+    return out.T
 
 
 class _SharedQ:

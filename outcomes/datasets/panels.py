@@ -5,21 +5,38 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from django.db.models import CharField, Min, Q
-from django.db.models.functions import Cast
+from django.db.models import Min, Q
 
 from households.models import Household, Membership, Placement, Residence
 from interventions.models import Intervention
 
 from ..models import BenefitRecord, BenefitType
-from .query import values_frame
+from .query import columns_frame
 
 TASK_FORCE_START = date(2010, 9, 1)
 
+_MONTH = "substr(CAST({} AS text), 1, 7)"  # 'YYYY-MM' of a date on SQLite and PostgreSQL alike
+# Each benefit record counted in the household its person belonged to that month (joined in or before the
+# month, left in or after it), summed by household and month (records are dated the first of the month).
+HOUSEHOLD_MONTHS_SQL = f"""
+SELECT m.{Membership._meta.get_field("household").column}, r.month,
+       CAST(SUM(r.amount) AS double precision),
+       CAST(SUM(CASE WHEN t.out_of_work THEN r.amount ELSE 0 END) AS double precision),
+       MAX(CASE WHEN t.out_of_work THEN 1 ELSE 0 END)
+FROM {BenefitRecord._meta.db_table} r
+JOIN {BenefitType._meta.db_table} t ON t.id = r.benefit_id
+JOIN {Membership._meta.db_table} m ON m.person_id = r.person_id
+WHERE r.month >= %s AND r.month <= %s
+  AND {_MONTH.format("r.month")} >= {_MONTH.format("m.joined_on")}
+  AND (m.left_on IS NULL OR {_MONTH.format("r.month")} <= {_MONTH.format("m.left_on")})
+GROUP BY m.{Membership._meta.get_field("household").column}, r.month
+"""  # noqa: S608 (table and column names only; the months are parameters)
 
-def _months(values: pd.Series) -> np.ndarray:
-    """Monthly period ordinals of dates given as date objects or ISO text."""
-    return pd.PeriodIndex(pd.to_datetime(values), freq="M").asi8
+
+def _month_ordinals(values: pd.Series) -> np.ndarray:
+    """Monthly period ordinals of dates (date objects or ISO text), parsing each distinct date once."""
+    codes, distinct = pd.factorize(values)
+    return pd.PeriodIndex(pd.to_datetime(pd.Series(distinct)), freq="M").asi8[codes]
 
 
 def household_panel(
@@ -62,33 +79,24 @@ def household_panel(
         }
     )
 
-    # Benefit records -> the household the person belonged to that month.
-    members = values_frame(
-        Membership.objects.values_list("person_id", "household_id", "joined_on", "left_on"),
-        ["person", "household", "joined_on", "left_on"],
+    # Benefit records -> the household the person belonged to that month, summed in the database.
+    monthly = columns_frame(
+        HOUSEHOLD_MONTHS_SQL,
+        [first_month, last_month],
+        {
+            "household": "int64",
+            "month": "str",
+            "benefit": "float64",
+            "out_of_work_benefit": "float64",
+            "dependent": "int64",
+        },
     )
-    members["from"] = _months(members["joined_on"])
-    members["to"] = _months(members["left_on"].fillna(last_month))
-    out_of_work = set(BenefitType.objects.filter(out_of_work=True).values_list("pk", flat=True))
-    records = values_frame(
-        BenefitRecord.objects.filter(month__gte=first_month, month__lte=last_month)
-        .annotate(month_text=Cast("month", CharField()))
-        .values_list("person_id", "month_text", "benefit_id", "amount"),
-        ["person", "month", "benefit", "amount"],
-    )
-    records["ordinal"] = _months(records["month"])
-    records["amount"] = records["amount"].astype(float)
-    records["oow"] = records["benefit"].isin(out_of_work)
-    joined = records.merge(members[["person", "household", "from", "to"]], on="person")
-    joined = joined[(joined["ordinal"] >= joined["from"]) & (joined["ordinal"] <= joined["to"])]
-    joined["oow_amount"] = np.where(joined["oow"], joined["amount"], 0.0)
-    monthly = joined.groupby(["household", "ordinal"]).agg(
-        benefit=("amount", "sum"), out_of_work_benefit=("oow_amount", "sum"), dependent=("oow", "max")
-    )
+    monthly["ordinal"] = _month_ordinals(monthly["month"])
+    monthly = monthly.drop(columns="month").set_index(["household", "ordinal"])
     panel = panel.merge(monthly, left_on=["household", "ordinal"], right_index=True, how="left")
     panel["benefit"] = panel["benefit"].fillna(0.0)
     panel["out_of_work_benefit"] = panel["out_of_work_benefit"].fillna(0.0)
-    panel["dependent"] = panel["dependent"].fillna(False).astype(int)
+    panel["dependent"] = panel["dependent"].fillna(0).astype(int)
 
     # Treatment: the month of the household's first task-force intervention.
     starts = (
@@ -102,7 +110,8 @@ def household_panel(
     tenure = dict(
         Residence.objects.order_by("household_id", "moved_in").values_list("household_id", "property__tenure")
     )  # later rows overwrite: the latest home
-    panel["period"] = pd.PeriodIndex.from_ordinals(panel["ordinal"].to_numpy(), freq="M").strftime("%Y-%m")
+    codes, ordinals = pd.factorize(panel["ordinal"])  # a label per distinct month, not per row
+    panel["period"] = pd.PeriodIndex.from_ordinals(ordinals, freq="M").strftime("%Y-%m").to_numpy()[codes]
     panel["start"] = panel["household"].map(start)
     panel["placed"] = panel["household"].isin(placed)
     panel["tenure"] = panel["household"].map(tenure).fillna("unknown")

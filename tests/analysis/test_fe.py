@@ -225,15 +225,16 @@ def test_exact_path_matches_alternating_projections_and_pyfixest_with_singletons
     np.testing.assert_allclose(exact.table()["se"], iterated.table()["se"], rtol=0, atol=1e-6)
 
 
-def test_exact_path_with_a_sparse_table_and_either_factor_few(monkeypatch):
+def test_exact_path_in_many_blocks_unsorted_rows_and_either_factor_few(monkeypatch):
     frame = random_panel(15)
-    dense = feols(frame, "y", ["x1", "x2"], ["unit", "period"], cluster="unit", weights="w").table()
+    whole = feols(frame, "y", ["x1", "x2"], ["unit", "period"], cluster="unit", weights="w").table()
     flipped = feols(frame, "y", ["x1", "x2"], ["period", "unit"], cluster="unit", weights="w").table()
-    monkeypatch.setattr(absorb, "EXACT_DENSE_CELLS", 0)
+    shuffled = frame.sample(frac=1.0, random_state=3)
     monkeypatch.setattr(absorb, "EXACT_BLOCK_CELLS", 500)
-    sparse_table = feols(frame, "y", ["x1", "x2"], ["unit", "period"], cluster="unit", weights="w").table()
-    for other in (flipped, sparse_table):
-        np.testing.assert_allclose(dense.to_numpy(), other.to_numpy(), rtol=1e-10, atol=1e-12)
+    blocks = feols(frame, "y", ["x1", "x2"], ["unit", "period"], cluster="unit", weights="w").table()
+    unsorted = feols(shuffled, "y", ["x1", "x2"], ["unit", "period"], cluster="unit", weights="w").table()
+    for other in (flipped, blocks, unsorted):
+        np.testing.assert_allclose(whole.to_numpy(), other.to_numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_exact_path_on_a_panel_in_disconnected_pieces(monkeypatch):

@@ -26,7 +26,8 @@ def explode(job: Job, progress: object) -> dict:
 
 
 def test_each_app_registers_its_own_kinds_of_job() -> None:
-    assert registry.kinds() == ["analysis", "evidence-pack", "import", "load_demo"]
+    assert registry.kinds() == ["analysis", "dashboards-warm", "evidence-pack", "import", "load_demo"]
+    assert registry.handler_for("dashboards-warm").__module__ == "outcomes.dashboards.warm"
     assert registry.handler_for("analysis").__module__ == "outcomes.services"
     assert registry.handler_for("import").__module__ == "imports.services"
     assert registry.handler_for("load_demo").__module__ == "demo.jobs"

@@ -1,0 +1,49 @@
+"""Placebo chunks sent through Celery come back as they were fitted here."""
+
+import numpy as np
+import pytest
+
+from outcomes.analysis.area import area_impact
+from outcomes.analysis.fanout import ProcessMap
+from outcomes.analysis.simulate import simulate_area_panel
+from outcomes.fanout import CeleryMap, chunk_map, decode, encode, run_named_chunk
+
+
+def test_encoding_round_trips_arrays_exactly():
+    rng = np.random.default_rng(0)
+    value = {
+        "y": rng.standard_normal((3, 4)),
+        "mask": rng.random(5) > 0.5,
+        "sets": [np.arange(6).reshape(3, 2)],
+    }
+    back = decode(encode(value))
+    assert back["y"].tobytes() == value["y"].tobytes()
+    assert back["mask"].dtype == bool
+    assert np.array_equal(back["mask"], value["mask"])
+    assert back["sets"][0].shape == (3, 2)
+
+
+def test_celery_group_gives_the_result_of_one_process(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the group runs inline, through the same encoding
+    sim = simulate_area_panel(n_donors=30, n_treated=2, n_periods=20, seed=2)
+    kwargs = dict(placebos=260, seed=3, in_time=False, leave_one_out=False)
+    here = area_impact(sim.panel, sim.treated, "sdid", **kwargs).as_dict()
+    assert area_impact(sim.panel, sim.treated, "sdid", map_chunks=CeleryMap(), **kwargs).as_dict() == here
+
+
+def test_only_registered_chunk_functions_run():
+    with pytest.raises(ValueError, match=r"no chunk function named 'os\.system'"):
+        run_named_chunk("os.system", {})
+
+
+def test_the_embedded_default_uses_local_processes(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.ANALYSIS_WORKERS = 3
+    mapper = chunk_map()
+    assert isinstance(mapper, ProcessMap)
+    assert mapper.workers == 3
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a broker
+    settings.ANALYSIS_CHUNK_QUEUE = ""
+    assert isinstance(chunk_map(), ProcessMap)  # nobody may consume a chunk queue: keep them local
+    settings.ANALYSIS_CHUNK_QUEUE = "analysis-chunks"
+    assert isinstance(chunk_map(), CeleryMap)
