@@ -87,8 +87,17 @@ class StaffSerializer(ModelSerializer):
 class HouseholdSerializer(ModelSerializer):
     class Meta:
         model = Household
-        fields = ["id", "case_reference", "ward", "key_worker", "status", "opened_on", "closed_on"]
-        read_only_fields = ["case_reference", "key_worker"]
+        fields = [
+            "id",
+            "case_reference",
+            "ward",
+            "key_worker",
+            "status",
+            "opened_on",
+            "closed_on",
+            "closure_reason",
+        ]
+        read_only_fields = ["case_reference", "key_worker", "closure_reason"]
 
 
 class HouseholdCreateSerializer(ModelSerializer):

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -284,6 +285,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers an unacknowledged task after this long; it must exceed the hard time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 CELERY_TIMEZONE = TIME_ZONE
+# The daily job that raises tasks from the data's dates and e-mails each person their digest. With a
+# broker, `celery -A taskforce beat` sends it; the embedded default runs `manage.py raise_tasks` from cron.
+CELERY_BEAT_SCHEDULE = {
+    "raise-tasks-daily": {
+        "task": "casework.raise_tasks",
+        "schedule": crontab(hour=env.int("RAISE_TASKS_HOUR", default=6), minute=0),
+    },
+}
+
+# Mail (the task digest): the console by default; set EMAIL_BACKEND and EMAIL_HOST etc. to send it.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Margate Task Force <no-reply@localhost>")
 
 # Uploaded import files, kept so a worker on any machine sharing this directory can read them by batch id.
 IMPORTS_DIR = Path(env.str("IMPORTS_DIR", default=str(VAR_DIR / "imports")))
