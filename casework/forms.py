@@ -4,7 +4,6 @@ validates the record as a whole."""
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 
 from households.models import Household
 from taskforce.org import scoping
@@ -211,19 +210,3 @@ class TaskForm(GovukForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = _partners()  # type: ignore[attr-defined]
-
-
-class TimelineFilter(forms.Form):
-    """The History timeline's filter: by type of event or contact, and by who wrote a note."""
-
-    type = forms.ChoiceField(required=False)
-    author = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args: Any, kinds: list[tuple[str, str]], authors: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [("", "Everything"), *kinds]
-        User = get_user_model()
-        self.fields["author"].choices = [  # type: ignore[attr-defined]
-            ("", "Anyone"),
-            *((u.pk, u.get_full_name() or u.get_username()) for u in User.objects.filter(pk__in=authors)),
-        ]

@@ -25,7 +25,7 @@ from .models import CasePlan, Goal, SustainCheck, Task
 # How far back a missed date still raises a task the first time the job sees it, and how far ahead one
 # is raised before its date.
 LOOKBACK_DAYS = 60
-AHEAD_DAYS = {
+AHEAD_DAYS: dict[str, int] = {
     Task.Kind.CONSENT_EXPIRY: 30,
     Task.Kind.LICENCE_EXPIRY: 60,
     Task.Kind.NOTICE_COMPLIANCE: 14,
@@ -40,7 +40,7 @@ RETENTION_YEARS = 6
 SUSTAIN_MONTHS = (6, 12)
 
 # The team that answers for each kind of work when no key worker holds the case (agency codes).
-TEAMS = {
+TEAMS: dict[str, str] = {
     Task.Kind.S208_NOTICE: "tdc",  # the receiving housing authority
     Task.Kind.LAC_NOTICE: "kcc",  # children's services
     Task.Kind.LICENCE_EXPIRY: "tdc",

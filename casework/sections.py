@@ -33,16 +33,14 @@ TIMELINE_TYPES = [
 def add_casework(records: HouseholdRecords, user: User) -> None:
     """Read the household's case notes, assessments and plans (with goals, actions, reviews) into `records`."""
     household = records.household
-    records.notes = list(
-        CaseNote.objects.of_household(household, user).select_related("author", "agency")  # type: ignore[attr-defined]
-    )
+    records.notes = list(CaseNote.objects.of_household(household, user).select_related("author", "agency"))
     records.assessments = list(
-        Assessment.objects.of_household(household, user)  # type: ignore[attr-defined]
+        Assessment.objects.of_household(household, user)
         .select_related("agency", "assessor")
         .prefetch_related("needs")
     )
     records.plans = list(
-        CasePlan.objects.of_household(household, user)  # type: ignore[attr-defined]
+        CasePlan.objects.of_household(household, user)
         .select_related("lead_agency")
         .prefetch_related(
             Prefetch(

@@ -44,7 +44,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "household", "property", "assignee", "team"
         )
         open_tasks = tasks.open()
-        groups = []
+        groups: list[dict[str, Any]] = []
         for key, label, chosen in (
             ("overdue", "Overdue", open_tasks.filter(due_on__lt=today)),
             (
