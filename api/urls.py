@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from . import aggregates, imports
-from .views import analyses, casework, governance, housing, records, reference
+from .views import analyses, casework, casework_records, governance, housing, records, reference
 
 router = DefaultRouter()
 router.register("areas", reference.AreaViewSet, basename="area")
@@ -27,6 +27,11 @@ router.register("enforcement-actions", housing.EnforcementActionViewSet, basenam
 router.register("services", reference.ServiceViewSet, basename="service")
 router.register("interventions", casework.InterventionViewSet, basename="intervention")
 router.register("referrals", casework.ReferralViewSet, basename="referral")
+router.register("case-notes", casework_records.CaseNoteViewSet, basename="casenote")
+router.register("assessments", casework_records.AssessmentViewSet, basename="assessment")
+router.register("case-plans", casework_records.CasePlanViewSet, basename="caseplan")
+router.register("plan-reviews", casework_records.ReviewViewSet, basename="review")
+router.register("tasks", casework_records.TaskViewSet, basename="task")
 router.register("benefit-records", records.BenefitRecordViewSet, basename="benefitrecord")
 router.register("area-statistics", records.AreaStatisticViewSet, basename="areastatistic")
 router.register("jobs", analyses.JobViewSet, basename="job")

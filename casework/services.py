@@ -188,7 +188,7 @@ def sustain_check_record(
 
 @transaction.atomic
 def case_note_record(
-    *, household: Household, contact_on: date, kind: str, text: str, sensitive: bool, author: User
+    *, household: Household, contact_on: date, kind: str, text: str, author: User, sensitive: bool = False
 ) -> CaseNote:
     """A dated contact with the family, written for the author's agency."""
     _not_future("contact_on", contact_on, "The date of the contact")

@@ -261,7 +261,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Jobs and analysis runs share one set of states.
-    "ENUM_NAME_OVERRIDES": {"ProgressStateEnum": "jobs.models.Job.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "ProgressStateEnum": "jobs.models.Job.State",
+        # Case plans are open or closed as cases are: one enum.
+        "HouseholdStatusEnum": "households.models.Household.Status",
+        "TaskStatusEnum": "casework.models.Task.Status",
+        "GoalStatusEnum": "casework.models.Goal.Status",
+    },
 }
 
 # Celery: with no broker configured, tasks run eagerly in the calling process (embedded default).

@@ -8,6 +8,13 @@ from pytest_django import DjangoAssertNumQueries
 
 from taskforce.org.models import StaffProfile
 from tests.api.conftest import World, client_for
+from tests.casework.factories import (
+    CaseNoteFactory,
+    GoalFactory,
+    PlanActionFactory,
+    ReviewFactory,
+    TaskFactory,
+)
 from tests.factories import (
     BenefitRecordFactory,
     DataSharingBasisFactory,
@@ -37,6 +44,13 @@ PINNED = {
     "interventions": 9,
     "referrals": 9,
     "benefit-records": 9,
+    # Case work: assessments add one prefetch of their needs; plans three (goals with their outcomes, the
+    # goals' actions, their sustain checks).
+    "case-notes": 9,
+    "assessments": 10,
+    "case-plans": 12,
+    "plan-reviews": 9,
+    "tasks": 9,
 }
 
 
@@ -50,6 +64,11 @@ def populate(n: int) -> None:
         BenefitRecordFactory(person=member.person)
         ReferralFactory(household=household)
         DataSharingBasisFactory(household=household)
+        CaseNoteFactory(household=household)
+        goal = GoalFactory(plan__assessment__household=household)
+        PlanActionFactory(goal=goal)
+        ReviewFactory(plan=goal.plan)
+        TaskFactory(household=household)
 
 
 @pytest.mark.parametrize(("resource", "queries"), PINNED.items())

@@ -21,6 +21,7 @@ EVERYONE = frozenset({CASEWORKER, HOUSING, MANAGER, POLICY, DPO, ADMIN})
 CASES = frozenset({CASEWORKER, MANAGER})
 HOMES = frozenset({CASEWORKER, HOUSING, MANAGER})
 HOUSING_RECORDS = frozenset({HOUSING, MANAGER})
+STAFF = frozenset({CASEWORKER, HOUSING, MANAGER, POLICY, DPO})
 
 READ = {
     "households": CASES,
@@ -32,6 +33,11 @@ READ = {
     "interventions": CASES,
     "referrals": CASES,
     "benefit-records": CASES,
+    "case-notes": CASES,
+    "assessments": CASES,
+    "case-plans": CASES,
+    "plan-reviews": CASES,
+    "tasks": STAFF,
     "properties": HOMES,
     "licences": HOUSING_RECORDS,
     "inspections": HOUSING_RECORDS,
@@ -63,6 +69,10 @@ WRITE = {
             "placements",
             "interventions",
             "referrals",
+            "case-notes",
+            "assessments",
+            "case-plans",
+            "plan-reviews",
         ],
         frozenset({CASEWORKER}),
     ),
@@ -71,13 +81,14 @@ WRITE = {
         frozenset({HOUSING}),
     ),
     "tokens": EVERYONE,
+    "tasks": STAFF,
     "break-glass": frozenset({MANAGER}),
     "analysis-runs": frozenset({POLICY, MANAGER}),
     "imports": frozenset({CASEWORKER, HOUSING, MANAGER, POLICY}),
     "assign": frozenset({MANAGER}),
 }
 # Records that belong to one user: another user finds nothing there.
-OWNED_BY_CASEWORKER = {"jobs", "tokens"}
+OWNED_BY_CASEWORKER = {"jobs", "tokens", "tasks"}
 # Probed with an id that exists nowhere: a permitted role gets 404 wherever an id is in the path.
 NO_RECORD = {"imports"}
 
@@ -153,6 +164,10 @@ def test_policy_lead_has_no_endpoint_that_returns_a_person() -> None:
         "interventions",
         "referrals",
         "benefit-records",
+        "case-notes",
+        "assessments",
+        "case-plans",
+        "plan-reviews",
         "subject-access",
         "audit",
         "properties",
