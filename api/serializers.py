@@ -85,6 +85,13 @@ class StaffSerializer(ModelSerializer):
 
 
 class HouseholdSerializer(ModelSerializer):
+    closure_reason = serializers.ChoiceField(
+        choices=Household.ClosureReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why the case closed; empty while it is open. Cases are closed with a reason on the web.",
+    )
+
     class Meta:
         model = Household
         fields = [

@@ -16,6 +16,7 @@ from django.db import connection
 from pytest_django.fixtures import Settings
 from pytest_django.plugin import DjangoDbBlocker
 
+from casework.models import Assessment, CaseNote, CasePlan, Goal, PlanAction, Review, SustainCheck, Task
 from demo.load import load_demo
 from demo.models import DemoDataset
 from households.models import (
@@ -231,7 +232,8 @@ DEMO_SEED = 2010
 DEMO_HOUSEHOLDS = 1500
 # Written in bulk by the demo, so removed in bulk: row-by-row deletion would also fire history signals.
 DEMO_TABLES = (
-    BenefitRecord, AreaStatistic, EnforcementAction, HazardFinding, Inspection, Licence, Referral,
+    CaseNote, Task.history.model, Task, SustainCheck, PlanAction, Review, Goal, CasePlan,
+    Assessment.needs.through, Assessment, BenefitRecord, AreaStatistic, EnforcementAction, HazardFinding, Inspection, Licence, Referral,
     Intervention, Placement, DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
     Person, Household, Property, Service, PlanDeviation, AnalysisPlan, ProgrammeCost,
     ProgrammeCost.history.model, AnalysisRun, DemoDataset, Job, StaffProfile.wards.through, StaffProfile,
