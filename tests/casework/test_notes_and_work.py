@@ -154,3 +154,19 @@ def test_a_task_about_a_household_out_of_scope_is_not_shown(caseworker: StaffPro
     theirs = shared_household(agency("police"))
     TaskFactory(household=theirs)  # assigned to the Jobcentre Plus team, but about a police-only case
     assert not Task.objects.visible_to(caseworker.user).exists()
+
+
+def test_roles_without_case_work_see_no_case_record(
+    housing_officer: StaffProfile, policy_lead: StaffProfile, data_protection_officer: StaffProfile
+) -> None:
+    from casework.models import Assessment, CasePlan, Goal, PlanAction, Review
+    from tests.casework.factories import PlanActionFactory, ReviewFactory
+
+    household = shared_household(agency("tdc"))
+    CaseNoteFactory(household=household, agency=agency("tdc"))
+    action = PlanActionFactory(goal__plan__assessment__household=household)
+    ReviewFactory(plan=action.goal.plan)
+    TaskFactory(household=household, team=agency("tdc"))
+    for profile in (housing_officer, policy_lead, data_protection_officer):
+        for model in (CaseNote, Assessment, CasePlan, Goal, PlanAction, Review, Task):
+            assert not model.objects.visible_to(profile.user).exists(), (profile.role, model.__name__)
