@@ -289,3 +289,52 @@ def tasks_raise(*, today: date) -> list[Task]:
     if not new:
         return []
     return bulk_create_with_history(new, Task, batch_size=500, ignore_conflicts=True)
+
+
+def _ids(tasks: list[Task], prefix: str) -> dict[int, Task]:
+    return {
+        int(t.source_key.split(":")[1]): t for t in tasks if t.source_key and t.source_key.startswith(prefix)
+    }
+
+
+@transaction.atomic
+def tasks_resolve(*, today: date) -> list[Task]:
+    """Close the open raised tasks whose source no longer calls for them: the notice arrived, the notice was
+    complied with (or withdrawn), the plan was reviewed (its next review moved on) or closed. Closed by the
+    job, so `done_by` stays empty; return them."""
+    open_tasks = list(Task.objects.open().filter(source_key__isnull=False).exclude(kind=Task.Kind.MANUAL))
+    placements = _ids(open_tasks, "placement:")
+    actions = _ids(open_tasks, "enforcement:")
+    plans = {
+        t: int(t.source_key.split(":")[1])
+        for t in open_tasks
+        if t.kind == Task.Kind.PLAN_REVIEW and t.source_key
+    }
+    resolved = [
+        *(
+            placements[pk]
+            for pk in Placement.objects.filter(
+                pk__in=placements, notification_received_on__isnull=False
+            ).values_list("pk", flat=True)
+        ),
+        *(
+            actions[pk]
+            for pk in EnforcementAction.objects.filter(pk__in=actions)
+            .exclude(status=EnforcementAction.Status.SERVED)
+            .values_list("pk", flat=True)
+        ),
+    ]
+    current = dict(
+        CasePlan.objects.filter(pk__in=set(plans.values()), status=CasePlan.Status.OPEN).values_list(
+            "pk", "next_review_on"
+        )
+    )
+    for task, plan in plans.items():
+        if current.get(plan) is None or f":review:{current[plan].isoformat()}" not in (task.source_key or ""):
+            resolved.append(task)
+    for task in resolved:
+        task.status = Task.Status.DONE
+        task.done_on = today
+        task.full_clean()
+        task.save(update_fields=["status", "done_on"])
+    return resolved

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from casework.models import Goal, SustainCheck, Task
-from casework.reminders import add_months, tasks_raise
+from casework.reminders import add_months, tasks_raise, tasks_resolve
 from households.models import Household, Placement, PlacementType
 from taskforce.org.models import StaffProfile
 from tests.casework.factories import CasePlanFactory, GoalFactory
@@ -183,3 +183,36 @@ def test_the_digest_mails_each_person_their_overdue_and_this_weeks_tasks(
 def test_add_months_keeps_the_day_or_the_months_last() -> None:
     assert add_months(date(2025, 8, 31), 6) == date(2026, 2, 28)
     assert add_months(date(2025, 12, 20), 12) == date(2026, 12, 20)
+
+
+def test_a_notice_that_arrives_or_a_plan_reviewed_closes_its_task_on_the_next_run(
+    caseworker: StaffProfile,
+) -> None:
+    household = shared_household(agency("jcp"), key_worker=caseworker)
+    placement = PlacementFactory(household=household, placed_on=date(2026, 6, 5))
+    still_missing = PlacementFactory(household=household, placed_on=date(2026, 6, 8))
+    plan = CasePlanFactory(
+        household=household, assessment__household=household, next_review_on=date(2026, 6, 20)
+    )
+    tasks_raise(today=TODAY)
+    Placement.objects.filter(pk=placement.pk).update(notification_received_on=date(2026, 6, 12))
+    plan.next_review_on = date(2026, 9, 20)
+    plan.save()
+
+    call_command("raise_tasks", "--no-digest")
+
+    open_keys = set(Task.objects.filter(status="open").values_list("source_key", flat=True))
+    assert open_keys == {f"placement:{still_missing.pk}:notice"}
+    closed = Task.objects.get(source_key=f"placement:{placement.pk}:notice")
+    assert (closed.status, closed.done_on, closed.done_by) == ("done", TODAY, None)
+    assert tasks_resolve(today=TODAY) == []
+
+
+def test_the_daily_job_is_on_celery_beats_schedule() -> None:
+    from django.conf import settings
+
+    from taskforce.celery import app
+
+    app.loader.import_default_modules()
+    (entry,) = settings.CELERY_BEAT_SCHEDULE.values()
+    assert entry["task"] in app.tasks

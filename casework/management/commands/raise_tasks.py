@@ -1,7 +1,8 @@
 """manage.py raise_tasks: the daily job in the embedded default (run it from cron once a day).
 
-Raises the tasks the data's dates call for, once each however often it runs, and e-mails each person the
-digest of their overdue tasks and those due this week."""
+Closes raised tasks whose source no longer calls for them (a notice arrived, a plan was reviewed), raises
+the tasks the data's dates call for, once each however often it runs, and e-mails each person the digest of
+their overdue tasks and those due this week."""
 
 from typing import Any
 
@@ -19,4 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         run = daily_run(today=timezone.localdate(), send_digests=not options["no_digest"])
-        self.stdout.write(f"Raised {run.raised} tasks; sent {run.digests} digests.")
+        self.stdout.write(
+            f"Closed {run.resolved} tasks whose source no longer calls for them; raised {run.raised}; "
+            f"sent {run.digests} digests."
+        )
