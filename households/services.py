@@ -41,6 +41,7 @@ class HouseholdFields(TypedDict, total=False):
     opened_on: date
     status: str
     closed_on: date | None
+    closure_reason: str
 
 
 class PersonFields(TypedDict, total=False):
@@ -423,9 +424,10 @@ def household_update(
     closed_on = changes.pop("closed_on", None)
     if closed_on is None:
         raise ValidationError({"closed_on": "Enter the date the case closed"})
+    reason = changes.pop("closure_reason", "")
     if changes:
         records.update(household, editable=HOUSEHOLD_FIELDS, changes=changes)
-    return household_close(household=household, on=closed_on)
+    return household_close(household=household, on=closed_on, reason=reason)
 
 
 @transaction.atomic
