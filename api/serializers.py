@@ -88,8 +88,8 @@ class HouseholdSerializer(ModelSerializer):
     closure_reason = serializers.ChoiceField(
         choices=Household.ClosureReason.choices,
         allow_blank=True,
-        read_only=True,
-        help_text="Why the case closed; empty while it is open. Cases are closed with a reason on the web.",
+        required=False,
+        help_text="Why the case closed; empty while it is open. Give it with status closed and closed_on.",
     )
 
     class Meta:
@@ -104,7 +104,7 @@ class HouseholdSerializer(ModelSerializer):
             "closed_on",
             "closure_reason",
         ]
-        read_only_fields = ["case_reference", "key_worker", "closure_reason"]
+        read_only_fields = ["case_reference", "key_worker"]
 
 
 class HouseholdCreateSerializer(ModelSerializer):

@@ -129,3 +129,22 @@ def test_a_note_by_someone_else_is_listed_with_its_author(caseworker: StaffProfi
         .json()["results"][0]
     )
     assert (row["author"], row["agency"], row["kind"]) == (note.author_id, agency().pk, "visit")
+
+
+def test_a_case_closed_through_the_api_keeps_its_reason(caseworker: StaffProfile) -> None:
+    household = shared_household()
+    client = client_for(caseworker.user)
+    url = f"/api/v1/households/{household.pk}/"
+    etag = client.get(url)["ETag"]
+    closed = client.patch(
+        url,
+        {"status": "closed", "closed_on": "2026-06-01", "closure_reason": "stepped_down"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["closure_reason"] == "stepped_down"
+    refused = client.patch(
+        url, {"closure_reason": "not-a-reason"}, format="json", HTTP_IF_MATCH=closed["ETag"]
+    )
+    assert refused.status_code == 400
