@@ -87,9 +87,25 @@ class StaffSerializer(ModelSerializer):
 
 
 class HouseholdSerializer(ModelSerializer):
+    closure_reason = serializers.ChoiceField(
+        choices=Household.ClosureReason.choices,
+        allow_blank=True,
+        required=False,
+        help_text="Why the case closed; empty while it is open. Give it with status closed and closed_on.",
+    )
+
     class Meta:
         model = Household
-        fields = ["id", "case_reference", "ward", "key_worker", "status", "opened_on", "closed_on"]
+        fields = [
+            "id",
+            "case_reference",
+            "ward",
+            "key_worker",
+            "status",
+            "opened_on",
+            "closed_on",
+            "closure_reason",
+        ]
         read_only_fields = ["case_reference", "key_worker"]
 
 

@@ -10,6 +10,7 @@ from . import aggregates, imports
 from .views import (
     analyses,
     casework,
+    casework_records,
     governance,
     housing,
     people_links,
@@ -40,6 +41,11 @@ router.register("referrals/inbox", people_links.ReferralInboxViewSet, basename="
 router.register("referrals", casework.ReferralViewSet, basename="referral")
 router.register("person-links", people_links.PersonLinkViewSet, basename="personlink")
 router.register("possible-duplicates", people_links.PossibleDuplicateViewSet, basename="possibleduplicate")
+router.register("case-notes", casework_records.CaseNoteViewSet, basename="casenote")
+router.register("assessments", casework_records.AssessmentViewSet, basename="assessment")
+router.register("case-plans", casework_records.CasePlanViewSet, basename="caseplan")
+router.register("plan-reviews", casework_records.ReviewViewSet, basename="review")
+router.register("tasks", casework_records.TaskViewSet, basename="task")
 router.register("benefit-records", records.BenefitRecordViewSet, basename="benefitrecord")
 router.register("area-statistics", records.AreaStatisticViewSet, basename="areastatistic")
 router.register("jobs", analyses.JobViewSet, basename="job")

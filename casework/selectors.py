@@ -9,6 +9,7 @@ widen the scope, they only keep it.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
@@ -33,6 +34,8 @@ from interventions.models import Intervention, Referral, Service
 from taskforce.org.models import StaffProfile
 from taskforce.org.scoping import User
 
+from .models import Assessment, CaseNote, CasePlan, Goal, Review
+
 # A basis that ends within this many days is flagged, so it can be renewed before the case goes dark.
 EXPIRY_WARNING_DAYS = 30
 
@@ -51,6 +54,8 @@ class Event:
     title: str
     detail: str = ""
     kind: str = ""
+    # Who wrote it, for events that have an author (case notes); the timeline filters on it.
+    author_id: int | None = None
 
 
 @dataclass
@@ -64,6 +69,10 @@ class HouseholdRecords:
     bases: list[DataSharingBasis]
     interventions: list[Intervention]
     referrals: list[Referral]
+    # Case work records, read only by the sections that show them (casework.sections.add_casework).
+    notes: list[CaseNote] = dataclass_field(default_factory=list)
+    assessments: list[Assessment] = dataclass_field(default_factory=list)
+    plans: list[CasePlan] = dataclass_field(default_factory=list)
 
     @property
     def current_members(self) -> list[Membership]:
@@ -286,6 +295,11 @@ def _history_sources(records: HouseholdRecords) -> list[tuple[type[models.Model]
         (DataSharingBasis, {b.pk: f"Data-sharing basis: {b.get_basis_display()}" for b in records.bases}),
         (Intervention, {i.pk: f"Intervention: {i.service.name}" for i in records.interventions}),
         (Referral, {r.pk: f"Referral: to {r.to_agency}" for r in records.referrals}),
+        (CaseNote, {n.pk: f"Case note: {n.get_kind_display()}, {_day(n.contact_on)}" for n in records.notes}),
+        (Assessment, {a.pk: f"Assessment: {_day(a.assessed_on)}" for a in records.assessments}),
+        (CasePlan, {p.pk: f"Case plan: agreed {_day(p.agreed_on)}" for p in records.plans}),
+        (Goal, {g.pk: f"Goal: {g.description}" for p in records.plans for g in p.goals.all()}),
+        (Review, {r.pk: f"Review: {_day(r.reviewed_on)}" for p in records.plans for r in p.reviews.all()}),
     ]
 
 

@@ -18,7 +18,9 @@ from outcomes.models import BenefitRecord
 from taskforce.org import scoping
 from taskforce.org.views import log_read
 
+from . import sections as casework_sections
 from . import selectors
+from .models import CaseNote, CasePlan
 
 SECTIONS = [
     ("summary", "Summary"),
@@ -28,6 +30,8 @@ SECTIONS = [
     ("referrals", "Referrals"),
     ("placements", "Placements"),
     ("benefits", "Benefits"),
+    ("plan", "Assessment and plan"),
+    ("notes", "Case notes"),
     ("history", "History"),
 ]
 
@@ -55,15 +59,37 @@ def household_page(request: HttpRequest, pk: int, section: str = "summary") -> H
         people = selectors.people_of(records)
         model: type[models.Model] = Household
         ids = [household.pk]
+        if section in {"history", "plan", "notes"}:
+            casework_sections.add_casework(records, request.user)
         if section in {"summary", "history"}:
             context["timeline"] = selectors.household_timeline(records=records)
             if section == "summary":
                 context["timeline"] = context["timeline"][:8]
             else:
+                events = context["timeline"] + casework_sections.casework_events(records)
+                chosen = casework_sections.timeline_filter(
+                    request.GET, records.notes, types=casework_sections.TIMELINE_TYPES
+                )
+                context["filter"] = chosen
+                context["timeline"] = sorted(
+                    (e for e in events if chosen.keeps(e)), key=lambda e: e.on, reverse=True
+                )
                 context["changes"] = selectors.household_changes(records=records)
                 # A change may name someone who is no longer on the case (an intervention's person before
                 # it was corrected): the log covers everyone the table shows.
                 people = sorted(set(people).union(*(c.person_ids for c in context["changes"])))
+        elif section == "plan":
+            context.update(casework_sections.plan_context(records, today))
+            if records.plans:
+                model, ids = CasePlan, [p.pk for p in records.plans]
+        elif section == "notes":
+            chosen = casework_sections.timeline_filter(
+                request.GET, records.notes, types=casework_sections.TIMELINE_TYPES[-4:]
+            )
+            context["filter"] = chosen
+            context["notes"] = [n for n in records.notes if chosen.keeps(casework_sections.note_event(n))]
+            if context["notes"]:
+                model, ids = CaseNote, [n.pk for n in context["notes"]]
         elif section == "benefits":
             context["benefits"] = list(
                 BenefitRecord.objects.visible_to(request.user)

@@ -35,6 +35,7 @@ from outcomes.models import AreaStatistic, BenefitRecord, BenefitType
 from taskforce.org.bulk import insert_rows, next_id, reset_sequences
 from taskforce.org.models import Agency, Area, StaffProfile
 
+from .caseplans import write_case_plans
 from .generate import DemoData, generate
 from .generate.areas import N_COMPARATORS
 from .generate.casework import SERVICES
@@ -109,6 +110,8 @@ def load_demo(
     progress.start(data.row_count(), "Writing the demo")
     with transaction.atomic():
         dataset = _write(data, seed=seed, report=progress.advance, job_id=job_id)
+        progress.advance(0, "Case plans, notes and tasks")
+        write_case_plans(seed=seed)
         demo_plan_lock()
         demo_programme_costs()
     return LoadResult(dataset=dataset, rows=data.row_count(), created=True)
@@ -204,7 +207,16 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
     key_worker = [int(rng.choice(caseworkers)) if treated else None for treated in hh["treated"]]
     insert_rows(
         Household,
-        ["id", "case_reference", "ward_id", "key_worker_id", "status", "opened_on", "closed_on"],
+        [
+            "id",
+            "case_reference",
+            "ward_id",
+            "key_worker_id",
+            "status",
+            "opened_on",
+            "closed_on",
+            "closure_reason",
+        ],
         zip(
             hh_id.tolist(),
             hh["case_reference"],
@@ -213,6 +225,7 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
             hh["status"],
             hh["opened_on"],
             map(_none, hh["closed_on"]),
+            [""] * len(hh),  # reasons are drawn with the case work (demo/caseplans.py)
             strict=False,
         ),
         progress=lambda n: report(n, "Households"),

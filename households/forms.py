@@ -156,6 +156,18 @@ class HouseholdEditForm(form_for(Household, HOUSEHOLD_FIELDS)):  # type: ignore[
         self.fields[
             "closed_on"
         ].help_text = "Only for a closed case. Closing it ends every current membership and the current home on this date."
+        self.fields["closure_reason"].help_text = "Only for a closed case."
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("status") == Household.Status.CLOSED:
+            if not cleaned.get("closed_on") and "closed_on" not in self.errors:
+                self.add_error("closed_on", "Enter the date the case closed")
+            if not cleaned.get("closure_reason"):
+                self.add_error("closure_reason", "Select the reason for closing the case")
+        if cleaned.get("status") == Household.Status.OPEN:
+            cleaned["closure_reason"] = ""  # a reopened case has no reason for closing
+        return cleaned
 
 
 class PersonForm(form_for(Person, PERSON_FIELDS)):  # type: ignore[misc]  # a base class form_for makes at runtime

@@ -42,6 +42,7 @@ class HouseholdFields(TypedDict, total=False):
     opened_on: date
     status: str
     closed_on: date | None
+    closure_reason: str
 
 
 class PersonFields(TypedDict, total=False):
@@ -160,12 +161,13 @@ def household_open(
 
 
 @transaction.atomic
-def household_close(*, household: Household, on: date) -> Household:
+def household_close(*, household: Household, on: date, reason: str = "") -> Household:
     """Close the case: members leave and the household moves out of its current home on the same day."""
     household.status = Household.Status.CLOSED
     household.closed_on = on
+    household.closure_reason = reason
     household.full_clean()
-    household.save(update_fields=["status", "closed_on"])
+    household.save(update_fields=["status", "closed_on", "closure_reason"])
     for membership in household.memberships.filter(left_on__isnull=True):
         membership.left_on = max(on, membership.joined_on)
         membership.full_clean()
@@ -450,15 +452,18 @@ def household_update(
     """Change a case. Closing it (status closed with a closed_on date) also ends its current memberships and
     its current home on that day, unless `end_memberships_and_home` is False."""
     closing = changes.get("status") == Household.Status.CLOSED and household.status != Household.Status.CLOSED
+    if changes.get("status") == Household.Status.OPEN:
+        household.closure_reason = ""  # a reopened case has no reason for closing
     if not (closing and end_memberships_and_home):
         return records.update(household, editable=HOUSEHOLD_FIELDS, changes=changes)
     del changes["status"]
     closed_on = changes.pop("closed_on", None)
     if closed_on is None:
         raise ValidationError({"closed_on": "Enter the date the case closed"})
+    reason = changes.pop("closure_reason", "")
     if changes:
         records.update(household, editable=HOUSEHOLD_FIELDS, changes=changes)
-    return household_close(household=household, on=closed_on)
+    return household_close(household=household, on=closed_on, reason=reason)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -270,6 +271,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProgressStateEnum": "jobs.models.Job.State",
         "ReferralStatusEnum": "interventions.models.Referral.Status",
+        # Case plans are open or closed as cases are: one enum.
+        "HouseholdStatusEnum": "households.models.Household.Status",
+        "TaskStatusEnum": "casework.models.Task.Status",
+        "GoalStatusEnum": "casework.models.Goal.Status",
     },
 }
 
@@ -311,6 +316,24 @@ ANALYSIS_WORKERS = env.int("ANALYSIS_WORKERS", default=min(2, os.cpu_count() or 
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 # Recompute the dashboards in a job after each import or demo load (outcomes/dashboards/warm.py).
 DASHBOARDS_WARM_AFTER_CHANGES = env.bool("DASHBOARDS_WARM_AFTER_CHANGES", default=True)
+
+# The daily job that raises tasks from the data's dates and e-mails each person their digest. With a
+# broker, `celery -A taskforce beat` sends it; the embedded default runs `manage.py raise_tasks` from cron.
+CELERY_BEAT_SCHEDULE = {
+    "raise-tasks-daily": {
+        "task": "casework.raise_tasks",
+        "schedule": crontab(hour=env.int("RAISE_TASKS_HOUR", default=6), minute=0),
+    },
+}
+
+# Mail (the task digest): the console by default; set EMAIL_BACKEND and EMAIL_HOST etc. to send it.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Margate Task Force <no-reply@localhost>")
 
 # Uploaded import files, kept so a worker on any machine sharing this directory can read them by batch id.
 IMPORTS_DIR = Path(env.str("IMPORTS_DIR", default=str(VAR_DIR / "imports")))

@@ -16,6 +16,7 @@ from django.db import connection
 from pytest_django.fixtures import Settings
 from pytest_django.plugin import DjangoDbBlocker
 
+from casework.models import Assessment, CaseNote, CasePlan, Goal, PlanAction, Review, SustainCheck, Task
 from demo.load import load_demo
 from demo.models import DemoDataset
 from households.models import (
@@ -236,6 +237,8 @@ DEMO_SEED = 2010
 DEMO_HOUSEHOLDS = 1500
 # Written in bulk by the demo, so removed in bulk: row-by-row deletion would also fire history signals.
 DEMO_TABLES = (
+    CaseNote, Task.history.model, Task, SustainCheck, PlanAction, Review, Goal, CasePlan,
+    Assessment.needs.through, Assessment,
     SubjectAccessItem, SubjectAccessRequest, SubjectAccessRequest.history.model,
     SharingAgreement.history.model._meta.get_field("historicalsharingagreement_parties").related_model,
     SharingAgreement.history.model,

@@ -17,7 +17,7 @@ from tests.factories import (
     StaffProfileFactory,
 )
 
-PROJECT_APPS = {"taskforce", "households", "interventions", "outcomes"}
+PROJECT_APPS = {"taskforce", "households", "interventions", "outcomes", "casework"}
 
 
 def project_models() -> list:  # type: ignore[type-arg]

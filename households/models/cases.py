@@ -25,6 +25,15 @@ class Household(models.Model):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
+    class ClosureReason(models.TextChoices):
+        OUTCOMES_ACHIEVED = "outcomes_achieved", "Outcomes achieved"
+        STEPPED_DOWN = "stepped_down", "Stepped down to universal services"
+        STEPPED_UP = "stepped_up", "Stepped up to statutory social care"
+        MOVED_AWAY = "moved_away", "Moved out of the area"
+        DECLINED = "declined", "Family declined or stopped engaging"
+        TRANSFERRED = "transferred", "Transferred to another team"
+        OTHER = "other", "Other"
+
     case_reference = models.CharField(
         max_length=10,
         unique=True,
@@ -45,6 +54,9 @@ class Household(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(
+        "reason for closing", max_length=20, choices=ClosureReason.choices, blank=True
+    )
     history = HistoricalRecords()
 
     objects = HouseholdQuerySet.as_manager()
@@ -62,6 +74,11 @@ class Household(models.Model):
                 | (Q(status="open") & Q(closed_on__isnull=True)),
                 name="household_closed_has_date",
                 violation_error_message="closed_on: a closed case needs a closing date, and an open case has none.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed") | Q(closure_reason=""),
+                name="household_open_has_no_closure_reason",
+                violation_error_message="closure_reason: an open case has no reason for closing.",
             ),
         ]
 

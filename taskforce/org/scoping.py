@@ -59,6 +59,8 @@ WRITES: dict[str, frozenset[str]] = {
     "analysis": frozenset({Role.POLICY_LEAD}),
     # Analyses requested through the API, where ward managers read the runs as well as policy leads.
     "analysis_run": frozenset({Role.POLICY_LEAD, Role.WARD_MANAGER}),
+    # Tasks and reminders: everyone with a staff profile adds their own and marks theirs done.
+    "task": frozenset(Role.values),
     # Files imported, by kind: each role imports the records it would otherwise write one by one.
     "import:households": frozenset({Role.CASEWORKER, Role.WARD_MANAGER}),
     "import:interventions": frozenset({Role.CASEWORKER, Role.WARD_MANAGER}),

@@ -16,6 +16,8 @@ Role = StaffProfile.Role
 def _items(user: Any) -> list[tuple[str, str]]:
     role = scoping.role_of(user)
     items = [("Home", reverse("home"))]
+    if role is not None:
+        items.append(("My work", reverse("casework:my_work")))
     if scoping.sees_cases(user):
         items.append(("Caseload", reverse("households:caseload")))
         items.append(("Referral inbox", reverse("interventions:inbox")))
@@ -23,6 +25,8 @@ def _items(user: Any) -> list[tuple[str, str]]:
     if scoping.sees_housing_records(user):
         items.append(("Properties", reverse("households:properties")))
     # Built in outcomes/ by other pages; the links stand here so the navigation has one home.
+    if role == Role.WARD_MANAGER:
+        items.append(("Plan coverage", reverse("casework:coverage")))
     if role in {Role.WARD_MANAGER, Role.POLICY_LEAD}:
         items.append(("Dashboards", "/dashboards/"))
         items.append(("Evidence pack", "/evidence/"))

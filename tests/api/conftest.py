@@ -12,6 +12,7 @@ from outcomes.services import analysis_request
 from privacy.models import SharingAgreement, SubjectAccessRequest
 from taskforce.org.models import AccessLog, Area, StaffProfile
 from taskforce.org.services import api_token_create
+from tests.casework.factories import CaseNoteFactory, ReviewFactory, TaskFactory
 from tests.factories import (
     AreaStatisticFactory,
     BenefitRecordFactory,
@@ -57,6 +58,7 @@ def world(caseworker: StaffProfile, ward_manager: StaffProfile, policy_lead: Sta
     kent = Area.objects.get(gss_code="E10000016")
     for measure, value in (("out_of_work_claimants", 90_000), ("working_age_population", 900_000)):
         AreaStatisticFactory(area=kent, measure=measure, value=value, **january_2011)
+    review = ReviewFactory(plan__assessment__household=household)
     ids = {
         "households": household.pk,
         "people": membership.person_id,
@@ -93,6 +95,11 @@ def world(caseworker: StaffProfile, ward_manager: StaffProfile, policy_lead: Sta
         "subject-access": membership.person_id,
         "retention": HouseholdFactory(status="closed", closed_on=date(2011, 3, 31)).pk,
         "imports": 0,
+        "case-notes": CaseNoteFactory(household=household, author=caseworker.user).pk,
+        "assessments": review.plan.assessment_id,
+        "case-plans": review.plan_id,
+        "plan-reviews": review.pk,
+        "tasks": TaskFactory(household=household, assignee=caseworker.user, team=None).pk,
         "analysis-runs": analysis_request(kind="gap", requested_by=policy_lead.user, enqueue=False).pk,
         "subject-access-requests": SubjectAccessRequest.objects.create(
             reference="SAR-2026-0001",

@@ -11,6 +11,13 @@ from pytest_django import DjangoAssertNumQueries
 from households.models import PersonLink
 from taskforce.org.models import StaffProfile
 from tests.api.conftest import World, client_for
+from tests.casework.factories import (
+    CaseNoteFactory,
+    GoalFactory,
+    PlanActionFactory,
+    ReviewFactory,
+    TaskFactory,
+)
 from tests.factories import (
     BenefitRecordFactory,
     DataSharingBasisFactory,
@@ -42,6 +49,13 @@ PINNED = {
     "referrals/inbox": 9,
     "person-links": 8,
     "benefit-records": 9,
+    # Case work: assessments add one prefetch of their needs; plans three (goals with their outcomes, the
+    # goals' actions, their sustain checks).
+    "case-notes": 9,
+    "assessments": 10,
+    "case-plans": 12,
+    "plan-reviews": 9,
+    "tasks": 9,
 }
 
 
@@ -62,6 +76,11 @@ def populate(n: int) -> None:
             kind=PersonLink.Kind.SAME,
             recorded_on=date(2011, 1, 1),
         )
+        CaseNoteFactory(household=household)
+        goal = GoalFactory(plan__assessment__household=household)
+        PlanActionFactory(goal=goal)
+        ReviewFactory(plan=goal.plan)
+        TaskFactory(household=household)
 
 
 @pytest.mark.parametrize(("resource", "queries"), PINNED.items())

@@ -21,6 +21,7 @@ EVERYONE = frozenset({CASEWORKER, HOUSING, MANAGER, POLICY, DPO, ADMIN})
 CASES = frozenset({CASEWORKER, MANAGER})
 HOMES = frozenset({CASEWORKER, HOUSING, MANAGER})
 HOUSING_RECORDS = frozenset({HOUSING, MANAGER})
+STAFF = frozenset({CASEWORKER, HOUSING, MANAGER, POLICY, DPO})
 
 READ = {
     "households": CASES,
@@ -35,6 +36,11 @@ READ = {
     "person-links": CASES,
     "possible-duplicates": CASES,
     "benefit-records": CASES,
+    "case-notes": CASES,
+    "assessments": CASES,
+    "case-plans": CASES,
+    "plan-reviews": CASES,
+    "tasks": STAFF,
     "properties": HOMES,
     "licences": HOUSING_RECORDS,
     "inspections": HOUSING_RECORDS,
@@ -72,6 +78,10 @@ WRITE = {
             "placements",
             "interventions",
             "referrals",
+            "case-notes",
+            "assessments",
+            "case-plans",
+            "plan-reviews",
         ],
         frozenset({CASEWORKER}),
     ),
@@ -80,6 +90,7 @@ WRITE = {
         frozenset({HOUSING}),
     ),
     "tokens": EVERYONE,
+    "tasks": STAFF,
     "break-glass": frozenset({MANAGER}),
     "analysis-runs": frozenset({POLICY, MANAGER}),
     "imports": frozenset({CASEWORKER, HOUSING, MANAGER, POLICY}),
@@ -92,7 +103,7 @@ WRITE = {
 # The Agreement register's published figures: the dashboards' audience.
 REGISTER = frozenset({MANAGER, POLICY})
 # Records that belong to one user (or, for the inbox, to the caseworker's agency): others find nothing there.
-OWNED_BY_CASEWORKER = {"jobs", "tokens", "referrals/inbox"}
+OWNED_BY_CASEWORKER = {"jobs", "tokens", "referrals/inbox", "tasks"}
 # Probed with an id that exists nowhere: a permitted role gets 404 wherever an id is in the path.
 NO_RECORD = {"imports"}
 
@@ -176,6 +187,10 @@ def test_policy_lead_has_no_endpoint_that_returns_a_person() -> None:
         "interventions",
         "referrals",
         "benefit-records",
+        "case-notes",
+        "assessments",
+        "case-plans",
+        "plan-reviews",
         "subject-access",
         "subject-access-requests",
         "audit",

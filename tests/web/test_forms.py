@@ -413,7 +413,7 @@ def test_closing_a_case_ends_memberships_and_the_current_home(
     html = client.post(
         url, {"ward": ward().pk, "status": "closed", **dated("opened_on", 1, 9, 2010)}
     ).content.decode()
-    assert errors_of(html) == ["Enter the date the case closed"]
+    assert errors_of(html) == ["Enter the date the case closed", "Select the reason for closing the case"]
     response = client.post(
         url,
         {
@@ -421,8 +421,10 @@ def test_closing_a_case_ends_memberships_and_the_current_home(
             "status": "closed",
             **dated("opened_on", 1, 9, 2010),
             **dated("closed_on", 1, 6, 2012),
+            "closure_reason": "moved_away",
         },
     )
     assert response.status_code == 302
+    assert Household.objects.get(pk=mine["household"]).closure_reason == "moved_away"
     assert Membership.objects.get(pk=mine["membership"]).left_on == date(2012, 6, 1)
     assert Residence.objects.get(household=mine["household"]).moved_out == date(2012, 6, 1)
