@@ -17,12 +17,12 @@ SETUP = """
 from datetime import timedelta
 from django.utils import timezone
 from households import services as hs
-from households.models import PlacementType
+from households.models import PlacementType, PlacingAuthority
 from taskforce.org.models import Agency, Area, StaffProfile
 today = timezone.localdate()
 worker = StaffProfile.objects.get(user__username="caseworker")
 ward = Area.objects.get(gss_code="E05005088")
-jcp, kcc = Agency.objects.get(code="jcp"), Agency.objects.get(code="kcc")
+jcp, kcc = Agency.objects.get(code="jcp"), PlacingAuthority.objects.get(gss_code="E10000016")
 def case(ref):
     return hs.household_register(case_reference=ref, ward=ward, opened_on=today - timedelta(days=200),
         basis="public_task", agencies=[jcp], recorded_by=worker.user, key_worker=worker)

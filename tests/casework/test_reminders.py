@@ -64,7 +64,7 @@ def test_a_missing_s208_notice_raises_one_task_for_the_key_worker_however_often_
         None,
     )
     assert task.household == household
-    assert "s208 notice from Kent County Council not received" in task.title
+    assert "s208 notice from London Borough of Hackney not received" in task.title
 
 
 def test_a_task_marked_done_is_not_raised_again(caseworker: StaffProfile) -> None:

@@ -54,7 +54,7 @@ def batch_of(response) -> ImportBatch:  # type: ignore[no-untyped-def]
 
 
 def offered_kinds(html: str) -> list[str]:
-    return re.findall(r'name="kind" type="radio" value="([a-z-]+)"', html)
+    return re.findall(r'name="kind" type="radio" value="([a-z0-9-]+)"', html)
 
 
 def test_import_pages_need_a_sign_in(client: Client, caseworker: StaffProfile) -> None:
@@ -71,10 +71,10 @@ def test_import_pages_need_a_sign_in(client: Client, caseworker: StaffProfile) -
 @pytest.mark.parametrize(
     ("persona", "kinds"),
     [
-        ("caseworker", ["households", "interventions", "placements"]),
-        ("housing_officer", ["properties", "licences", "inspections"]),
+        ("caseworker", ["households", "interventions", "placements", "s208-notices"]),
+        ("housing_officer", ["properties", "licences", "inspections", "property-locations"]),
         ("ward_manager", list(ImportBatch.Kind.values)),
-        ("policy_lead", ["area-statistics"]),
+        ("policy_lead", ["area-statistics", "boundaries"]),
     ],
 )
 def test_each_role_is_offered_the_kinds_the_api_lets_it_import(
