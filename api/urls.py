@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from . import aggregates, imports
-from .views import analyses, casework, governance, housing, records, reference
+from .views import analyses, casework, governance, housing, licensing, records, reference
 
 router = DefaultRouter()
 router.register("areas", reference.AreaViewSet, basename="area")
@@ -24,6 +24,8 @@ router.register("licences", housing.LicenceViewSet, basename="licence")
 router.register("inspections", housing.InspectionViewSet, basename="inspection")
 router.register("hazard-findings", housing.HazardFindingViewSet, basename="hazardfinding")
 router.register("enforcement-actions", housing.EnforcementActionViewSet, basename="enforcementaction")
+router.register("designations", licensing.DesignationViewSet, basename="designation")
+router.register("public-register", licensing.PublicRegisterViewSet, basename="publicregister")
 router.register("services", reference.ServiceViewSet, basename="service")
 router.register("interventions", casework.InterventionViewSet, basename="intervention")
 router.register("referrals", casework.ReferralViewSet, basename="referral")

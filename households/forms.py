@@ -311,6 +311,13 @@ class LicenceForm(form_for(Licence, ("number", *LICENCE_FIELDS))):  # type: igno
         self.fields["expires_on"].help_text = "A licence lasts at most 5 years."
         self.fields["max_occupiers"].label = "Most people who may live there"
         self.fields["max_households"].label = "Most households who may live there"
+        self.fields["manager"].label = "Manager (optional)"
+        self.fields["manager"].help_text = "The person managing the house, where not the licence holder."
+        self.fields["conditions"].label = "Conditions (optional)"
+        self.fields["conditions"].help_text = "As granted: they appear on the public register."
+        self.fields["decision"].label = "Decision"
+        self.fields["revoked_on"].label = "Date revoked (optional)"
+        self.fields["revoked_on"].help_text = "Only for a granted licence that has been revoked."
 
 
 # The officer is the housing officer who records the inspection.
@@ -408,6 +415,8 @@ class EnforcementActionForm(form_for(EnforcementAction, ENFORCEMENT_ACTION_FIELD
         ].help_text = "When the notice or order was served, or proceedings began. For example, 1 6 2011"
         self.fields["status"].label = "Status"
         self.fields["status"].error_messages["required"] = "Select the status"
+        self.fields["comply_by"].label = "Date it must be complied with by (optional)"
+        self.fields["comply_by"].help_text = "As the notice or order states. For example, 1 7 2011"
         self.fields["complied_on"].label = "Date complied with"
         self.fields["complied_on"].help_text = "Only once it has been complied with."
 

@@ -3,6 +3,7 @@ residence history, placements into the wards and the basis on which their data i
 
 from .cases import DataSharingBasis, Household, Membership, Person, Residence
 from .housing import EnforcementAction, Hazard, HazardFinding, Inspection, Licence, Property
+from .licensing import LicensingDesignation
 from .placements import Placement, PlacementType
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Household",
     "Inspection",
     "Licence",
+    "LicensingDesignation",
     "Membership",
     "Person",
     "Placement",

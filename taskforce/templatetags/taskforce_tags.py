@@ -20,6 +20,7 @@ def _items(user: Any) -> list[tuple[str, str]]:
         items.append(("Caseload", reverse("households:caseload")))
     if scoping.sees_housing_records(user):
         items.append(("Properties", reverse("households:properties")))
+        items.append(("Licensing", reverse("households:licensing")))
     # Built in outcomes/ by other pages; the links stand here so the navigation has one home.
     if role in {Role.WARD_MANAGER, Role.POLICY_LEAD}:
         items.append(("Dashboards", "/dashboards/"))

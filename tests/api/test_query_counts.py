@@ -1,5 +1,7 @@
 """List endpoints cost the same number of queries however many records a page holds (no N+1)."""
 
+from datetime import date
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -11,6 +13,7 @@ from tests.api.conftest import World, client_for
 from tests.factories import (
     BenefitRecordFactory,
     DataSharingBasisFactory,
+    DesignationFactory,
     HazardFindingFactory,
     InterventionFactory,
     LicenceFactory,
@@ -120,3 +123,17 @@ def test_computing_the_aggregates_costs_the_same_queries_however_many_records(
         counts.append(len(queries))
     cache.clear()
     assert counts[0] == counts[1]
+
+
+def test_designations_and_the_public_register_have_pinned_query_counts(
+    housing_officer: StaffProfile, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    for _ in range(3):
+        DesignationFactory()
+        LicenceFactory(starts_on=date(2025, 1, 1), expires_on=date(2029, 12, 31))
+    # Designations: count, page, their wards (one prefetch). No personal data, so no access log.
+    with django_assert_num_queries(3):
+        assert client_for(housing_officer.user).get("/api/v1/designations/").json()["count"] == 3
+    # The public register, signed out: count and page, the homes joined in; the rate limit is in the cache.
+    with django_assert_num_queries(2):
+        assert client_for(None).get("/api/v1/public-register/").json()["count"] == 3

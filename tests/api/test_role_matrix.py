@@ -37,6 +37,8 @@ READ = {
     "inspections": HOUSING_RECORDS,
     "hazard-findings": HOUSING_RECORDS,
     "enforcement-actions": HOUSING_RECORDS,
+    "designations": EVERYONE,
+    "public-register": EVERYONE,
     "areas": EVERYONE,
     "agencies": EVERYONE,
     "services": EVERYONE,
@@ -67,7 +69,7 @@ WRITE = {
         frozenset({CASEWORKER}),
     ),
     **dict.fromkeys(
-        ["properties", "licences", "inspections", "hazard-findings", "enforcement-actions"],
+        ["properties", "licences", "inspections", "hazard-findings", "enforcement-actions", "designations"],
         frozenset({HOUSING}),
     ),
     "tokens": EVERYONE,
@@ -76,6 +78,8 @@ WRITE = {
     "imports": frozenset({CASEWORKER, HOUSING, MANAGER, POLICY}),
     "assign": frozenset({MANAGER}),
 }
+# Open to anyone, signed in or not: the statutory public register of licences (Housing Act 2004 s232).
+PUBLIC = {"public-register"}
 # Records that belong to one user: another user finds nothing there.
 OWNED_BY_CASEWORKER = {"jobs", "tokens"}
 # Probed with an id that exists nowhere: a permitted role gets 404 wherever an id is in the path.
@@ -96,9 +100,11 @@ OPERATIONS = operations()
 
 
 def expected_status(persona: str, method: str, path: str) -> int:
+    parts = path.strip("/").split("/")[2:]  # after api/v1
+    if parts[0] in PUBLIC:
+        return 200
     if persona == "anonymous":
         return 401
-    parts = path.strip("/").split("/")[2:]  # after api/v1
     resource, detail = parts[0], "{id}" in parts
     if parts[-1] == "assign":
         return 400 if persona in WRITE["assign"] else 403
