@@ -96,6 +96,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
                 "expiring": expiring,
                 "overdue": overdue,
                 "appeals": appeals,
+                "queues": [unlicensed, crowded, expiring, overdue, appeals],
                 "queue_rows": QUEUE_ROWS,
             },
         )
