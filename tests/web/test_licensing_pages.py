@@ -144,7 +144,8 @@ def test_the_work_queue_lists_each_kind_of_work(
     ):
         start = html.index(f'id="{section}"')
         assert address in html[start : html.index("</table>", start)], section
-    assert "9 (6)" in html and "3 (2)" in html  # people and households living there (and permitted)
+    assert "9 (6)" in html
+    assert "3 (2)" in html
     assert "21 Jun 2026" in html  # the improvement notice's 21-day appeal period
 
 
