@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from demo.models import DemoDataset
 from households.models import (
@@ -39,6 +40,7 @@ from .generate.areas import N_COMPARATORS
 from .generate.casework import SERVICES
 from .generate.placements import PLACING_AUTHORITIES
 from .generate.world import KENT, TARGET_WARDS, month_start
+from .licensing import load_licensing
 from .plan import demo_plan_lock, demo_programme_costs
 
 
@@ -107,6 +109,7 @@ def load_demo(
     progress.start(data.row_count(), "Writing the demo")
     with transaction.atomic():
         dataset = _write(data, seed=seed, report=progress.advance, job_id=job_id)
+        load_licensing(data.tables["properties"], today=timezone.localdate(), seed=seed)
         demo_plan_lock()
         demo_programme_costs()
     return LoadResult(dataset=dataset, rows=data.row_count(), created=True)
