@@ -41,7 +41,7 @@ def test_the_public_register_signed_out(pages: Pages) -> None:
     assert rows.count() > 0
     pages.check("public-register")
     postcode = rows.first.locator("td").first.inner_text().rsplit(", ", 1)[1]
-    page.get_by_label("Search").fill(postcode)
+    page.get_by_role("textbox", name="Search").fill(postcode)
     pages.click("Search")
     assert all(postcode in row.inner_text() for row in page.locator("table tbody tr").all())
     pages.check("public-register-search")
