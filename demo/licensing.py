@@ -4,6 +4,8 @@ every list of the work queue has rows."""
 
 from datetime import date
 
+import pandas as pd
+
 from households import services
 from households.models import EnforcementAction, Licence, Property
 from taskforce.org.bulk import insert_rows
@@ -14,7 +16,7 @@ from .generate.licensing import designation_table, licence_table, recent_enforce
 OVER_OCCUPIED = 8
 
 
-def load_licensing(properties, *, today: date, seed: int) -> int:  # type: ignore[no-untyped-def]
+def load_licensing(properties: pd.DataFrame, *, today: date, seed: int) -> int:
     """Write the tables for the demo's `properties` table; returns the rows written."""
     wards = {a.gss_code: a for a in Area.objects.filter(type=Area.Type.WARD, is_target=True)}
     designations = designation_table(today)

@@ -21,6 +21,7 @@ from .models import (
     Household,
     Inspection,
     Licence,
+    LicensingDesignation,
     Membership,
     Person,
     Placement,
@@ -30,6 +31,7 @@ from .models import (
 from .models.housing import MAX_CIVIL_PENALTY
 from .services import (
     DATA_SHARING_BASIS_FIELDS,
+    DESIGNATION_FIELDS,
     ENFORCEMENT_ACTION_FIELDS,
     HAZARD_FINDING_FIELDS,
     HOUSEHOLD_FIELDS,
@@ -318,6 +320,22 @@ class LicenceForm(form_for(Licence, ("number", *LICENCE_FIELDS))):  # type: igno
         self.fields["decision"].label = "Decision"
         self.fields["revoked_on"].label = "Date revoked (optional)"
         self.fields["revoked_on"].help_text = "Only for a granted licence that has been revoked."
+
+
+class DesignationForm(form_for(LicensingDesignation, DESIGNATION_FIELDS)):  # type: ignore[misc]  # a base class form_for makes at runtime
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].widget = forms.RadioSelect(choices=self.fields["scheme"].choices)
+        wards = self.fields["wards"]
+        wards.queryset = Area.objects.filter(type=Area.Type.WARD, is_target=True).order_by("name")
+        wards.widget = forms.CheckboxSelectMultiple(choices=wards.choices)
+        wards.label = "Wards it covers"
+        wards.error_messages["required"] = "Select at least one ward the designation covers"
+        self.fields["starts_on"].label = "Date it comes into force"
+        self.fields["ends_on"].label = "Last day it has effect"
+        self.fields["ends_on"].help_text = "At most five years after it comes into force."
+        self.fields["description"].label = "Description (optional)"
 
 
 # The officer is the housing officer who records the inspection.

@@ -50,6 +50,10 @@ urlpatterns = [
     path("licensing/", licensing.work_queue, name="licensing"),
     path("licensing/dashboard/", licensing.dashboard, name="licensing_dashboard"),
     path("licensing/designations/", licensing.designations, name="designations"),
+    path("licensing/designations/new/", licensing.DesignationCreate.as_view(), name="designation_add"),
+    path(
+        "licensing/designations/<int:pk>/edit/", licensing.DesignationEdit.as_view(), name="designation_edit"
+    ),
     path("properties/new/", housing.PropertyCreate.as_view(), name="property_add"),
     path("properties/<int:pk>/", housing.property_page, name="property"),
     path("properties/<int:property_pk>/edit/", housing.PropertyEdit.as_view(), name="property_edit"),

@@ -6,6 +6,7 @@ from their own generator, so they change no other table. Pure numpy/pandas, like
 """
 
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -63,7 +64,7 @@ def licence_table(properties: pd.DataFrame, *, today: date, seed: int) -> pd.Dat
     uprns, landlords = properties["uprn"].to_numpy(), properties["landlord"].to_numpy()
     hmo = properties["is_hmo"].to_numpy()
     selective = (properties["tenure"].to_numpy() == "private") & (properties["ward"].to_numpy() == 0) & ~hmo
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i in np.flatnonzero(hmo | selective):
         draw = rng.random()
         scheme = "additional" if hmo[i] else "selective"

@@ -8,20 +8,23 @@ the housing roles; any published figure on housing goes through outcomes/disclos
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from taskforce.org import scoping
 from taskforce.org.models import AccessLog, Area
-from taskforce.org.views import log_read, require_role
+from taskforce.org.views import RecordFormView, log_read, require_role
 
-from .. import statutory
+from .. import forms as f
+from .. import services, statutory
 from ..models import EnforcementAction, Licence, LicensingDesignation, Property
 
 EXPIRING_WITHIN_DAYS = 90
@@ -182,6 +185,44 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+class DesignationCreate(RecordFormView):
+    writes = "housing"
+    form_class = f.DesignationForm
+    title = "Record a licensing designation"
+
+    def save(self, data: dict[str, Any]) -> LicensingDesignation:
+        return services.designation_record(**data)
+
+    def success_url(self, saved: models.Model) -> str:
+        return reverse("households:designations")
+
+    def back_url(self) -> str:
+        return reverse("households:designations")
+
+    def caption(self) -> str:
+        return "Licensing"
+
+
+class DesignationEdit(DesignationCreate):
+    title = "Change the licensing designation"
+    fields_from_instance = services.DESIGNATION_FIELDS
+    instance: LicensingDesignation
+
+    def load(self, **kwargs: Any) -> None:
+        self.instance = get_object_or_404(LicensingDesignation, pk=kwargs["pk"])
+
+    def log(self) -> None:
+        """A designation names no one: nothing to log."""
+
+    def initial(self) -> dict[str, Any]:
+        initial = super().initial()
+        initial["wards"] = [a.pk for a in initial.get("wards", [])]
+        return initial
+
+    def save(self, data: dict[str, Any]) -> LicensingDesignation:
+        return services.designation_update(designation=self.instance, **data)
+
+
 @login_required
 @require_GET
 def designations(request: HttpRequest) -> HttpResponse:
@@ -201,5 +242,6 @@ def designations(request: HttpRequest) -> HttpResponse:
             "mandatory_households": rules["mandatory_hmo_min_households"],
             "mandatory_source": statutory.rule_source("mandatory_hmo_min_people"),
             "periods": sorted(statutory.periods().values(), key=lambda p: (p.action, p.period)),
+            "can_write": scoping.may_write(request.user, "housing"),
         },
     )

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
-from households.models import Hazard, HazardFinding
+from households.models import Hazard, HazardFinding, LicensingDesignation
 from taskforce.org.models import StaffProfile
 from tests.factories import (
     DesignationFactory,
@@ -24,6 +24,7 @@ from tests.factories import (
     PersonFactory,
     PropertyFactory,
     ResidenceFactory,
+    ward,
 )
 
 from .conftest import signed_in
@@ -227,3 +228,34 @@ def limited_after_sixty(client: Client) -> None:
     assert client.get("/api/v1/public-register/").status_code == 429
     # Another address has its own allowance.
     assert client.get("/public-register/", REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def dated(name: str, day: int, month: int, year: int) -> dict[str, str]:
+    return {f"{name}_day": str(day), f"{name}_month": str(month), f"{name}_year": str(year)}
+
+
+def test_housing_officer_records_and_changes_a_designation(
+    client: Client, housing_officer: StaffProfile, ward_manager: StaffProfile
+) -> None:
+    assert signed_in(Client(), ward_manager).get("/licensing/designations/new/").status_code == 403
+    client = signed_in(client, housing_officer)
+    form = {
+        "name": "Margate additional licensing 2026",
+        "scheme": "additional",
+        "wards": [ward().pk, ward("E05005093").pk],
+        **dated("starts_on", 1, 7, 2026),
+        **dated("ends_on", 2, 7, 2031),
+    }
+    html = client.post("/licensing/designations/new/", form).content.decode()
+    assert "A designation lasts at most 5 years" in html
+    assert not LicensingDesignation.objects.exists()
+    form |= dated("ends_on", 30, 6, 2031)
+    assert client.post("/licensing/designations/new/", form).status_code == 302
+    designation = LicensingDesignation.objects.get()
+    assert sorted(designation.wards.values_list("gss_code", flat=True)) == ["E05005088", "E05005093"]
+    page = client.get(f"/licensing/designations/{designation.pk}/edit/").content.decode()
+    assert 'value="Margate additional licensing 2026"' in page
+    form |= {"wards": [ward().pk]}
+    assert client.post(f"/licensing/designations/{designation.pk}/edit/", form).status_code == 302
+    assert list(designation.wards.values_list("gss_code", flat=True)) == ["E05005088"]
+    assert "Not yet in force" in client.get("/licensing/designations/").content.decode()
