@@ -8,6 +8,7 @@ from django_ratelimit.core import is_ratelimited
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from households import services as household_services
@@ -15,6 +16,7 @@ from households.models import Licence, LicensingDesignation
 from households.views.register import PUBLIC_REGISTER_RATE, client_key
 
 from .. import serializers as s
+from ..concurrency import etag_of
 from ..filters import filterset
 from ..permissions import RoleAllowed
 from .base import ID_IN_PATH, Updates
@@ -41,6 +43,10 @@ class DesignationViewSet(Updates, viewsets.ReadOnlyModelViewSet):
         if self.request.method in permissions.SAFE_METHODS:
             return [permissions.IsAuthenticated()]
         return [permissions.IsAuthenticated(), RoleAllowed()]
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        return Response(self.get_serializer(instance).data, headers={"ETag": etag_of(instance)})
 
     def create_record(self, data: dict[str, Any]) -> models.Model:
         return household_services.designation_record(**data)

@@ -30,10 +30,12 @@ class LicencesImport(Kind):
         "uprn",
         "scheme",
         "holder",
+        "manager",
         "starts_on",
         "expires_on",
         "max_occupiers",
         "max_households",
+        "conditions",
         "decision",
         "revoked_on",
     )
@@ -48,10 +50,12 @@ class LicencesImport(Kind):
         values: dict[str, Any] = {
             "scheme": choice(row["scheme"], Licence.Scheme, "scheme"),
             "holder": row["holder"],
+            "manager": row["manager"],
             "starts_on": parse_date(required(row, "starts_on"), "starts_on"),
             "expires_on": parse_date(required(row, "expires_on"), "expires_on"),
             "max_occupiers": whole_number(row["max_occupiers"], "max_occupiers"),
             "max_households": whole_number(row["max_households"], "max_households"),
+            "conditions": row["conditions"],
             "decision": choice(
                 row["decision"], Licence.Decision, "decision", default=Licence.Decision.GRANTED
             ),
