@@ -202,3 +202,10 @@ def test_notices_past_their_compliance_date_and_appeals_pending() -> None:
     assert early.value.message_dict["comply_by"] == [
         "The compliance date cannot come before the action was served."
     ]
+
+
+def test_every_enforcement_type_has_its_appeal_period_or_is_known_to_have_none() -> None:
+    with_period = {action for action, period in statutory.periods() if period == "appeal"}
+    types = set(EnforcementAction.Type.values)
+    assert types - with_period == {"prosecution", "rent_repayment"}
+    assert all(p.source and p.days > 0 for p in statutory.periods().values())
