@@ -11,7 +11,8 @@ pytestmark = pytest.mark.browser
 def test_housing_officer_works_the_licensing_queue(pages: Pages) -> None:
     page = pages.page
     pages.sign_in("housing")
-    pages.click("Licensing", role="link")
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Menu").get_by_role("link", name="Licensing").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Licensing work queue"
     unlicensed = page.locator("#unlicensed + table tbody tr")
     assert unlicensed.count() > 0
