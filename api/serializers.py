@@ -17,6 +17,7 @@ from households.models import (
     Household,
     Inspection,
     Licence,
+    LicensingDesignation,
     Membership,
     Person,
     PersonLink,
@@ -247,6 +248,12 @@ class PropertySerializer(ModelSerializer):
 
 
 class LicenceSerializer(ModelSerializer):
+    status = serializers.ChoiceField(
+        choices=Licence.Status.choices,
+        read_only=True,
+        help_text="Today's status, derived from the decision and the dates; never stored.",
+    )
+
     class Meta:
         model = Licence
         fields = [
@@ -255,12 +262,60 @@ class LicenceSerializer(ModelSerializer):
             "scheme",
             "number",
             "holder",
+            "manager",
             "starts_on",
             "expires_on",
             "max_occupiers",
             "max_households",
+            "conditions",
+            "decision",
+            "revoked_on",
             "status",
         ]
+
+
+class LicensingDesignationSerializer(ModelSerializer):
+    wards = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Area.objects.filter(type="ward"), help_text="Ids of the wards it covers."
+    )
+
+    class Meta:
+        model = LicensingDesignation
+        fields = ["id", "name", "scheme", "wards", "starts_on", "ends_on", "description"]
+
+
+class PublicRegisterSerializer(serializers.ModelSerializer):
+    """The Housing Act 2004 s232 register entry: the statutory fields and nothing else."""
+
+    licence_number = serializers.CharField(source="number")
+    scheme = serializers.CharField(source="get_scheme_display")
+    address = serializers.SerializerMethodField()
+    postcode = serializers.CharField(source="property.postcode")
+    ward = serializers.CharField(source="property.area.name")
+    permitted_occupiers = serializers.IntegerField(source="max_occupiers")
+    permitted_households = serializers.IntegerField(source="max_households")
+
+    class Meta:
+        model = Licence
+        fields = [
+            "licence_number",
+            "scheme",
+            "holder",
+            "manager",
+            "address",
+            "postcode",
+            "ward",
+            "starts_on",
+            "expires_on",
+            "permitted_occupiers",
+            "permitted_households",
+            "conditions",
+        ]
+        read_only_fields = fields
+
+    def get_address(self, licence: Licence) -> str:
+        home = licence.property
+        return ", ".join(part for part in (home.address_line_1, home.address_line_2, home.town) if part)
 
 
 class InspectionSerializer(ModelSerializer):
@@ -282,9 +337,26 @@ class HazardFindingSerializer(ModelSerializer):
 
 
 class EnforcementActionSerializer(ModelSerializer):
+    appeal_by = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The last day to appeal, from the statutory period for its type; null where none applies.",
+    )
+
     class Meta:
         model = EnforcementAction
-        fields = ["id", "property", "finding", "type", "served_on", "status", "complied_on", "penalty_amount"]
+        fields = [
+            "id",
+            "property",
+            "finding",
+            "type",
+            "served_on",
+            "comply_by",
+            "appeal_by",
+            "status",
+            "complied_on",
+            "penalty_amount",
+        ]
 
 
 class ServiceSerializer(ModelSerializer):

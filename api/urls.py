@@ -13,6 +13,7 @@ from .views import (
     casework_records,
     governance,
     housing,
+    licensing,
     people_links,
     place,
     privacy,
@@ -35,6 +36,8 @@ router.register("licences", housing.LicenceViewSet, basename="licence")
 router.register("inspections", housing.InspectionViewSet, basename="inspection")
 router.register("hazard-findings", housing.HazardFindingViewSet, basename="hazardfinding")
 router.register("enforcement-actions", housing.EnforcementActionViewSet, basename="enforcementaction")
+router.register("designations", licensing.DesignationViewSet, basename="designation")
+router.register("public-register", licensing.PublicRegisterViewSet, basename="publicregister")
 router.register("services", reference.ServiceViewSet, basename="service")
 router.register("interventions", casework.InterventionViewSet, basename="intervention")
 router.register("referrals/inbox", people_links.ReferralInboxViewSet, basename="referralinbox")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from demo.models import DemoDataset
 from households.models import (
@@ -41,6 +42,7 @@ from .generate.areas import N_COMPARATORS
 from .generate.casework import SERVICES
 from .generate.privacy import write_privacy_demo
 from .generate.world import KENT, TARGET_WARDS, month_start
+from .licensing import load_licensing
 from .place import place_authorities, place_geography
 from .plan import demo_plan_lock, demo_programme_costs
 
@@ -110,6 +112,7 @@ def load_demo(
     progress.start(data.row_count(), "Writing the demo")
     with transaction.atomic():
         dataset = _write(data, seed=seed, report=progress.advance, job_id=job_id)
+        load_licensing(data.tables["properties"], today=timezone.localdate(), seed=seed)
         progress.advance(0, "Case plans, notes and tasks")
         write_case_plans(seed=seed)
         demo_plan_lock()
@@ -413,7 +416,9 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
             "expires_on",
             "max_occupiers",
             "max_households",
-            "status",
+            "decision",
+            "manager",
+            "conditions",
         ],
         zip(
             _ids(Licence, len(lic)).tolist(),
@@ -425,7 +430,9 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
             lic["expires_on"],
             lic["max_occupiers"].tolist(),
             lic["max_households"].tolist(),
-            ["granted" if e >= date(2016, 1, 1) else "expired" for e in lic["expires_on"]],
+            ["granted"] * len(lic),
+            [""] * len(lic),
+            [""] * len(lic),
             strict=False,
         ),
     )

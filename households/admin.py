@@ -11,6 +11,7 @@ from .models import (
     Household,
     Inspection,
     Licence,
+    LicensingDesignation,
     Membership,
     Person,
     Placement,
@@ -86,12 +87,28 @@ class PropertyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Licence)
 class LicenceAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "scheme", "property", "holder", "starts_on", "expires_on", "status"]
-    list_filter = ["scheme", "status"]
+    list_display = [
+        "number",
+        "scheme",
+        "property",
+        "holder",
+        "starts_on",
+        "expires_on",
+        "decision",
+        "revoked_on",
+    ]
+    list_filter = ["scheme", "decision"]
     search_fields = ["number", "holder", "property__address_line_1", "property__postcode"]
     list_select_related = ["property"]
     raw_id_fields = ["property"]
     date_hierarchy = "starts_on"
+
+
+@admin.register(LicensingDesignation)
+class LicensingDesignationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "scheme", "starts_on", "ends_on"]
+    list_filter = ["scheme"]
+    filter_horizontal = ["wards"]
 
 
 class HazardFindingInline(admin.TabularInline):
@@ -123,7 +140,7 @@ class HazardFindingAdmin(SimpleHistoryAdmin):
 
 @admin.register(EnforcementAction)
 class EnforcementActionAdmin(SimpleHistoryAdmin):
-    list_display = ["type", "property", "served_on", "status", "complied_on", "penalty_amount"]
+    list_display = ["type", "property", "served_on", "comply_by", "status", "complied_on", "penalty_amount"]
     list_filter = ["type", "status"]
     search_fields = ["property__address_line_1", "property__postcode"]
     list_select_related = ["property"]

@@ -21,6 +21,7 @@ from .models import (
     Household,
     Inspection,
     Licence,
+    LicensingDesignation,
     Membership,
     Person,
     Placement,
@@ -31,6 +32,7 @@ from .models import (
 from .models.housing import MAX_CIVIL_PENALTY
 from .services import (
     DATA_SHARING_BASIS_FIELDS,
+    DESIGNATION_FIELDS,
     ENFORCEMENT_ACTION_FIELDS,
     HAZARD_FINDING_FIELDS,
     HOUSEHOLD_FIELDS,
@@ -328,6 +330,29 @@ class LicenceForm(form_for(Licence, ("number", *LICENCE_FIELDS))):  # type: igno
         self.fields["expires_on"].help_text = "A licence lasts at most 5 years."
         self.fields["max_occupiers"].label = "Most people who may live there"
         self.fields["max_households"].label = "Most households who may live there"
+        self.fields["manager"].label = "Manager (optional)"
+        self.fields["manager"].help_text = "The person managing the house, where not the licence holder."
+        self.fields["conditions"].label = "Conditions (optional)"
+        self.fields["conditions"].help_text = "As granted: they appear on the public register."
+        self.fields["decision"].label = "Decision"
+        self.fields["revoked_on"].label = "Date revoked (optional)"
+        self.fields["revoked_on"].help_text = "Only for a granted licence that has been revoked."
+
+
+class DesignationForm(form_for(LicensingDesignation, DESIGNATION_FIELDS)):  # type: ignore[misc]  # a base class form_for makes at runtime
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].widget = forms.RadioSelect(choices=self.fields["scheme"].choices)
+        wards = self.fields["wards"]
+        wards.queryset = Area.objects.filter(type=Area.Type.WARD, is_target=True).order_by("name")
+        wards.widget = forms.CheckboxSelectMultiple(choices=wards.choices)
+        wards.label = "Wards it covers"
+        wards.error_messages["required"] = "Select at least one ward the designation covers"
+        self.fields["starts_on"].label = "Date it comes into force"
+        self.fields["ends_on"].label = "Last day it has effect"
+        self.fields["ends_on"].help_text = "At most five years after it comes into force."
+        self.fields["description"].label = "Description (optional)"
 
 
 # The officer is the housing officer who records the inspection.
@@ -425,6 +450,8 @@ class EnforcementActionForm(form_for(EnforcementAction, ENFORCEMENT_ACTION_FIELD
         ].help_text = "When the notice or order was served, or proceedings began. For example, 1 6 2011"
         self.fields["status"].label = "Status"
         self.fields["status"].error_messages["required"] = "Select the status"
+        self.fields["comply_by"].label = "Date it must be complied with by (optional)"
+        self.fields["comply_by"].help_text = "As the notice or order states. For example, 1 7 2011"
         self.fields["complied_on"].label = "Date complied with"
         self.fields["complied_on"].help_text = "Only once it has been complied with."
 

@@ -6,17 +6,18 @@ every read of personal data, so a record out of scope is absent from lists, coun
 The models module imports this one, so other models are looked up (`apps.get_model`) when a query is built.
 """
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Self
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from taskforce.org import scoping
 from taskforce.org.validators import NINO_RE, POSTCODE_RE, normalise_nino, normalise_postcode
 
-from . import search
+from . import search, statutory
 from .hhsrs import CATEGORY_1_THRESHOLD
 
 
@@ -155,6 +156,10 @@ class DataSharingBasisQuerySet(HouseholdRecordQuerySet):
         )
 
 
+# COUNT(*) as a plain function rather than an aggregate: a subquery counting its rows with no GROUP BY.
+_COUNT_ROWS = models.Func(models.Value(1), function="COUNT", output_field=models.IntegerField())
+
+
 class PropertyQuerySet(models.QuerySet):
     def visible_to(self, user: scoping.User | None) -> "PropertyQuerySet":
         return self.filter(scoping.property_filter(user))
@@ -185,17 +190,155 @@ class PropertyQuerySet(models.QuerySet):
             )
         )
 
+    # Licensing (the rule is set out in docs/licensing.md; the thresholds are reference data).
+
+    def with_licensing(self, on: date) -> "PropertyQuerySet":
+        """Annotate what licensing asks of each home on `on`:
+
+        `people_now` and `households_now` living there; `needs_licence`: "mandatory_hmo" (an HMO with 5 or
+        more people in 2 or more households, Housing Act 2004 s55 and SI 2018/221), "additional" (another
+        HMO in an additional licensing designation in force), "selective" (a privately rented home in a
+        selective designation in force, not already licensable as an HMO, s85) or ""; `licensed_now` (a
+        licence in force); `unlicensed`; the in-force licence's limits `licence_max_occupiers` and
+        `licence_max_households`; and `over_occupied` (more people or households than it permits).
+        """
+        rules = statutory.rules()
+        residence = apps.get_model("households", "Residence").objects.filter(moved_in__lte=on)
+        residence = residence.filter(Q(moved_out__isnull=True) | Q(moved_out__gt=on))
+        residences = residence.filter(property=OuterRef("pk"))
+        people = (
+            apps.get_model("households", "Membership")
+            .objects.filter(
+                # Nested one level deeper: the home is the outer query's outer query.
+                household__in=residence.filter(property=OuterRef(OuterRef("pk"))).values("household"),
+                joined_on__lte=on,
+            )
+            .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+            .order_by()
+            .annotate(n=_COUNT_ROWS)
+            .values("n")
+        )
+        households = residences.order_by().annotate(n=_COUNT_ROWS).values("n")
+        designations = apps.get_model("households", "LicensingDesignation").objects.in_force(on)
+        licences = (
+            apps.get_model("households", "Licence").objects.in_force(on).filter(property=OuterRef("pk"))
+        )
+        latest = licences.order_by("-starts_on", "-pk")
+        annotated = self.annotate(
+            people_now=Coalesce(Subquery(people, output_field=models.IntegerField()), 0),
+            households_now=Coalesce(Subquery(households, output_field=models.IntegerField()), 0),
+            in_additional_area=Exists(designations.filter(scheme="additional", wards=OuterRef("area"))),
+            in_selective_area=Exists(designations.filter(scheme="selective", wards=OuterRef("area"))),
+            licensed_now=Exists(licences),
+            licence_max_occupiers=Subquery(latest.values("max_occupiers")[:1]),
+            licence_max_households=Subquery(latest.values("max_households")[:1]),
+        )
+        needs = models.Case(
+            models.When(
+                Q(is_hmo=True)
+                & Q(people_now__gte=rules["mandatory_hmo_min_people"])
+                & Q(households_now__gte=rules["mandatory_hmo_min_households"]),
+                then=models.Value("mandatory_hmo"),
+            ),
+            models.When(Q(is_hmo=True) & Q(in_additional_area=True), then=models.Value("additional")),
+            models.When(Q(tenure="private") & Q(in_selective_area=True), then=models.Value("selective")),
+            default=models.Value(""),
+            output_field=models.CharField(),
+        )
+        return annotated.annotate(
+            needs_licence=needs,
+            unlicensed=models.ExpressionWrapper(
+                ~Q(needs_licence="") & Q(licensed_now=False), output_field=models.BooleanField()
+            ),
+            over_occupied=models.ExpressionWrapper(
+                Q(licensed_now=True)
+                & (
+                    Q(people_now__gt=F("licence_max_occupiers"))
+                    | Q(households_now__gt=F("licence_max_households"))
+                ),
+                output_field=models.BooleanField(),
+            ),
+        )
+
+    def with_open_category_1(self, on: date) -> "PropertyQuerySet":
+        """Annotate `category_1_open`: a Category 1 hazard found there and not remedied by `on`."""
+        findings = (
+            apps.get_model("households", "HazardFinding")
+            .objects.category_1()
+            .open_on(on)
+            .filter(inspection__property=OuterRef("pk"))
+        )
+        return self.annotate(category_1_open=Exists(findings))
+
+    def with_licence_status(self, status: str, on: date) -> "PropertyQuerySet":
+        """Homes with a licence of `status` on `on`; "none" for homes with no licence recorded."""
+        licences = apps.get_model("households", "Licence").objects.filter(property=OuterRef("pk"))
+        if status == "none":
+            return self.filter(~Exists(licences))
+        return self.filter(Exists(licences.of_status(status, on)))
+
 
 class PropertyRecordQuerySet(models.QuerySet):
     """Licences, inspections and enforcement: visible to housing roles when their property is."""
 
     property_path = "property"
 
-    def visible_to(self, user: scoping.User | None) -> "PropertyRecordQuerySet":
+    def visible_to(self, user: scoping.User | None) -> Self:
         if not scoping.sees_housing_records(user):
             return self.none()
         visible = apps.get_model("households", "Property").objects.visible_to(user).values("pk")
         return self.filter(**{f"{self.property_path}__in": visible})
+
+
+class LicenceQuerySet(PropertyRecordQuerySet):
+    """Licences. Their status is derived from the decision and the dates, never stored."""
+
+    def in_force(self, on: date) -> "LicenceQuerySet":
+        return self.filter(decision="granted", starts_on__lte=on, expires_on__gte=on).filter(
+            Q(revoked_on__isnull=True) | Q(revoked_on__gt=on)
+        )
+
+    def with_status(self, on: date) -> "LicenceQuerySet":
+        """Annotate `status_on_day`: the same rule as Licence.status_on(on)."""
+        return self.annotate(status_on_day=licence_status_expression(on))
+
+    def of_status(self, status: str, on: date) -> "LicenceQuerySet":
+        return self.with_status(on).filter(status_on_day=status)
+
+    def expiring(self, on: date, *, within_days: int) -> "LicenceQuerySet":
+        """In force on `on` and expiring within `within_days` days."""
+        return self.in_force(on).filter(expires_on__lte=on + timedelta(days=within_days))
+
+    def public_register(self, on: date) -> "LicenceQuerySet":
+        """The licences the Housing Act 2004 s232 register lists: those in force on `on`."""
+        return self.in_force(on)
+
+
+def licence_status_expression(on: date) -> models.Case:
+    return models.Case(
+        models.When(decision="refused", then=models.Value("refused")),
+        models.When(decision="pending", then=models.Value("pending")),
+        models.When(revoked_on__lte=on, then=models.Value("revoked")),
+        models.When(starts_on__gt=on, then=models.Value("pending")),
+        models.When(expires_on__lt=on, then=models.Value("expired")),
+        default=models.Value("in_force"),
+        output_field=models.CharField(),
+    )
+
+
+class EnforcementActionQuerySet(PropertyRecordQuerySet):
+    def overdue(self, on: date) -> "EnforcementActionQuerySet":
+        """Served, not complied with, and past the date they had to be complied with by."""
+        return self.filter(status="served", comply_by__lt=on)
+
+    def appealed(self) -> "EnforcementActionQuerySet":
+        """Appeals lodged and not yet decided."""
+        return self.filter(status="appealed")
+
+
+class DesignationQuerySet(models.QuerySet):
+    def in_force(self, on: date) -> "DesignationQuerySet":
+        return self.filter(starts_on__lte=on, ends_on__gte=on)
 
 
 class HazardFindingQuerySet(PropertyRecordQuerySet):

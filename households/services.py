@@ -27,6 +27,7 @@ from .models import (
     Household,
     Inspection,
     Licence,
+    LicensingDesignation,
     Membership,
     Person,
     Placement,
@@ -100,11 +101,23 @@ class LicenceFields(TypedDict, total=False):
 
     scheme: str
     holder: str
+    manager: str
     starts_on: date
     expires_on: date
     max_occupiers: int
     max_households: int
-    status: str
+    conditions: str
+    decision: str
+    revoked_on: date | None
+
+
+class DesignationFields(TypedDict, total=False):
+    name: str
+    scheme: str
+    wards: Iterable[Area]
+    starts_on: date
+    ends_on: date
+    description: str
 
 
 class InspectionFields(TypedDict, total=False):
@@ -126,6 +139,7 @@ class EnforcementActionFields(TypedDict, total=False):
     type: str
     finding: HazardFinding | None
     served_on: date
+    comply_by: date | None
     status: str
     complied_on: date | None
     penalty_amount: Decimal | None
@@ -139,6 +153,7 @@ DATA_SHARING_BASIS_FIELDS = tuple(DataSharingBasisFields.__annotations__)
 PLACEMENT_FIELDS = tuple(PlacementFields.__annotations__)
 PROPERTY_FIELDS = tuple(PropertyFields.__annotations__)
 LICENCE_FIELDS = tuple(LicenceFields.__annotations__)
+DESIGNATION_FIELDS = tuple(DesignationFields.__annotations__)
 INSPECTION_FIELDS = tuple(InspectionFields.__annotations__)
 HAZARD_FINDING_FIELDS = tuple(HazardFindingFields.__annotations__)
 ENFORCEMENT_ACTION_FIELDS = tuple(EnforcementActionFields.__annotations__)
@@ -416,6 +431,31 @@ def property_register(**fields: Unpack[PropertyFields]) -> Property:
 @transaction.atomic
 def licence_record(*, property: Property, number: str, **fields: Unpack[LicenceFields]) -> Licence:
     return records.create(Licence(property=property, number=number, **fields))
+
+
+@transaction.atomic
+def designation_record(**fields: Unpack[DesignationFields]) -> LicensingDesignation:
+    """Record an additional or selective licensing designation over one or more wards."""
+    wards = list(fields.pop("wards", ()))
+    if not wards:
+        raise ValidationError({"wards": "Name at least one ward the designation covers."})
+    designation = records.create(LicensingDesignation(**fields))
+    designation.wards.set(wards)
+    return designation
+
+
+@transaction.atomic
+def designation_update(
+    *, designation: LicensingDesignation, **changes: Unpack[DesignationFields]
+) -> LicensingDesignation:
+    wards = changes.pop("wards", None)
+    records.update(designation, editable=DESIGNATION_FIELDS, changes=changes)
+    if wards is not None:
+        wards = list(wards)
+        if not wards:
+            raise ValidationError({"wards": "Name at least one ward the designation covers."})
+        designation.wards.set(wards)
+    return designation
 
 
 @transaction.atomic

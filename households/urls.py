@@ -3,7 +3,7 @@ sections are casework's (casework.urls), at paths that come after these."""
 
 from django.urls import path
 
-from .views import case_records, caseload, duplicates, housing, intake
+from .views import case_records, caseload, duplicates, housing, intake, licensing
 
 app_name = "households"
 
@@ -51,6 +51,13 @@ urlpatterns = [
         "households/<int:household_pk>/key-worker/", case_records.KeyWorkerAssign.as_view(), name="key_worker"
     ),
     path("properties/", housing.properties, name="properties"),
+    path("licensing/", licensing.work_queue, name="licensing"),
+    path("licensing/dashboard/", licensing.dashboard, name="licensing_dashboard"),
+    path("licensing/designations/", licensing.designations, name="designations"),
+    path("licensing/designations/new/", licensing.DesignationCreate.as_view(), name="designation_add"),
+    path(
+        "licensing/designations/<int:pk>/edit/", licensing.DesignationEdit.as_view(), name="designation_edit"
+    ),
     path("properties/new/", housing.PropertyCreate.as_view(), name="property_add"),
     path("properties/<int:pk>/", housing.property_page, name="property"),
     path("properties/<int:property_pk>/edit/", housing.PropertyEdit.as_view(), name="property_edit"),

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -28,6 +29,7 @@ from households.models import (
     Household,
     Inspection,
     Licence,
+    LicensingDesignation,
     Membership,
     Person,
     Placement,
@@ -248,6 +250,8 @@ DEMO_TABLES = (
     DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
     Person, Household, Property, Service, PlanDeviation, AnalysisPlan, ProgrammeCost,
     ProgrammeCost.history.model, AnalysisRun, DemoDataset, Job, StaffProfile.wards.through, StaffProfile,
+    LicensingDesignation.wards.through, LicensingDesignation, LicensingDesignation.history.model,
+    apps.get_model("households", "HistoricalLicensingDesignation_wards"),
 )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from households.models import (
     Household,
     Inspection,
     Licence,
+    LicensingDesignation,
     Membership,
     Person,
     Placement,
@@ -197,6 +198,24 @@ class LicenceFactory(factory.django.DjangoModelFactory):
     expires_on = date(2015, 9, 30)
     max_occupiers = 6
     max_households = 3
+
+
+class DesignationFactory(factory.django.DjangoModelFactory):
+    """An additional licensing designation over Cliftonville West, in force 2024 to 2028."""
+
+    class Meta:
+        model = LicensingDesignation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Additional licensing designation {n + 1}")
+    scheme = LicensingDesignation.Scheme.ADDITIONAL
+    starts_on = date(2024, 1, 1)
+    ends_on = date(2028, 12, 31)
+
+    @factory.post_generation
+    def wards(self, create: bool, extracted: list[Area] | None, **kwargs: object) -> None:
+        if create:
+            self.wards.set(extracted if extracted is not None else [ward()])
 
 
 class EnforcementActionFactory(factory.django.DjangoModelFactory):

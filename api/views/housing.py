@@ -2,6 +2,7 @@
 
 from typing import Any, cast
 
+import django_filters
 from django.db import models
 from django.utils import timezone
 
@@ -55,11 +56,20 @@ class LicenceViewSet(HousingRecordViewSet):
     filterset_class = filterset(
         Licence,
         ids={"property": "property"},
-        exact=("scheme", "status", "number"),
-        dates=("starts_on", "expires_on"),
+        exact=("scheme", "decision", "number"),
+        dates=("starts_on", "expires_on", "revoked_on"),
+        status=django_filters.ChoiceFilter(
+            choices=Licence.Status.choices,
+            method=lambda queryset, name, value: queryset.filter(status_on_day=value),
+            help_text="Today's status, derived from the decision and the dates.",
+        ),
     )
     search_fields = ["number", "holder"]
     ordering_fields = ["starts_on", "expires_on", "number"]
+
+    def get_queryset(self) -> models.QuerySet:
+        # Filters on the derived status read it from this annotation (LicenceQuerySet.with_status).
+        return super().get_queryset().with_status(timezone.localdate())  # type: ignore[attr-defined]
 
     def update_record(self, instance: models.Model, changes: dict[str, Any]) -> models.Model:
         return household_services.licence_update(licence=cast(Licence, instance), **changes)
@@ -116,7 +126,7 @@ class EnforcementActionViewSet(HousingRecordViewSet):
         EnforcementAction,
         ids={"property": "property"},
         exact=("type", "status"),
-        dates=("served_on", "complied_on"),
+        dates=("served_on", "comply_by", "complied_on"),
     )
     ordering_fields = ["served_on"]
 

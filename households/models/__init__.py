@@ -4,6 +4,7 @@ residence history, placements into the wards and the basis on which their data i
 from .cases import DataSharingBasis, Household, Membership, Person, Residence
 from .geography import Boundary, PropertyLocation
 from .housing import EnforcementAction, Hazard, HazardFinding, Inspection, Licence, Property
+from .licensing import LicensingDesignation
 from .links import PersonLink
 from .placements import AgreementSignatory, Placement, PlacementType, PlacingAuthority
 
@@ -17,6 +18,7 @@ __all__ = [
     "Household",
     "Inspection",
     "Licence",
+    "LicensingDesignation",
     "Membership",
     "Person",
     "PersonLink",

@@ -1,19 +1,27 @@
 """Homes and the council's housing records on them: properties, HMO and selective licences, inspections,
 HHSRS hazards found at them and enforcement action."""
 
+import builtins
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from taskforce.org.models import Area, StaffProfile
 from taskforce.org.validators import normalise_postcode, validate_postcode, validate_uprn
 
-from .. import hhsrs
-from ..querysets import HazardFindingQuerySet, PropertyQuerySet, PropertyRecordQuerySet
+from .. import hhsrs, statutory
+from ..querysets import (
+    EnforcementActionQuerySet,
+    HazardFindingQuerySet,
+    LicenceQuerySet,
+    PropertyQuerySet,
+    PropertyRecordQuerySet,
+)
 
 MAX_LICENCE_YEARS = 5
 MAX_CIVIL_PENALTY = 30_000
@@ -85,25 +93,39 @@ class Licence(models.Model):
         ADDITIONAL = "additional", "Additional HMO"
         SELECTIVE = "selective", "Selective"
 
-    class Status(models.TextChoices):
-        APPLIED = "applied", "Applied"
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Not decided yet"
         GRANTED = "granted", "Granted"
         REFUSED = "refused", "Refused"
-        REVOKED = "revoked", "Revoked"
+
+    class Status(models.TextChoices):
+        """Derived from the decision and the dates on a day (`status_on`), never stored."""
+
+        PENDING = "pending", "Pending"
+        IN_FORCE = "in_force", "In force"
         EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+        REFUSED = "refused", "Refused"
 
     property = models.ForeignKey(Property, models.PROTECT, related_name="licences")
     scheme = models.CharField(max_length=15, choices=Scheme.choices)
     number = models.CharField(max_length=30, unique=True)
     holder = models.CharField(max_length=160)
+    manager = models.CharField(
+        max_length=160, blank=True, help_text="The person managing the house, where not the holder."
+    )
     starts_on = models.DateField()
-    expires_on = models.DateField()
+    expires_on = models.DateField(help_text="The last day the licence is in force.")
     max_occupiers = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     max_households = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.GRANTED)
+    conditions = models.TextField(blank=True, help_text="The licence's conditions, as granted.")
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.GRANTED)
+    revoked_on = models.DateField(
+        null=True, blank=True, help_text="The day a granted licence was revoked (Housing Act 2004 s70, s93)."
+    )
     history = HistoricalRecords()
 
-    objects = PropertyRecordQuerySet.as_manager()
+    objects = LicenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on"]
@@ -118,13 +140,55 @@ class Licence(models.Model):
                 name="licence_households_within_occupiers",
                 violation_error_message="max_households: cannot exceed max_occupiers.",
             ),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True)
+                | (
+                    Q(decision="granted")
+                    & Q(revoked_on__gte=F("starts_on"))
+                    & Q(revoked_on__lte=F("expires_on"))
+                ),
+                name="licence_revoked_within_its_term",
+                violation_error_message="revoked_on: only a granted licence is revoked, between its start and expiry.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_scheme_display()} licence {self.number}"
 
+    def status_on(self, day: date) -> str:
+        """Pending, in force, expired, revoked or refused on `day`, from the decision and the dates (the
+        same rule as LicenceQuerySet.with_status)."""
+        if self.decision == self.Decision.REFUSED:
+            return self.Status.REFUSED
+        if self.decision == self.Decision.PENDING:
+            return self.Status.PENDING
+        if self.revoked_on is not None and self.revoked_on <= day:
+            return self.Status.REVOKED
+        if day < self.starts_on:
+            return self.Status.PENDING
+        if day > self.expires_on:
+            return self.Status.EXPIRED
+        return self.Status.IN_FORCE
+
+    @builtins.property  # `property` is a field here
+    def status(self) -> str:
+        """The status today."""
+        return self.status_on(timezone.localdate())
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
+
     def clean(self) -> None:
         errors = {}
+        if self.revoked_on is not None and self.decision != self.Decision.GRANTED:
+            errors["revoked_on"] = "Only a granted licence can be revoked."
+        elif (
+            self.revoked_on
+            and self.starts_on
+            and self.expires_on
+            and not (self.starts_on <= self.revoked_on <= self.expires_on)
+        ):
+            errors["revoked_on"] = "A licence is revoked between its start date and its expiry date."
         if (
             self.starts_on
             and self.expires_on
@@ -257,11 +321,14 @@ class EnforcementAction(models.Model):
     type = models.CharField(max_length=20, choices=Type.choices)
     served_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SERVED)
+    comply_by = models.DateField(
+        null=True, blank=True, help_text="The date the notice or order requires the work to be done by."
+    )
     complied_on = models.DateField(null=True, blank=True)
     penalty_amount = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = PropertyRecordQuerySet.as_manager()
+    objects = EnforcementActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-served_on"]
@@ -270,6 +337,11 @@ class EnforcementAction(models.Model):
                 condition=Q(complied_on__isnull=True) | Q(complied_on__gte=F("served_on")),
                 name="enforcement_complied_after_served",
                 violation_error_message="complied_on: compliance cannot come before the action was served.",
+            ),
+            models.CheckConstraint(
+                condition=Q(comply_by__isnull=True) | Q(comply_by__gte=F("served_on")),
+                name="enforcement_comply_by_after_served",
+                violation_error_message="comply_by: the compliance date cannot come before the action was served.",
             ),
             models.CheckConstraint(
                 condition=Q(penalty_amount__isnull=True)
@@ -281,6 +353,15 @@ class EnforcementAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} on {self.property} ({self.served_on})"
+
+    @builtins.property  # `property` is a field here
+    def appeal_by(self) -> date | None:
+        """The last day to appeal, from the statutory period for its type (households/data/reference)."""
+        return None if self.served_on is None else statutory.appeal_by(self.type, self.served_on)
+
+    def overdue_on(self, day: date) -> bool:
+        """Served, not complied with, and past the date it had to be complied with by."""
+        return self.status == self.Status.SERVED and self.comply_by is not None and self.comply_by < day
 
     def clean(self) -> None:
         if self.penalty_amount is not None and self.type != self.Type.CIVIL_PENALTY:
@@ -299,6 +380,10 @@ class EnforcementAction(models.Model):
         if self.penalty_amount is not None and not 0 < self.penalty_amount <= MAX_CIVIL_PENALTY:
             raise ValidationError(
                 {"penalty_amount": f"A civil penalty is more than £0 and at most £{MAX_CIVIL_PENALTY:,}."}
+            )
+        if self.comply_by and self.served_on and self.comply_by < self.served_on:
+            raise ValidationError(
+                {"comply_by": "The compliance date cannot come before the action was served."}
             )
         if self.complied_on and self.served_on and self.complied_on < self.served_on:
             raise ValidationError({"complied_on": "Compliance cannot come before the action was served."})

@@ -1,7 +1,7 @@
 """Homes and the records on them: properties, licences, inspections, HHSRS hazards and enforcement. Housing
 officers write them; ward managers read them; a page shows how many people live in a home, never who."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from taskforce.org import scoping
-from taskforce.org.models import AccessLog
+from taskforce.org.models import AccessLog, Area
 from taskforce.org.views import RecordFormView, log_read, require_role
 
 from .. import forms as f
@@ -31,22 +31,59 @@ def visible_property(request: HttpRequest, pk: int) -> Property:
     return get_object_or_404(Property.objects.visible_to(request.user).select_related("area"), pk=pk)
 
 
+NEEDS_LABELS = {
+    "mandatory_hmo": "a mandatory HMO licence",
+    "additional": "an additional HMO licence",
+    "selective": "a selective licence",
+}
+
+
 class PropertyFilter(f.GovukForm):
     q = forms.CharField(label="Search", required=False, help_text="Address, postcode, UPRN or landlord")
+    ward = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, empty_label="All your wards")
     hmo = forms.ChoiceField(choices=[("", "Any"), ("yes", "HMOs only")], required=False, label="HMO")
+    licensing = forms.ChoiceField(
+        choices=[("", "Any"), ("needs", "Needs a licence"), ("unlicensed", "Needs a licence and has none")],
+        required=False,
+        label="Licensing",
+    )
+    licence_status = forms.ChoiceField(
+        choices=[("", "Any"), *Licence.Status.choices, ("none", "No licence recorded")],
+        required=False,
+        label="Has a licence that is",
+    )
+    hazard = forms.ChoiceField(
+        choices=[("", "Any"), ("category_1", "Open Category 1 hazard")], required=False, label="Hazards"
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        wards = cast(forms.ModelChoiceField, self.fields["ward"])
+        wards.queryset = Area.objects.filter(staff=scoping.profile_of(user)).order_by("name")
 
 
 @login_required
 @require_GET
 def properties(request: HttpRequest) -> HttpResponse:
     require_role(request, scoping.sees_housing_records)
-    filters = PropertyFilter(request.GET or None)
-    homes = Property.objects.visible_to(request.user).select_related("area")
+    filters = PropertyFilter(request.GET or None, user=request.user)
+    today = timezone.localdate()
+    homes = Property.objects.visible_to(request.user).select_related("area").with_licensing(today)
     data = filters.cleaned_data if filters.is_valid() else {}
     if data.get("q"):
         homes = homes.matching(data["q"])
+    if data.get("ward"):
+        homes = homes.filter(area=data["ward"])
     if data.get("hmo") == "yes":
         homes = homes.filter(is_hmo=True)
+    if data.get("licensing") == "needs":
+        homes = homes.exclude(needs_licence="")
+    elif data.get("licensing") == "unlicensed":
+        homes = homes.filter(unlicensed=True)
+    if data.get("licence_status"):
+        homes = homes.with_licence_status(data["licence_status"], today)
+    if data.get("hazard") == "category_1":
+        homes = homes.with_open_category_1(today).filter(category_1_open=True)
     with transaction.atomic():
         page = Paginator(homes.order_by("postcode", "address_line_1", "pk"), PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -77,10 +114,16 @@ def property_page(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         home = visible_property(request, pk)
         today = timezone.localdate()
-        occupants = (
-            Property.objects.filter(pk=home.pk).with_occupants(today).values_list("occupants", flat=True)[0]
+        licensing = (
+            Property.objects.filter(pk=home.pk)
+            .with_licensing(today)
+            .values(
+                "people_now", "households_now", "needs_licence", "licensed_now", "unlicensed", "over_occupied"
+            )[0]
         )
         licences = list(Licence.objects.visible_to(request.user).filter(property=home))
+        for licence in licences:
+            licence.status_today = licence.status_on(today)
         inspections = list(
             Inspection.objects.visible_to(request.user)
             .filter(property=home)
@@ -101,7 +144,9 @@ def property_page(request: HttpRequest, pk: int) -> HttpResponse:
             "households/property.html",
             {
                 "home": home,
-                "occupants": occupants,
+                "occupants": licensing["people_now"],
+                "licensing": licensing,
+                "needs_label": NEEDS_LABELS.get(licensing["needs_licence"], ""),
                 "licences": licences,
                 "inspections": inspections,
                 "enforcement": enforcement,
@@ -233,7 +278,9 @@ class EnforcementCreate(HousingFormView):
         super().load(**kwargs)
         if "finding_pk" in kwargs:
             self.finding = get_object_or_404(
+                # A remedied hazard needs no enforcement: only an open one is offered.
                 HazardFinding.objects.visible_to(self.request.user)
+                .open()
                 .filter(inspection__property=self.home)
                 .select_related("hazard", "inspection"),
                 pk=kwargs["finding_pk"],

@@ -1,4 +1,6 @@
-"""HMO and other property licences by number: `number,uprn,scheme,...,status`."""
+"""HMO and other property licences by number: `number,uprn,scheme,...,decision,revoked_on`. The status
+is derived from the decision and the dates; a file of the older layout, with a `status` column instead, is
+refused by the column check."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -8,7 +10,7 @@ from django.contrib.auth.models import User
 from households import services as household_services
 from households.models import Licence, Property
 
-from ..core import Problem, RowError, duplicates, parse_date
+from ..core import Problem, RowError, duplicates, parse_date, parse_optional_date
 from ..fields import check_model, choice, required, whole_number
 from .shared import Counts, Kind, Outcome, find_property, properties_for, upsert, write_rows
 
@@ -28,11 +30,14 @@ class LicencesImport(Kind):
         "uprn",
         "scheme",
         "holder",
+        "manager",
         "starts_on",
         "expires_on",
         "max_occupiers",
         "max_households",
-        "status",
+        "conditions",
+        "decision",
+        "revoked_on",
     )
 
     def __init__(self, *, user: User | None = None) -> None:
@@ -45,11 +50,16 @@ class LicencesImport(Kind):
         values: dict[str, Any] = {
             "scheme": choice(row["scheme"], Licence.Scheme, "scheme"),
             "holder": row["holder"],
+            "manager": row["manager"],
             "starts_on": parse_date(required(row, "starts_on"), "starts_on"),
             "expires_on": parse_date(required(row, "expires_on"), "expires_on"),
             "max_occupiers": whole_number(row["max_occupiers"], "max_occupiers"),
             "max_households": whole_number(row["max_households"], "max_households"),
-            "status": choice(row["status"], Licence.Status, "status", default=Licence.Status.GRANTED),
+            "conditions": row["conditions"],
+            "decision": choice(
+                row["decision"], Licence.Decision, "decision", default=Licence.Decision.GRANTED
+            ),
+            "revoked_on": parse_optional_date(row["revoked_on"], "revoked_on"),
         }
         if values["max_households"] > values["max_occupiers"]:
             raise RowError("max_households", "cannot exceed max_occupiers", row["max_households"])

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 from django.db.models import CharField, QuerySet
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 
 from households.hhsrs import CATEGORY_1_THRESHOLD
 from households.models import HazardFinding, Licence, Residence
@@ -29,7 +29,6 @@ from ..models import BenefitRecord, BenefitType
 from .query import columns_frame, sql_frame, values_frame
 
 HOUSING_BENEFIT = "hb"
-LICENCE_STATUSES = ("granted", "expired", "revoked")
 _OPEN = np.iinfo(np.int64).max // 4  # the bound of a span with no end date, in months
 
 
@@ -179,8 +178,12 @@ def _housing_benefit_spans(first_month: date, last_month: date) -> pd.DataFrame:
         .values_list("inspection__property_id", "found", "remedied")
     )
     licences = _spells(
-        Licence.objects.filter(status__in=LICENCE_STATUSES)
-        .annotate(starts=Cast("starts_on", CharField()), expires=Cast("expires_on", CharField()))
+        # A granted licence covers its home from its start to its revocation or expiry.
+        Licence.objects.filter(decision="granted")
+        .annotate(
+            starts=Cast("starts_on", CharField()),
+            expires=Cast(Coalesce("revoked_on", "expires_on"), CharField()),
+        )
         .values_list("property_id", "starts", "expires")
     )
     changes = pd.concat(

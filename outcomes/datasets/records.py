@@ -3,7 +3,7 @@ dashboards aggregate, each with its ward and dates and no names or identifiers o
 
 import pandas as pd
 from django.db.models import CharField
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 
 from households.deadlines import notification_due_on
 from households.hhsrs import CATEGORY_1_THRESHOLD
@@ -96,8 +96,11 @@ def dashboard_housing() -> dict[str, pd.DataFrame]:
         Property.objects.values_list("pk", "area__gss_code", "is_hmo"), ["property", "area", "is_hmo"]
     )
     licences = values_frame(
-        Licence.objects.filter(status__in=["granted", "expired", "revoked"])
-        .annotate(starts=Cast("starts_on", CharField()), expires=Cast("expires_on", CharField()))
+        Licence.objects.filter(decision="granted")
+        .annotate(
+            starts=Cast("starts_on", CharField()),
+            expires=Cast(Coalesce("revoked_on", "expires_on"), CharField()),
+        )
         .values_list("property__area__gss_code", "starts", "expires"),
         ["area", "starts_on", "expires_on"],
     )

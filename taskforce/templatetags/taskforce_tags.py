@@ -24,6 +24,7 @@ def _items(user: Any) -> list[tuple[str, str]]:
         items.append(("Duplicates", reverse("households:duplicates")))
     if scoping.sees_housing_records(user):
         items.append(("Properties", reverse("households:properties")))
+        items.append(("Licensing", reverse("households:licensing")))
     # Built in outcomes/ by other pages; the links stand here so the navigation has one home.
     if role == Role.WARD_MANAGER:
         items.append(("Plan coverage", reverse("casework:coverage")))

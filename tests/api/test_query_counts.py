@@ -21,6 +21,7 @@ from tests.casework.factories import (
 from tests.factories import (
     BenefitRecordFactory,
     DataSharingBasisFactory,
+    DesignationFactory,
     HazardFindingFactory,
     InterventionFactory,
     LicenceFactory,
@@ -177,3 +178,17 @@ def test_place_endpoints_have_pinned_query_counts(
     client.get(path)
     with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+def test_designations_and_the_public_register_have_pinned_query_counts(
+    housing_officer: StaffProfile, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    for _ in range(3):
+        DesignationFactory()
+        LicenceFactory(starts_on=date(2025, 1, 1), expires_on=date(2029, 12, 31))
+    # Designations: count, page, their wards (one prefetch). No personal data, so no access log.
+    with django_assert_num_queries(3):
+        assert client_for(housing_officer.user).get("/api/v1/designations/").json()["count"] == 3
+    # The public register, signed out: count and page, the homes joined in; the rate limit is in the cache.
+    with django_assert_num_queries(2):
+        assert client_for(None).get("/api/v1/public-register/").json()["count"] == 3

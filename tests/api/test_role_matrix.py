@@ -46,6 +46,8 @@ READ = {
     "inspections": HOUSING_RECORDS,
     "hazard-findings": HOUSING_RECORDS,
     "enforcement-actions": HOUSING_RECORDS,
+    "designations": EVERYONE,
+    "public-register": EVERYONE,
     "areas": EVERYONE,
     "agencies": EVERYONE,
     "services": EVERYONE,
@@ -86,7 +88,7 @@ WRITE = {
         frozenset({CASEWORKER}),
     ),
     **dict.fromkeys(
-        ["properties", "licences", "inspections", "hazard-findings", "enforcement-actions"],
+        ["properties", "licences", "inspections", "hazard-findings", "enforcement-actions", "designations"],
         frozenset({HOUSING}),
     ),
     "tokens": EVERYONE,
@@ -102,6 +104,8 @@ WRITE = {
 }
 # The Agreement register's published figures: the dashboards' audience.
 REGISTER = frozenset({MANAGER, POLICY})
+# Open to anyone, signed in or not: the statutory public register of licences (Housing Act 2004 s232).
+PUBLIC = {"public-register"}
 # Records that belong to one user (or, for the inbox, to the caseworker's agency): others find nothing there.
 OWNED_BY_CASEWORKER = {"jobs", "tokens", "referrals/inbox", "tasks"}
 # Probed with an id that exists nowhere: a permitted role gets 404 wherever an id is in the path.
@@ -128,9 +132,11 @@ def resource_of(path: str) -> str:
 
 
 def expected_status(persona: str, method: str, path: str) -> int:
+    parts = path.strip("/").split("/")[2:]  # after api/v1
+    if parts[0] in PUBLIC:
+        return 200
     if persona == "anonymous":
         return 401
-    parts = path.strip("/").split("/")[2:]  # after api/v1
     resource, detail = resource_of(path), "{id}" in parts
     if parts[-1] == "register":
         return 200 if persona in REGISTER else 403

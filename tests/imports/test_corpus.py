@@ -185,8 +185,8 @@ def test_a_rule_broken_only_while_writing_rolls_back_every_row(upload) -> None: 
     header = example("licences").decode().splitlines()[0]
     data = (
         f"{header}\n"
-        "HMO/EX/0002,900000002,selective,Example Ltd,2011-01-01,2015-12-31,4,1,granted\n"
-        "HMO/EX/0001,900000002,selective,Example Ltd,2011-01-01,2015-12-31,4,1,granted\n"
+        "HMO/EX/0002,900000002,selective,Example Ltd,,2011-01-01,2015-12-31,4,1,,granted,\n"
+        "HMO/EX/0001,900000002,selective,Example Ltd,,2011-01-01,2015-12-31,4,1,,granted,\n"
     ).encode()
     batch = upload("licences", data)
     assert batch.status == ImportBatch.Status.INVALID

@@ -114,7 +114,10 @@ def planted() -> None:
     p2 = home(WEST, hmo=True)
     LicenceFactory(property=p2, starts_on=date(2010, 3, 15), expires_on=date(2011, 3, 15))
     LicenceFactory(
-        property=p2, starts_on=date(2011, 3, 15), expires_on=date(2012, 3, 14), status=Licence.Status.APPLIED
+        property=p2,
+        starts_on=date(2011, 3, 15),
+        expires_on=date(2012, 3, 14),
+        decision=Licence.Decision.PENDING,
     )
     h2 = HouseholdFactory()
     ResidenceFactory(household=h2, property=p2, moved_in=date(2009, 6, 1))
@@ -241,7 +244,7 @@ def oracle() -> dict[tuple[str, str], list[float]]:
     for f in HazardFinding.objects.filter(score__gte=1000).select_related("inspection"):
         findings[f.inspection.property_id].append(f)
     licences = defaultdict(list)
-    for lic in Licence.objects.filter(status__in=["granted", "expired", "revoked"]):
+    for lic in Licence.objects.filter(decision="granted"):
         licences[lic.property_id].append(lic)
     sums: dict[tuple[str, str], list] = defaultdict(lambda: [0.0, 0.0, 0.0, set(), set(), set()])
     records = BenefitRecord.objects.filter(
@@ -264,7 +267,9 @@ def oracle() -> dict[tuple[str, str], list[float]]:
             f.inspection.inspected_on <= first and (f.remedied_on is None or f.remedied_on > first)
             for f in findings[prop.pk]
         )
-        licensed = any(lic.starts_on <= first < lic.expires_on for lic in licences[prop.pk])
+        licensed = any(
+            lic.starts_on <= first < (lic.revoked_on or lic.expires_on) for lic in licences[prop.pk]
+        )
         unlicensed = prop.is_hmo and not licensed
         row = sums[(prop.area.gss_code, str(record.month.year))]
         amount = float(record.amount)
@@ -299,8 +304,15 @@ def generate(seed: int) -> None:
         starts = _day(rng, date(2008, 1, 1), date(2010, 6, 1))
         for _ in range(rng.randint(0, 2)):
             expires = starts + timedelta(days=rng.randint(30, 900))
-            status = rng.choice(["granted", "expired", "revoked", "applied", "refused"])
-            LicenceFactory(property=prop, starts_on=starts, expires_on=expires, status=status)
+            decision = rng.choice(["granted", "granted", "granted", "pending", "refused"])
+            revoked = (
+                starts + timedelta(days=rng.randint(0, (expires - starts).days))
+                if decision == "granted" and rng.random() < 0.3
+                else None
+            )
+            LicenceFactory(
+                property=prop, starts_on=starts, expires_on=expires, decision=decision, revoked_on=revoked
+            )
             starts = expires if rng.random() < 0.5 else expires + timedelta(days=rng.randint(1, 120))
     households = [HouseholdFactory() for _ in range(6)]
     for household in households:

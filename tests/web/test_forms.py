@@ -366,7 +366,7 @@ def test_housing_officer_records_licence_inspection_and_hazard(
         "holder": "Lettings Ltd",
         "max_occupiers": "3",
         "max_households": "2",
-        "status": "granted",
+        "decision": "granted",
         **dated("starts_on", 1, 1, 2011),
         **dated("expires_on", 1, 1, 2018),
     }
