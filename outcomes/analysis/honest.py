@@ -25,9 +25,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
-Z95 = float(stats.norm.ppf(0.975))
+from .constants import Z95
+
 MBARS = (0.0, 0.5, 1.0, 1.5, 2.0)
 MBAR_GRID = np.round(np.arange(0, 10.0001, 0.01), 2)
 

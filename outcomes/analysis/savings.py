@@ -15,13 +15,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from .constants import Z95
 from .errors import AnalysisError
 from .results import ResultMixin
 
 LINES = ("exchequer", "social", "cashable")
-Z95 = float(stats.norm.ppf(0.975))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from outcomes.analysis.area import area_impact
-from outcomes.analysis.honest import Z95, sensitivity_bounds
+from outcomes.analysis.constants import Z95
+from outcomes.analysis.honest import sensitivity_bounds
 from outcomes.analysis.simulate import simulate_area_panel
 
 EVENTS = np.array([-4, -3, -2, 0, 1])
