@@ -15,8 +15,9 @@ from jobs.models import Job
 
 from ..models import AnalysisRun
 from .barriers import housing_section, placements_section
-from .impact import area_section, gap_section, household_section, savings_section
+from .impact import area_section, gap_section, household_section
 from .pack import EvidencePack, Section
+from .savings import savings_section
 
 METHODS_NOTES = (
     "The gap to the Kent average is descriptive: it counts what the wards would cost at Kent rates, not what any "

@@ -164,13 +164,6 @@ def number(value: Any, fmt: str = "{:,.2f}") -> str:
     return fmt.format(value)
 
 
-def money(value: Any) -> str:
-    if _missing(value):
-        return "not available"
-    text = f"£{abs(float(value)):,.0f}"
-    return f"-{text}" if float(value) <= -0.5 else text
-
-
 def percent(value: Any, scale: float = 100.0, places: int = 0) -> str:
     """A share (0.25) as a percentage ("25%")."""
     if _missing(value):

@@ -19,7 +19,7 @@ from jobs.models import Job
 from outcomes import evidence
 from outcomes.disclosure import SUPPRESSED
 from outcomes.evidence.bundle import csv_bundle
-from outcomes.evidence.pack import money
+from outcomes.formatting import money
 from outcomes.models import AnalysisRun
 from outcomes.services import analysis_request
 from taskforce.org.models import StaffProfile

@@ -11,6 +11,7 @@ from jobs.models import Job
 from jobs.services import job_run
 from outcomes.analyses import AREA_METHODS, ParameterError
 from outcomes.analysis import AnalysisError
+from outcomes.formatting import money
 from outcomes.models import AnalysisRun
 from outcomes.services import analysis_request
 
@@ -128,6 +129,9 @@ def _value(text: str) -> Any:
         return text
 
 
+MONEY_KEYS = {"npv", "total_housing_benefit", "into_category_1_homes", "into_unlicensed_hmos"}
+
+
 def summary(run: AnalysisRun) -> str:
     r = run.result
     lines = [f"{run.get_kind_display()} (analysis run #{run.pk})"]
@@ -154,12 +158,13 @@ def summary(run: AnalysisRun) -> str:
         "into_unlicensed_hmos",
     ):
         if key in r and not isinstance(r[key], dict | list):
-            lines.append(f"  {key.replace('_', ' ')}: {number(r[key])}")
+            shown = money(r[key]) if key in MONEY_KEYS else number(r[key])
+            lines.append(f"  {key.replace('_', ' ')}: {shown}")
     for row in r.get("rows", []):  # gap to the reference average
         lines.append(
-            f"  {row['area']} {row['measure']} {r.get('period', '')}: £{row['rate_per_head']:,.0f} a head against "
-            f"£{row['reference_rate_per_head']:,.0f}; at the reference rate £{row['value_at_reference_rate']:,.0f}; "
-            f"gap £{row['gap_total']:,.0f}"
+            f"  {row['area']} {row['measure']} {r.get('period', '')}: {money(row['rate_per_head'])} a head against "
+            f"{money(row['reference_rate_per_head'])}; at the reference rate {money(row['value_at_reference_rate'])}; "
+            f"gap {money(row['gap_total'])}"
         )
     basis = r.get("effect_basis") or {}
     if basis.get("analysis_run"):
@@ -178,16 +183,16 @@ def summary(run: AnalysisRun) -> str:
             lines.append(f"  deviation: {deviation['departure']} (reason: {deviation['reason']})")
     for line in r.get("lines", []):  # savings
         lines.append(
-            f"  {line['line']}: £{line['annual_net']:,.0f} a year; NPV £{line['npv']:,.0f} "
-            f"(95% £{line.get('npv_ci_low') or 0:,.0f} to £{line.get('npv_ci_high') or 0:,.0f})"
+            f"  {line['line']}: {money(line['annual_net'])} a year; NPV {money(line['npv'])} "
+            f"(95% {money(line.get('npv_ci_low'))} to {money(line.get('npv_ci_high'))})"
         )
     appraisal = r.get("appraisal") or {}
     if appraisal:
         interval = appraisal.get("npsv_interval")
         lines.append(
-            f"  NPSV £{appraisal['npsv']:,.0f}"
-            + (f" (95% £{interval[0]:,.0f} to £{interval[1]:,.0f})" if interval else "")
-            + f"; BCR {number(appraisal['bcr'])}; costs (with optimism bias) £{appraisal['pv_costs']:,.0f}"
+            f"  NPSV {money(appraisal['npsv'])}"
+            + (f" (95% {money(interval[0])} to {money(interval[1])})" if interval else "")
+            + f"; BCR {number(appraisal['bcr'])}; costs (with optimism bias) {money(appraisal['pv_costs'])}"
         )
         lines.append(
             f"  switching value: NPSV is zero at an effect of {number(appraisal['switching_effect'])} points; "
@@ -195,8 +200,8 @@ def summary(run: AnalysisRun) -> str:
         )
         for row in appraisal.get("by_payer", []):
             lines.append(
-                f"  {row['payer']} ({row['level']}): social value £{row['social_value']:,.0f}, "
-                f"transfers £{row['transfers']:,.0f}"
+                f"  {row['payer']} ({row['level']}): social value {money(row['social_value'])}, "
+                f"transfers {money(row['transfers'])}"
             )
         lines.append(f"  appraisal inference: {appraisal['inference']}")
         lines += [f"  warning: {w}" for w in appraisal.get("warnings", [])]
