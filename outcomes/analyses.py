@@ -36,7 +36,9 @@ from .datasets.costs import programme_costs
 from .datasets.housing_benefit import housing_benefit_homes
 from .datasets.panels import household_panel, household_profiles
 from .datasets.records import placements_frame
+from .models import AnalysisPlan
 from .models import UnitCost as UnitCostRow
+from .planned import PlanError, plan_design, resolve_plan, secondary_outcomes, spillover
 from .plans import (
     RunRefused,
     current_plan,
@@ -112,24 +114,76 @@ def run_gap(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run_area_impact(params: Mapping[str, Any]) -> dict[str, Any]:
-    measure = _get(params, "measure", "out_of_work_rate", str)
-    method = _get(params, "method", "sdid", str, choices=AREA_METHODS)
+    try:
+        plan = resolve_plan(params.get("plan"))
+    except PlanError as exc:
+        raise ParameterError(str(exc)) from exc
+    measure = _get(params, "measure", plan.headline_measure if plan else "out_of_work_rate", str)
+    method = _get(params, "method", plan.method if plan else "sdid", str, choices=AREA_METHODS)
     start = _get(params, "start", DEFAULT_START, str)
-    treated = parse_treated(params.get("treated"), start=start)
     donors = params.get("donors")
     if isinstance(donors, str):
         donors = [d.strip().upper() for d in donors.split(",") if d.strip()]
     placebos = _get(params, "placebos", None, int)
+    seed = _get(params, "seed", 0, int)
     panel = area_panel(measure, frequency=_get(params, "frequency", "month", str))
     if panel.empty:
         raise ParameterError(f"measure: no monthly statistics for {measure!r}")
+
+    def estimate(frame: pd.DataFrame, treated: dict[str, str], pool: list[str] | None) -> dict[str, Any]:
+        return area_impact(frame, treated, method, donors=pool, placebos=placebos, seed=seed).as_dict()
+
+    if plan is not None:
+        return _planned_area_impact(params, plan, panel, measure, method, estimate)
+    treated = parse_treated(params.get("treated"), start=start)
     unknown = sorted(set(treated) - set(panel["unit"]))
     if unknown:
         raise ParameterError(f"treated: no {measure} figures for {', '.join(unknown)}")
-    result = area_impact(
-        panel, treated, method, donors=donors, placebos=placebos, seed=_get(params, "seed", 0, int)
+    return estimate(panel, treated, donors)
+
+
+def _planned_area_impact(
+    params: Mapping[str, Any],
+    plan: AnalysisPlan,
+    panel: pd.DataFrame,
+    measure: str,
+    method: str,
+    estimate: Callable[[pd.DataFrame, dict[str, str], list[str] | None], dict[str, Any]],
+) -> dict[str, Any]:
+    """The run held to the plan: its wards, comparator pool, windows, spillover ring and, for the headline
+    outcome by the plan's method, its secondary outcomes with their multiple-testing adjustment."""
+    try:
+        design = plan_design(plan, panel)
+    except PlanError as exc:
+        raise ParameterError(str(exc)) from exc
+    departures = [
+        f"{name} given in the request overrides the plan's"
+        for name in ("treated", "donors", "start")
+        if params.get(name) not in (None, "")
+    ]
+    if departures:
+        raise ParameterError(
+            "plan: " + "; ".join(departures) + " (drop plan to run off the plan, or record a deviation)"
+        )
+    result = estimate(design.window(panel), design.treated, design.donors)
+    result["plan_applied"] = design.report(panel)
+    if measure != plan.headline_measure:
+        result["plan_applied"]["role"] = (
+            "secondary outcome" if measure in plan.secondary_outcomes else "outcome not in the plan"
+        )
+    if method != plan.method:
+        result.setdefault("warnings", []).append(
+            f"method {method} is not the plan's ({plan.method}): a comparison, not the plan's headline"
+        )
+    ring = spillover(design, panel, estimate)
+    if ring is not None:
+        result["spillover"] = ring
+    wants_secondary = _get(
+        params, "secondary", method == plan.method and measure == plan.headline_measure, bool
     )
-    return result.as_dict()
+    if wants_secondary:
+        result["secondary"] = secondary_outcomes(design, estimate)
+    return result
 
 
 def run_its(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -224,6 +278,11 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
             "inference": base.result.get("inference"),
         }
         warnings += [f"area-impact run #{base.pk}: {w}" for w in base.result.get("warnings", [])]
+        if (base.result.get("plan_applied") or {}).get("plan") != plan.pk:
+            warnings.append(
+                f"area-impact run #{base.pk} was not held to plan #{plan.pk}: its wards, comparator pool and "
+                "windows are the request's; build the evidence pack, or run area-impact with plan, to hold it"
+            )
         others = other_method_estimates(base)
     else:
         basis = {"given": True, "unit": "percentage points"}

@@ -43,11 +43,14 @@ PARAMETER_LABELS = {
     "treated": "treated wards",
     "donors": "comparison wards",
     "seed": "seed",
+    "plan": "plan",
+    "secondary": "secondary outcomes",
 }
 VALUE_LABELS = {
     **{code: name.lower() for code, name in AREA_METHOD_NAMES.items()},
     "out_of_work_rate": "out-of-work rate",
     "out_of_work_claimants": "claimants",
+    "benefit_spend": "benefit spend",
     "dependent": "months dependent on out-of-work benefit",
     "benefit": "benefit paid (£)",
     "out_of_work_benefit": "out-of-work benefit paid (£)",

@@ -82,7 +82,7 @@ def test_with_no_runs_each_section_says_which_analysis_to_run(policy_lead: Staff
     assert response.status_code == 200
     pack = response.context["pack"]
     for section in pack.sections:
-        if section.slug != "methods":
+        if section.slug not in ("methods", "plan"):  # the demo's plan is locked before any run
             assert section.missing.startswith("No "), section.slug
     assert reverse("outcomes:analyses") in response.content.decode()
 
