@@ -45,6 +45,7 @@ from .plans import (
     headline_run,
     other_method_estimates,
     plan_report,
+    run_estimate,
     run_measure,
     run_method,
 )
@@ -269,6 +270,12 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
         for departure in departures:
             plan_deviation_record(plan=plan, departure=departure, reason=str(override), run=base)
         effect, effect_se = base.result.get("estimate"), base.result.get("se")
+        headline = run_estimate(base)
+        effect_interval = (
+            (headline.ci_low, headline.ci_high)
+            if headline.ci_low is not None and headline.ci_high is not None
+            else None
+        )
         basis: dict[str, Any] = {
             "analysis_run": base.pk,
             "measure": run_measure(base),
@@ -287,6 +294,7 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
     else:
         basis = {"given": True, "unit": "percentage points"}
         others = []
+        effect_interval = None
         warnings.append("the effect was given by hand, not read from a run of the locked analysis plan")
     wap = area_statistics(measures=["working_age_population"], frequency="month", areas=target_codes())
     population = float(wap.groupby("period")["value"].sum().iloc[-1]) if not wap.empty else 0.0
@@ -322,6 +330,7 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
     result = savings_npv(
         effect=float(effect),
         effect_se=None if effect_se is None else float(effect_se),
+        effect_interval=effect_interval,
         population=population,
         unit_costs=costs,
         additionality=add,
@@ -347,7 +356,8 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
         result["appraisal"] = appraise(
             effect=float(effect),
             effect_se=None if effect_se is None else float(effect_se),
-            other_estimates=[(m, e, se) for _, m, e, se in others],
+            effect_interval=effect_interval,
+            other_estimates=[estimate for _, estimate in others],
             population=population,
             benefits=benefits,
             costs=[

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .constants import Z95
 from .errors import AnalysisError
 from .results import ResultMixin
 from .savings import discount_factors, persistence_profile
@@ -45,6 +46,57 @@ class BenefitLine:
     level: str  # "central" or "local"
     social: bool  # False for a transfer (benefit payments), True for a resource saving or output gained
     source: str
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One method's estimate of the effect with the interval it reported. The Monte Carlo draws from that
+    interval, not from a normal approximation around a standard error: a synthetic-control or synthetic-DiD
+    interval inverts its placebo test and is wider (and may be lopsided) where the placebo SE is not."""
+
+    method: str
+    estimate: float
+    se: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+    @property
+    def spreads(self) -> tuple[float, float] | None:
+        """The SDs below and above the estimate that put the interval's ends at -/+ 1.96 SD (a split normal),
+        from the interval when it is finite and contains the estimate, else the SE on both sides."""
+        low, high = self.ci_low, self.ci_high
+        if (
+            low is not None
+            and high is not None
+            and np.isfinite(low)
+            and np.isfinite(high)
+            and low <= self.estimate <= high
+        ):
+            return (self.estimate - low) / Z95, (high - self.estimate) / Z95
+        if self.se is not None and np.isfinite(self.se):
+            return self.se, self.se
+        return None
+
+    @property
+    def basis(self) -> str:
+        low, high = self.ci_low, self.ci_high
+        if low is not None and high is not None and np.isfinite(low) and np.isfinite(high):
+            return "its reported 95% interval"
+        return "its standard error" if self.se is not None else "no uncertainty"
+
+    def draw(self, rng: np.random.Generator) -> float:
+        spreads = self.spreads or (0.0, 0.0)
+        z = float(rng.standard_normal())
+        return self.estimate + z * (spreads[1] if z > 0 else spreads[0])
+
+
+def as_estimate(value: Estimate | tuple[Any, ...]) -> Estimate:
+    """An `Estimate`, from itself or from (method, estimate, se) or (method, estimate, se, ci_low, ci_high)."""
+    if isinstance(value, Estimate):
+        return value
+    method, estimate, se, *interval = value
+    low, high = ([*interval, None, None])[:2]
+    return Estimate(str(method), float(estimate), se, low, high)
 
 
 @dataclass(frozen=True)
@@ -101,7 +153,8 @@ def appraise(
     benefits: Sequence[BenefitLine],
     costs: Sequence[CostLine],
     effect_se: float | None = None,
-    other_estimates: Sequence[tuple[str, float, float]] = (),
+    effect_interval: tuple[float, float] | None = None,
+    other_estimates: Sequence[Estimate | tuple[Any, ...]] = (),
     deadweight: float = 0.0,
     displacement: float = DISPLACEMENT[0],
     leakage: float = LEAKAGE[0],
@@ -115,8 +168,11 @@ def appraise(
 ) -> Appraisal:
     """Appraise an effect in percentage points of a rate over ``population`` (negative = fewer cases).
 
-    ``other_estimates`` are (method, estimate, se) of the same outcome by other methods; the Monte Carlo
-    draws the effect from a method chosen at random, so the interval carries their disagreement too.
+    ``effect_interval`` is the 95% interval the effect's own analysis reported (for synthetic control and
+    synthetic DiD, the interval that inverts the placebo test); the Monte Carlo draws the effect from it (a
+    split normal with its ends at the 2.5th and 97.5th percentiles), falling back on ``effect_se``.
+    ``other_estimates`` are the same outcome by other methods (`Estimate`, or (method, estimate, se[, ci_low,
+    ci_high])); each draw takes a method at random, so the interval carries their disagreement too.
     """
     if deadweight:
         raise AnalysisError(
@@ -166,9 +222,10 @@ def appraise(
     short = np.nonzero(cumulative < 0)[0]
     payback = 0 if short.size == 0 else int(short[-1]) + 1 if short[-1] + 1 < horizon_years else None
 
-    estimates = [("plan", effect, effect_se)] + [(m, e, s) for m, e, s in other_estimates]
+    low, high = effect_interval if effect_interval is not None else (None, None)
+    estimates = [Estimate("plan", effect, effect_se, low, high)] + [as_estimate(o) for o in other_estimates]
     mc = None
-    if effect_se is not None:
+    if estimates[0].spreads is not None:
         mc = _monte_carlo(
             estimates=estimates,
             population=population,
@@ -184,9 +241,9 @@ def appraise(
             seed=seed,
         )
     else:
-        warnings.append("no standard error: point values only, no interval")
+        warnings.append("no interval or standard error for the effect: point values only, no interval")
     if other_estimates:
-        spread = [e for _, e, _ in estimates]
+        spread = [e.estimate for e in estimates]
         warnings.append(
             f"the methods estimate between {min(spread):+.3g} and {max(spread):+.3g} points; the interval draws "
             "from each method in turn"
@@ -259,8 +316,10 @@ def appraise(
             "discounting": "Green Book: 3.5% real years 0-30, then 3.0%; year 0 undiscounted",
         },
         inference=(
-            f"95% interval from {draws} Monte Carlo draws (seed {seed}): the effect from its normal sampling "
-            "distribution under a method drawn at random from those given, displacement, leakage and "
+            f"95% interval from {draws} Monte Carlo draws (seed {seed}): a method drawn at random from those "
+            "given, then the effect from that method's own reported 95% interval (a split normal with the "
+            "interval's ends at its 2.5th and 97.5th percentiles; the standard error where no interval was "
+            f"reported; the headline's from {estimates[0].basis}), displacement, leakage and "
             "substitution +-0.1, optimism bias from 0 to twice its value, benefit values x0.8-1.2 and "
             "persistence from half to twice its years"
             if mc
@@ -276,7 +335,7 @@ def appraise(
 
 def _monte_carlo(
     *,
-    estimates: Sequence[tuple[str, float, float | None]],
+    estimates: Sequence[Estimate],
     population: float,
     benefits: Sequence[BenefitLine],
     social: np.ndarray,
@@ -294,8 +353,7 @@ def _monte_carlo(
     value = float(sum(line.amount for line, s in zip(benefits, social, strict=True) if s))
     npsv, bcr = np.empty(draws), np.empty(draws)
     for i in range(draws):
-        _, e, se = estimates[int(rng.integers(len(estimates)))]
-        effect = rng.normal(e, se or 0.0)
+        effect = estimates[int(rng.integers(len(estimates)))].draw(rng)
         net = np.prod([1 - float(np.clip(s + rng.uniform(-0.1, 0.1), 0, 0.95)) for s in shares])
         years = max(1, round(persistence_years * rng.uniform(0.5, 2.0)))
         profile = persistence_profile(horizon, years, decay)

@@ -59,6 +59,11 @@ class Command(BaseCommand):
             help="savings: appraise a run off the plan (another method, failed diagnostics) and record this "
             "reason as a deviation from the plan.",
         )
+        parser.add_argument(
+            "--plan",
+            help="area-impact: hold the run to a locked analysis plan (its id, or 'current'): its wards, "
+            "comparator pool, windows, spillover ring and secondary outcomes.",
+        )
         parser.add_argument("--seed", type=int, help="Random seed for resampling.")
         parser.add_argument(
             "--param",
@@ -85,6 +90,7 @@ class Command(BaseCommand):
             "effect_se",
             "run",
             "override_reason",
+            "plan",
             "seed",
         )
         parameters: dict[str, Any] = {n: options[n] for n in names if options.get(n) is not None}
@@ -181,6 +187,30 @@ def summary(run: AnalysisRun) -> str:
             lines.append("  warning: the plan no longer matches the hash it was locked with")
         for deviation in plan.get("deviations", []):
             lines.append(f"  deviation: {deviation['departure']} (reason: {deviation['reason']})")
+    applied = r.get("plan_applied") or {}
+    if applied:
+        window = applied.get("window", {})
+        lines.append(
+            f"  held to plan #{applied['plan']}: {applied['n_donors']} comparison wards, "
+            f"{window.get('pre_start')} to {window.get('post_end')}"
+        )
+    ring = r.get("spillover") or {}
+    if ring.get("estimate") is not None:
+        lines.append(
+            f"  spillover ring {', '.join(ring['wards'])}: {number(ring['estimate'])} "
+            f"(95% {number(ring.get('ci_low'))} to {number(ring.get('ci_high'))}), p {number(ring.get('p_value'))}"
+        )
+    secondary = r.get("secondary") or {}
+    for row in secondary.get("rows", []):
+        lines.append(
+            f"  secondary {row['measure']}: "
+            + (
+                f"not estimated ({row['error']})"
+                if row.get("error")
+                else f"{number(row.get('estimate'))}, p {number(row.get('p_value'))}, "
+                f"{secondary['rule']}-adjusted p {number(row.get('p_adjusted'))}"
+            )
+        )
     for line in r.get("lines", []):  # savings
         lines.append(
             f"  {line['line']}: {money(line['annual_net'])} a year; NPV {money(line['npv'])} "
