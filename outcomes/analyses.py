@@ -49,6 +49,7 @@ from .plans import (
     run_measure,
     run_method,
 )
+from .prices import PriceYearError, deflator_source, gdp_deflator, rebase
 from .services import plan_deviation_record
 
 DEFAULT_START = "2010-09"
@@ -318,10 +319,19 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
     # The Exchequer cost of one claimant-year, measured from the records: out-of-work benefit plus the
     # housing benefit and council tax support that come with it.
     exchequer = _exchequer_unit_cost()
+    start = date.fromisoformat(f"{plan.post_start if plan else DEFAULT_START}-01")
+    # One price base: every cost in the prices of the appraisal's year 0, by the GDP deflator.
+    base_year = _get(params, "price_base_year", start.year, int)
+    deflators = gdp_deflator()
+    if base_year not in deflators:
+        raise ParameterError(f"price_base_year: no GDP deflator for {base_year}")
     costs = [exchequer] + [
         UnitCost(name=u.name, line=u.line, amount=float(u.value), price_year=u.price_year, source=u.source)
         for u in rows
     ]
+    unknown = sorted({c.price_year for c in costs} - set(deflators))
+    if unknown:
+        raise ParameterError(f"price_year: no GDP deflator for {', '.join(map(str, unknown))}")
     try:
         add = Additionality(**shares)
     except TypeError as exc:
@@ -338,7 +348,11 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
         persistence_years=persistence_years,
         decay=decay,
         fixed=("deadweight", "optimism_bias"),
+        deflators=deflators,
+        price_base_year=base_year,
     ).as_dict()
+    result["assumptions"]["price_base_year"] = base_year
+    result["assumptions"]["deflator_source"] = deflator_source()
     benefits = [
         BenefitLine(exchequer.name, exchequer.amount, "DWP", "central", False, exchequer.source),
         *(
@@ -346,7 +360,6 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
             for u in rows
         ),
     ]
-    start = date.fromisoformat(f"{plan.post_start if plan else DEFAULT_START}-01")
     frame = programme_costs(start=start)
     frame = frame[frame["year"] < horizon]
     if frame.empty:
@@ -361,9 +374,15 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
             population=population,
             benefits=benefits,
             costs=[
-                CostLine(f"{r.name} ({r.payer}, {r.level})", float(r.amount), int(r.year), r.source)
+                CostLine(
+                    f"{r.name} ({r.payer}, {r.level})",
+                    _rebased(float(r.amount), int(r.price_year), base_year),
+                    int(r.year),
+                    f"{r.source}; {r.price_year} prices rebased to {base_year}",
+                )
                 for r in frame.itertuples()
             ],
+            price_base_year=base_year,
             optimism_bias=float(params.get("optimism_bias", OPTIMISM_BIAS[0])),
             horizon_years=horizon,
             persistence_years=persistence_years,
@@ -377,6 +396,13 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
     result["plan"] = plan_report(plan) if plan is not None else None
     result["warnings"] = [*warnings, *result.get("warnings", [])]
     return result
+
+
+def _rebased(amount: float, from_year: int, to_year: int) -> float:
+    try:
+        return rebase(amount, from_year=from_year, to_year=to_year)
+    except PriceYearError as exc:
+        raise ParameterError(str(exc)) from exc
 
 
 def _exchequer_unit_cost() -> UnitCost:

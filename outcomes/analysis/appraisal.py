@@ -165,6 +165,7 @@ def appraise(
     decay: float = PERSISTENCE[1],
     draws: int = 2000,
     seed: int = 0,
+    price_base_year: int | None = None,
 ) -> Appraisal:
     """Appraise an effect in percentage points of a rate over ``population`` (negative = fewer cases).
 
@@ -313,6 +314,7 @@ def appraise(
             "persistence": {"full_years": persistence_years, "decay": decay, "source": PERSISTENCE[2]},
             "horizon_years": horizon_years,
             "population": population,
+            "price_base_year": price_base_year,
             "discounting": "Green Book: 3.5% real years 0-30, then 3.0%; year 0 undiscounted",
         },
         inference=(

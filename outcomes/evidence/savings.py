@@ -113,6 +113,8 @@ def savings_section() -> Section:
         ),
     ]
     facts.extend(_assumptions(assumptions, appraised=bool(r.get("appraisal"))).values())
+    if assumptions.get("deflator_source"):
+        facts.append(("GDP deflator", str(assumptions["deflator_source"])))
     headline = next((line for line in r.get("lines", []) if line.get("line") == "exchequer"), None)
     headlines = []
     if headline is not None:
@@ -166,6 +168,9 @@ def _appraisal_headline(a: dict[str, Any]) -> Headline:
         diagnostics.append(
             f"Chance the net present social value is positive: {percent(a['probability_npsv_positive'])}"
         )
+    base = (a.get("assumptions") or {}).get("price_base_year")
+    if base:
+        diagnostics.append(f"Prices: every cost and benefit in {base} prices, rebased with the GDP deflator")
     if a.get("note"):
         diagnostics.append(a["note"])
     return Headline(

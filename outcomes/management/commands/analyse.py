@@ -233,6 +233,9 @@ def summary(run: AnalysisRun) -> str:
                 f"  {row['payer']} ({row['level']}): social value {money(row['social_value'])}, "
                 f"transfers {money(row['transfers'])}"
             )
+        base = (r.get("assumptions") or {}).get("price_base_year")
+        if base:
+            lines.append(f"  prices: {base} prices, GDP deflator ({r['assumptions'].get('deflator_source')})")
         lines.append(f"  appraisal inference: {appraisal['inference']}")
         lines += [f"  warning: {w}" for w in appraisal.get("warnings", [])]
     if "inference" in r:
