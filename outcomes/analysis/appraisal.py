@@ -4,7 +4,8 @@ who gains, additionality, persistence, NPSV, BCR, switching value, payback year 
 The effect is read as already measured against a counterfactual (a synthetic control or a comparison
 group), so deadweight is already netted out of it: applying deadweight again would count it twice, and is
 refused. Benefit payments are transfers: they appear in who-gains but never in social value, NPSV or BCR.
-Optimism bias is an uplift on costs (Green Book 2022, paragraph 5.47), not a cut to benefits.
+Optimism bias is an uplift on costs (Green Book 2022, chapter 5, optimism bias; generic values in the
+supplementary guidance), not a cut to benefits. Each default parameter below names its source and where.
 """
 
 from __future__ import annotations
@@ -20,20 +21,47 @@ from .errors import AnalysisError
 from .results import ResultMixin
 from .savings import discount_factors, persistence_profile
 
+# Default appraisal parameters, each with its source and where in it. "Checked" means the figure was read
+# against the source's table; the others are the source's stated levels as this module applies them, to be
+# confirmed against the document before an appraisal is published (docs/analysis.md, "Appraisal defaults").
 OPTIMISM_BIAS = (
     0.41,
-    "HM Treasury Green Book supplementary guidance: Optimism Bias (Mott MacDonald 2002), upper bound for "
-    "outsourcing projects; reduce only with evidence of mitigation",
+    "HM Treasury (2003) Supplementary Green Book Guidance: Optimism Bias, Table 1, from Mott MacDonald (2002) "
+    "Review of Large Public Procurement in the UK, Table 2: upper bound for outsourcing projects, measured on "
+    "operating expenditure (lower bound 0%); the programme's costs are operating costs (staff, office), the "
+    "only operating-expenditure category the guidance gives. An upper-bound starting value, to be reduced "
+    "only with evidence that the risks behind it are managed (Green Book 2022, chapter 5, optimism bias). "
+    "Checked.",
 )
-DISPLACEMENT = (0.25, "HCA Additionality Guide (4th ed., 2014), ready reckoner: 'low' displacement 25%")
-LEAKAGE = (0.10, "HCA Additionality Guide (4th ed., 2014): leakage outside the target wards, low case 10%")
-SUBSTITUTION = (0.0, "HCA Additionality Guide (4th ed., 2014): no evidence of substitution assumed")
+DISPLACEMENT = (
+    0.25,
+    "HCA Additionality Guide, 4th edition (2014), section 4.3 Displacement (from p. 28), ready reckoner "
+    "level 'low' (25%): some jobs the participants take would otherwise have gone to other local claimants",
+)
+LEAKAGE = (
+    0.10,
+    "HCA Additionality Guide, 4th edition (2014), section 4.2 Leakage (from p. 22), ready reckoner level "
+    "'low' (10%): a few of the benefits go to people outside the target wards",
+)
+SUBSTITUTION = (
+    0.0,
+    "HCA Additionality Guide, 4th edition (2014), section 4.4 Substitution (from p. 31): the guide gives no "
+    "ready reckoner; none assumed because the task force pays no wage or hiring subsidy an employer could "
+    "substitute for; warned as a zero",
+)
 PERSISTENCE = (
     1,
     0.5,
-    "Assumption after the DWP social cost-benefit framework (Fujiwara 2010, DWP WP86): an employment effect "
-    "held for one year, then halving each year",
+    "An assumption, not a published default: the effect held in full for one year, then halving each year "
+    "(drop-off 50%). HCA Additionality Guide, 4th edition (2014), section 2.6 Persistence of outputs and "
+    "outcomes (p. 13), asks for persistence to be stated and evidenced; the demo has no follow-up beyond "
+    "the post-period to estimate it, so the sensitivity table and the Monte Carlo vary it (half to twice)",
 )
+ZERO_REASONS = {
+    "displacement": "no displacement of other local jobseekers",
+    "leakage": "no benefit going outside the target wards",
+    "substitution": "no employer substituting a subsidised hire for another",
+}
 
 
 @dataclass(frozen=True)
@@ -195,7 +223,7 @@ def appraise(
     if any(c.year < 0 or c.year >= horizon_years or c.amount < 0 for c in costs):
         raise AnalysisError("costs must be non-negative and fall within the horizon")
     warnings = [
-        f"{name} is zero: say why no such loss is expected, or set it"
+        f"{name} is zero: the appraisal assumes {ZERO_REASONS[name]}; say why, or set it"
         for name, share in (
             ("displacement", displacement),
             ("leakage", leakage),
@@ -203,6 +231,8 @@ def appraise(
         )
         if share == 0
     ]
+    if optimism_bias == 0:
+        warnings.append("optimism bias is zero: costs are taken as certain; the Green Book expects an uplift")
     net = (1 - displacement) * (1 - leakage) * (1 - substitution)
     factors = discount_factors(horizon_years)
     profile = persistence_profile(horizon_years, persistence_years, decay)

@@ -208,7 +208,16 @@ def savings_npv(
         effect_interval = None if not (np.isfinite(low) and np.isfinite(high)) else (low, high)
     if not 0 <= decay <= 1:
         raise AnalysisError("decay must be a share in [0, 1]")
-    warnings: list[str] = []
+    warnings: list[str] = [
+        f"{name} is zero: say why no such loss is expected, or set it"
+        for name in ("displacement", "leakage", "substitution")
+        if getattr(add, name) == 0
+    ]
+    if persistence_years is None or persistence_years >= horizon_years or decay == 0:
+        warnings.append(
+            f"the effect is assumed to persist in full for all {horizon_years} years (no drop-off): state the "
+            "evidence, or set persistence_years and decay"
+        )
     price_years = sorted({c.price_year for c in costs})
     if deflators is not None:
         base = price_base_year if price_base_year is not None else max(price_years)

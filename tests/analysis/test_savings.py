@@ -119,7 +119,7 @@ def test_mixed_price_years_warn_unless_deflated():
     rebased = savings_npv(
         effect=-1.0, population=1_000, unit_costs=[JSA, old], deflators={2008: 95.0, 2010: 100.0}
     )
-    assert rebased.warnings == ()
+    assert not any("price years" in w for w in rebased.warnings)
     cashable = next(c for c in rebased.unit_costs if c["name"] == "admin")
     assert cashable["amount"] == pytest.approx(800 * 100 / 95)
     assert cashable["price_year"] == 2010
@@ -181,3 +181,14 @@ def test_the_npv_interval_is_the_reported_interval_scaled_not_the_se() -> None:
     effect = next(r for r in result.sensitivity if r["parameter"] == "effect")
     assert (effect["low"], effect["high"]) == (-5.0, -1.0)
     assert "reported" in result.inference
+
+
+def test_a_zero_additionality_share_or_endless_persistence_is_warned_about() -> None:
+    result = savings_npv(
+        effect=-1.0, population=1_000, unit_costs=[JSA], additionality=Additionality(displacement=0.25)
+    )
+    warned = " ".join(result.warnings)
+    assert "leakage is zero" in warned
+    assert "substitution is zero" in warned
+    assert "displacement is zero" not in warned
+    assert "persist in full for all 10 years" in warned  # the default: the whole horizon
