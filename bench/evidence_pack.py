@@ -11,6 +11,7 @@ development database is left alone; the demo is loaded once and kept, each run a
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import time
 from pathlib import Path
@@ -43,7 +44,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not Area.objects.filter(is_synthetic=True).exists():
         started = time.perf_counter()
-        call_command("load_demo", households=args.households, no_progress=True, verbosity=0)
+        call_command("load_demo", households=args.households, no_progress=True, stdout=io.StringIO())
         print(f"demo loaded ({args.households} households) in {time.perf_counter() - started:.1f} s")
 
     job = job_create(kind="evidence-pack")

@@ -73,10 +73,19 @@ class Source:
     def parameter_text(self) -> str:
         """The run's parameters as a reader would say them, or "defaults"."""
         parts = [
-            f"{PARAMETER_LABELS.get(k, k.replace('_', ' '))} {VALUE_LABELS.get(str(v), v)}"
+            f"{PARAMETER_LABELS.get(k, k.replace('_', ' '))} {_value_text(v)}"
             for k, v in self.parameters.items()
         ]
         return ", ".join(parts) or "defaults"
+
+
+def _value_text(value: Any) -> str:
+    """A parameter value as a reader says it: coded values by their label, other codes without underscores,
+    yes and no for flags."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    return str(VALUE_LABELS.get(text, text.replace("_", " ")))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from jobs.models import Job
@@ -132,3 +134,26 @@ def test_the_headline_stands_beside_every_other_method_of_the_same_outcome(
     assert secondary[1][-1].startswith("could not be estimated")
     for row in rows + secondary:
         assert not any(re.search(r"\d\.\d{4,}", cell) for cell in row)
+
+
+def test_the_plan_section_reads_without_code_names(
+    runs: dict[str, AnalysisRun], policy_lead, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.TASKFORCE_REQUIRE_2FA = False
+    client = Client()
+    client.force_login(policy_lead.user)
+    page = client.get(reverse("outcomes:evidence")).content.decode()
+    section = page[page.index('id="plan"') : page.index('id="gap"')]
+    text = re.sub(r"<[^>]+>", " ", section)
+    assert "Model uncertainty" in text
+    for code in (
+        "sdid",
+        "out_of_work",
+        "prison_population",
+        "spillover-ring",
+        "fdr_bh",
+        "plan_applied",
+        "True",
+    ):
+        assert code not in text, code
+    assert not re.findall(r"\d\.\d{4,}", text)
