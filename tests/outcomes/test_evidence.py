@@ -134,6 +134,10 @@ def test_the_csv_bundle_holds_no_person_level_record(policy_lead: StaffProfile, 
         assert "gap/gap.csv" in names
         for name in names:
             assert person_level(bundle.read(name).decode()) == [], name
+        sources = bundle.read("sources.csv").decode()
+    # The runs are named as the page names them, not by their stored codes.
+    assert "{'" not in sources
+    assert "Area impact" in sources
 
 
 def test_the_pdf_holds_no_person_level_record(
