@@ -392,6 +392,9 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
             **shares,
         ).as_dict()
         result["appraisal"]["other_runs"] = [run for run, *_ in others]
+    if result.get("appraisal"):
+        # The appraisal names each zero additionality share with its reason; the lines need not repeat it.
+        result["warnings"] = [w for w in result.get("warnings", []) if " is zero: " not in w]
     result["effect_basis"] = basis
     result["plan"] = plan_report(plan) if plan is not None else None
     result["warnings"] = [*warnings, *result.get("warnings", [])]

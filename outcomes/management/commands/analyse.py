@@ -135,6 +135,13 @@ def _value(text: str) -> Any:
         return text
 
 
+LINE_NAMES = {"exchequer": "Exchequer (AME)", "social": "Social value", "cashable": "Cashable local saving"}
+
+
+def ratio(value: object) -> str:
+    return "n/a" if value is None else f"{float(value):.2f}"  # type: ignore[arg-type]
+
+
 MONEY_KEYS = {"npv", "total_housing_benefit", "into_category_1_homes", "into_unlicensed_hmos"}
 
 
@@ -181,7 +188,8 @@ def summary(run: AnalysisRun) -> str:
     plan = r.get("plan") or {}
     if plan:
         lines.append(
-            f"  plan #{plan['id']}: {plan['title']}, locked {plan['locked_at']}, sha256 {plan['sha256']}"
+            f"  plan #{plan['id']}: {plan['title']}, locked {str(plan['locked_at'])[:16].replace('T', ' ')} UTC, "
+            f"sha256 {plan['sha256']}"
         )
         if not plan.get("intact"):
             lines.append("  warning: the plan no longer matches the hash it was locked with")
@@ -213,7 +221,7 @@ def summary(run: AnalysisRun) -> str:
         )
     for line in r.get("lines", []):  # savings
         lines.append(
-            f"  {line['line']}: {money(line['annual_net'])} a year; NPV {money(line['npv'])} "
+            f"  {LINE_NAMES.get(line['line'], line['line'])}: {money(line['annual_net'])} a year; NPV {money(line['npv'])} "
             f"(95% {money(line.get('npv_ci_low'))} to {money(line.get('npv_ci_high'))})"
         )
     appraisal = r.get("appraisal") or {}
@@ -222,7 +230,7 @@ def summary(run: AnalysisRun) -> str:
         lines.append(
             f"  NPSV {money(appraisal['npsv'])}"
             + (f" (95% {money(interval[0])} to {money(interval[1])})" if interval else "")
-            + f"; BCR {number(appraisal['bcr'])}; costs (with optimism bias) {money(appraisal['pv_costs'])}"
+            + f"; BCR {ratio(appraisal['bcr'])}; costs (with optimism bias) {money(appraisal['pv_costs'])}"
         )
         lines.append(
             f"  switching value: NPSV is zero at an effect of {number(appraisal['switching_effect'])} points; "
