@@ -291,7 +291,17 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
                 f"area-impact run #{base.pk} was not held to plan #{plan.pk}: its wards, comparator pool and "
                 "windows are the request's; build the evidence pack, or run area-impact with plan, to hold it"
             )
-        others = other_method_estimates(base)
+        others = []
+        for run_id, estimate in other_method_estimates(base):
+            if estimate.basis != "its reported 95% interval":
+                # An empty or unbounded interval (no constant effect passes the test) is not a sampling
+                # distribution: drawing from the placebo SE instead would understate the uncertainty.
+                warnings.append(
+                    f"area-impact run #{run_id} ({estimate.method}) reported no bounded 95% interval: left out "
+                    "of the Monte Carlo's spread across methods"
+                )
+                continue
+            others.append((run_id, estimate))
     else:
         basis = {"given": True, "unit": "percentage points"}
         others = []

@@ -30,7 +30,16 @@ def stored_run(*, age_minutes: int, result: dict[str, Any], **parameters: Any) -
 
 
 def estimate(method: str, value: float, **extra: Any) -> dict[str, Any]:
-    return {"method": method, "estimate": value, "se": 0.4, "p_value": 0.04, "inference": "placebo", **extra}
+    return {
+        "method": method,
+        "estimate": value,
+        "se": 0.4,
+        "ci_low": value - 0.8,
+        "ci_high": value + 0.8,
+        "p_value": 0.04,
+        "inference": "placebo",
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -175,3 +184,12 @@ def test_costs_are_rebased_to_one_price_year_which_is_stated(runs: dict[str, Ana
     assert staff_2012["amount"] == pytest.approx(320_000.0 * 71.9294 / 69.1217)
     with pytest.raises(ParameterError, match="price_base_year: no GDP deflator for 1990"):
         run_analysis("savings", {"price_base_year": 1990})
+
+
+def test_a_method_with_no_bounded_interval_is_left_out_of_the_spread_with_a_warning(
+    runs: dict[str, AnalysisRun],
+) -> None:
+    empty = stored_run(age_minutes=5, result=estimate("sc", -3.2, ci_low=None, ci_high=None), method="sc")
+    result = run_analysis("savings", {})
+    assert result["appraisal"]["other_runs"] == [runs["cs"].pk]
+    assert any(f"run #{empty.pk} (sc) reported no bounded 95% interval" in w for w in result["warnings"])
