@@ -405,6 +405,7 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
     if result.get("appraisal"):
         # The appraisal names each zero additionality share with its reason; the lines need not repeat it.
         result["warnings"] = [w for w in result.get("warnings", []) if " is zero: " not in w]
+    result["effect_interval"] = list(effect_interval) if effect_interval is not None else None
     result["effect_basis"] = basis
     result["plan"] = plan_report(plan) if plan is not None else None
     result["warnings"] = [*warnings, *result.get("warnings", [])]

@@ -99,12 +99,7 @@ def savings_section() -> Section:
         )
     assumptions = r.get("assumptions", {})
     facts = [
-        (
-            "Effect priced",
-            f"{number(r.get('effect'))} percentage points (standard error {number(r.get('effect_se'))})"
-            if r.get("effect_se") is not None
-            else f"{number(r.get('effect'))} percentage points (no standard error given)",
-        ),
+        ("Effect priced", _effect_text(r)),
         (
             "Effect from",
             f"analysis run {basis['analysis_run']} ({VALUE_LABELS.get(basis.get('method', ''), 'area impact')})"
@@ -141,6 +136,19 @@ def savings_section() -> Section:
         tables=tuple(tables),
         sources=(source_of(run),),
     )
+
+
+def _effect_text(r: dict[str, Any]) -> str:
+    """The effect with the uncertainty the appraisal drew it from: its run's interval, else its SE."""
+    ends = r.get("effect_interval")
+    if ends:
+        return (
+            f"{number(r.get('effect'))} percentage points (95% interval {number(ends[0])} to {number(ends[1])}, "
+            "as its run reported)"
+        )
+    if r.get("effect_se") is not None:
+        return f"{number(r.get('effect'))} percentage points (standard error {number(r.get('effect_se'))})"
+    return f"{number(r.get('effect'))} percentage points (no standard error given)"
 
 
 def _appraisal_headline(a: dict[str, Any]) -> Headline:

@@ -60,6 +60,7 @@ def test_savings_builds_on_the_plans_headline_run_and_names_it(runs: dict[str, A
     assert result["effect_basis"]["analysis_run"] == runs["sdid"].pk
     assert result["effect_basis"]["method"] == "sdid"
     assert result["effect"] == -1.5
+    assert result["effect_interval"] == pytest.approx([-2.3, -0.7])  # the run's own interval is priced
     plan = AnalysisPlan.objects.get()
     assert result["plan"]["id"] == plan.pk
     assert result["plan"]["sha256"] == plan.sha256
