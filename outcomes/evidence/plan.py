@@ -201,10 +201,9 @@ def plan_section() -> Section:
             "outcome, method, comparator pool, windows and secondary outcomes.",
         )
     runs = _latest_by_method(plan.headline_measure)
-    tables = [deviations_table(plan)]
-    notes = []
-    if not tables[0].rows:
-        notes.append("No deviation from the plan has been recorded.")
+    deviations = deviations_table(plan)
+    tables = [deviations] if deviations.rows else []
+    notes = [] if deviations.rows else ["No deviation from the plan has been recorded."]
     headline = runs.get(plan.method)
     facts = plan_facts(plan)
     if headline is not None:
