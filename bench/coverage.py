@@ -16,7 +16,7 @@ import os
 import time
 
 from outcomes.analysis.area import area_impact
-from outcomes.analysis.area_inference import Z95
+from outcomes.analysis.constants import Z95
 from outcomes.analysis.simulate import simulate_area_panel
 
 METHODS = ("sc", "sdid", "did")

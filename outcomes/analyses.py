@@ -37,16 +37,20 @@ from .datasets.housing_benefit import housing_benefit_homes
 from .datasets.panels import household_panel, household_profiles
 from .datasets.records import placements_frame
 from .fanout import chunk_map
+from .models import AnalysisPlan
 from .models import UnitCost as UnitCostRow
+from .planned import PlanError, plan_design, resolve_plan, secondary_outcomes, spillover
 from .plans import (
     RunRefused,
     current_plan,
     headline_run,
     other_method_estimates,
     plan_report,
+    run_estimate,
     run_measure,
     run_method,
 )
+from .prices import PriceYearError, deflator_source, gdp_deflator, rebase
 from .services import plan_deviation_record
 
 DEFAULT_START = "2010-09"
@@ -113,30 +117,78 @@ def run_gap(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run_area_impact(params: Mapping[str, Any]) -> dict[str, Any]:
-    measure = _get(params, "measure", "out_of_work_rate", str)
-    method = _get(params, "method", "sdid", str, choices=AREA_METHODS)
+    try:
+        plan = resolve_plan(params.get("plan"))
+    except PlanError as exc:
+        raise ParameterError(str(exc)) from exc
+    measure = _get(params, "measure", plan.headline_measure if plan else "out_of_work_rate", str)
+    method = _get(params, "method", plan.method if plan else "sdid", str, choices=AREA_METHODS)
     start = _get(params, "start", DEFAULT_START, str)
-    treated = parse_treated(params.get("treated"), start=start)
     donors = params.get("donors")
     if isinstance(donors, str):
         donors = [d.strip().upper() for d in donors.split(",") if d.strip()]
     placebos = _get(params, "placebos", None, int)
+    seed = _get(params, "seed", 0, int)
     panel = area_panel(measure, frequency=_get(params, "frequency", "month", str))
     if panel.empty:
         raise ParameterError(f"measure: no monthly statistics for {measure!r}")
+
+    def estimate(frame: pd.DataFrame, treated: dict[str, str], pool: list[str] | None) -> dict[str, Any]:
+        return area_impact(
+            frame, treated, method, donors=pool, placebos=placebos, seed=seed, map_chunks=chunk_map()
+        ).as_dict()
+
+    if plan is not None:
+        return _planned_area_impact(params, plan, panel, measure, method, estimate)
+    treated = parse_treated(params.get("treated"), start=start)
     unknown = sorted(set(treated) - set(panel["unit"]))
     if unknown:
         raise ParameterError(f"treated: no {measure} figures for {', '.join(unknown)}")
-    result = area_impact(
-        panel,
-        treated,
-        method,
-        donors=donors,
-        placebos=placebos,
-        seed=_get(params, "seed", 0, int),
-        map_chunks=chunk_map(),
+    return estimate(panel, treated, donors)
+
+
+def _planned_area_impact(
+    params: Mapping[str, Any],
+    plan: AnalysisPlan,
+    panel: pd.DataFrame,
+    measure: str,
+    method: str,
+    estimate: Callable[[pd.DataFrame, dict[str, str], list[str] | None], dict[str, Any]],
+) -> dict[str, Any]:
+    """The run held to the plan: its wards, comparator pool, windows, spillover ring and, for the headline
+    outcome by the plan's method, its secondary outcomes with their multiple-testing adjustment."""
+    try:
+        design = plan_design(plan, panel)
+    except PlanError as exc:
+        raise ParameterError(str(exc)) from exc
+    departures = [
+        f"{name} given in the request overrides the plan's"
+        for name in ("treated", "donors", "start")
+        if params.get(name) not in (None, "")
+    ]
+    if departures:
+        raise ParameterError(
+            "plan: " + "; ".join(departures) + " (drop plan to run off the plan, or record a deviation)"
+        )
+    result = estimate(design.window(panel), design.treated, design.donors)
+    result["plan_applied"] = design.report(panel)
+    if measure != plan.headline_measure:
+        result["plan_applied"]["role"] = (
+            "secondary outcome" if measure in plan.secondary_outcomes else "outcome not in the plan"
+        )
+    if method != plan.method:
+        result.setdefault("warnings", []).append(
+            f"method {method} is not the plan's ({plan.method}): a comparison, not the plan's headline"
+        )
+    ring = spillover(design, panel, estimate)
+    if ring is not None:
+        result["spillover"] = ring
+    wants_secondary = _get(
+        params, "secondary", method == plan.method and measure == plan.headline_measure, bool
     )
-    return result.as_dict()
+    if wants_secondary:
+        result["secondary"] = secondary_outcomes(design, estimate)
+    return result
 
 
 def run_its(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -222,6 +274,12 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
         for departure in departures:
             plan_deviation_record(plan=plan, departure=departure, reason=str(override), run=base)
         effect, effect_se = base.result.get("estimate"), base.result.get("se")
+        headline = run_estimate(base)
+        effect_interval = (
+            (headline.ci_low, headline.ci_high)
+            if headline.ci_low is not None and headline.ci_high is not None
+            else None
+        )
         basis: dict[str, Any] = {
             "analysis_run": base.pk,
             "measure": run_measure(base),
@@ -231,10 +289,26 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
             "inference": base.result.get("inference"),
         }
         warnings += [f"area-impact run #{base.pk}: {w}" for w in base.result.get("warnings", [])]
-        others = other_method_estimates(base)
+        if (base.result.get("plan_applied") or {}).get("plan") != plan.pk:
+            warnings.append(
+                f"area-impact run #{base.pk} was not held to plan #{plan.pk}: its wards, comparator pool and "
+                "windows are the request's; build the evidence pack, or run area-impact with plan, to hold it"
+            )
+        others = []
+        for run_id, estimate in other_method_estimates(base):
+            if estimate.basis != "its reported 95% interval":
+                # An empty or unbounded interval (no constant effect passes the test) is not a sampling
+                # distribution: drawing from the placebo SE instead would understate the uncertainty.
+                warnings.append(
+                    f"area-impact run #{run_id} ({estimate.method}) reported no bounded 95% interval: left out "
+                    "of the Monte Carlo's spread across methods"
+                )
+                continue
+            others.append((run_id, estimate))
     else:
         basis = {"given": True, "unit": "percentage points"}
         others = []
+        effect_interval = None
         warnings.append("the effect was given by hand, not read from a run of the locked analysis plan")
     wap = area_statistics(measures=["working_age_population"], frequency="month", areas=target_codes())
     population = float(wap.groupby("period")["value"].sum().iloc[-1]) if not wap.empty else 0.0
@@ -258,10 +332,19 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
     # The Exchequer cost of one claimant-year, measured from the records: out-of-work benefit plus the
     # housing benefit and council tax support that come with it.
     exchequer = _exchequer_unit_cost()
+    start = date.fromisoformat(f"{plan.post_start if plan else DEFAULT_START}-01")
+    # One price base: every cost in the prices of the appraisal's year 0, by the GDP deflator.
+    base_year = _get(params, "price_base_year", start.year, int)
+    deflators = gdp_deflator()
+    if base_year not in deflators:
+        raise ParameterError(f"price_base_year: no GDP deflator for {base_year}")
     costs = [exchequer] + [
         UnitCost(name=u.name, line=u.line, amount=float(u.value), price_year=u.price_year, source=u.source)
         for u in rows
     ]
+    unknown = sorted({c.price_year for c in costs} - set(deflators))
+    if unknown:
+        raise ParameterError(f"price_year: no GDP deflator for {', '.join(map(str, unknown))}")
     try:
         add = Additionality(**shares)
     except TypeError as exc:
@@ -270,6 +353,7 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
     result = savings_npv(
         effect=float(effect),
         effect_se=None if effect_se is None else float(effect_se),
+        effect_interval=effect_interval,
         population=population,
         unit_costs=costs,
         additionality=add,
@@ -277,7 +361,11 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
         persistence_years=persistence_years,
         decay=decay,
         fixed=("deadweight", "optimism_bias"),
+        deflators=deflators,
+        price_base_year=base_year,
     ).as_dict()
+    result["assumptions"]["price_base_year"] = base_year
+    result["assumptions"]["deflator_source"] = deflator_source()
     benefits = [
         BenefitLine(exchequer.name, exchequer.amount, "DWP", "central", False, exchequer.source),
         *(
@@ -285,7 +373,6 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
             for u in rows
         ),
     ]
-    start = date.fromisoformat(f"{plan.post_start if plan else DEFAULT_START}-01")
     frame = programme_costs(start=start)
     frame = frame[frame["year"] < horizon]
     if frame.empty:
@@ -295,13 +382,20 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
         result["appraisal"] = appraise(
             effect=float(effect),
             effect_se=None if effect_se is None else float(effect_se),
-            other_estimates=[(m, e, se) for _, m, e, se in others],
+            effect_interval=effect_interval,
+            other_estimates=[estimate for _, estimate in others],
             population=population,
             benefits=benefits,
             costs=[
-                CostLine(f"{r.name} ({r.payer}, {r.level})", float(r.amount), int(r.year), r.source)
+                CostLine(
+                    f"{r.name} ({r.payer}, {r.level})",
+                    _rebased(float(r.amount), int(r.price_year), base_year),
+                    int(r.year),
+                    f"{r.source}; {r.price_year} prices rebased to {base_year}",
+                )
                 for r in frame.itertuples()
             ],
+            price_base_year=base_year,
             optimism_bias=float(params.get("optimism_bias", OPTIMISM_BIAS[0])),
             horizon_years=horizon,
             persistence_years=persistence_years,
@@ -311,10 +405,21 @@ def run_savings(params: Mapping[str, Any]) -> dict[str, Any]:
             **shares,
         ).as_dict()
         result["appraisal"]["other_runs"] = [run for run, *_ in others]
+    if result.get("appraisal"):
+        # The appraisal names each zero additionality share with its reason; the lines need not repeat it.
+        result["warnings"] = [w for w in result.get("warnings", []) if " is zero: " not in w]
+    result["effect_interval"] = list(effect_interval) if effect_interval is not None else None
     result["effect_basis"] = basis
     result["plan"] = plan_report(plan) if plan is not None else None
     result["warnings"] = [*warnings, *result.get("warnings", [])]
     return result
+
+
+def _rebased(amount: float, from_year: int, to_year: int) -> float:
+    try:
+        return rebase(amount, from_year=from_year, to_year=to_year)
+    except PriceYearError as exc:
+        raise ParameterError(str(exc)) from exc
 
 
 def _exchequer_unit_cost() -> UnitCost:

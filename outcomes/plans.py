@@ -4,6 +4,7 @@ from typing import Any
 
 import pandas as pd
 
+from .analysis.appraisal import Estimate
 from .analysis.power import mde_did
 from .datasets.areas import area_panel
 from .models import AnalysisPlan, AnalysisRun
@@ -137,20 +138,31 @@ def headline_run(
     return run, departures
 
 
-def other_method_estimates(run: AnalysisRun) -> list[tuple[int, str, float, float]]:
-    """The latest succeeded estimate of `run`'s measure by each other area method: (run, method, estimate,
-    se), so an appraisal can carry the methods' disagreement."""
-    found: dict[str, tuple[int, str, float, float]] = {}
+def other_method_estimates(run: AnalysisRun) -> list[tuple[int, Estimate]]:
+    """The latest succeeded estimate of `run`'s measure by each other area method, with the interval it
+    reported: (run id, estimate), so an appraisal can carry the methods' disagreement."""
+    found: dict[str, tuple[int, Estimate]] = {}
     runs = AnalysisRun.objects.filter(kind=AnalysisRun.Kind.AREA_IMPACT).succeeded().latest_first()
     for other in runs.exclude(pk=run.pk).select_related("job"):
         method = run_method(other)
-        estimate, se = other.result.get("estimate"), other.result.get("se")
+        r = other.result
         if (
             run_measure(other) == run_measure(run)
             and method != run_method(run)
             and method not in found
-            and estimate is not None
-            and se is not None
+            and r.get("estimate") is not None
+            and (r.get("se") is not None or r.get("ci_low") is not None)
         ):
-            found[method] = (other.pk, method, float(estimate), float(se))
+            found[method] = (other.pk, run_estimate(other))
     return list(found.values())
+
+
+def run_estimate(run: AnalysisRun) -> Estimate:
+    """A run's headline estimate with the interval and SE it reported."""
+    r = run.result
+
+    def num(key: str) -> float | None:
+        value = r.get(key)
+        return None if value is None else float(value)
+
+    return Estimate(run_method(run), float(r["estimate"]), num("se"), num("ci_low"), num("ci_high"))

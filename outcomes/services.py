@@ -198,17 +198,18 @@ def run_evidence_pack_job(job: Job, progress: JobProgress) -> dict[str, Any]:
     """Job handler: request and run the pack's analyses in turn, each as its own AnalysisRun. One that fails
     is recorded on its run and the rest still run; the pack shows what it has."""
     from .analyses import AREA_METHOD_NAMES
-    from .evidence import ANALYSES
+    from .evidence import pack_analyses
 
-    progress.start(len(ANALYSES), "Starting")
+    analyses = pack_analyses()
+    progress.start(len(analyses), "Starting")
     runs: list[int] = []
     failed: list[int] = []
-    for n, (kind, parameters) in enumerate(ANALYSES, start=1):
+    for n, (kind, parameters) in enumerate(analyses, start=1):
         run = analysis_request(kind=kind, parameters=parameters, requested_by=job.requested_by, enqueue=False)
         label = run.get_kind_display()
         if "method" in parameters:
             label = f"{label}: {AREA_METHOD_NAMES[parameters['method']].lower()}"
-        progress.advance(0, f"Running {label} ({n} of {len(ANALYSES)})")
+        progress.advance(0, f"Running {label} ({n} of {len(analyses)})")
         try:
             job_run(job_id=run.job_id)
         except Exception:  # recorded on the run's own job; the pack goes on

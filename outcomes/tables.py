@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from .disclosure import SUPPRESSED
+from .formatting import money
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def display(value: Any, kind: str) -> str:
     if kind == "rate":
         return f"{number:.1f}%"
     if kind == "money":
-        return f"£{number:,.0f}"
+        return money(number)
     if kind == "points":
         return f"{number:.1f}"
     if kind == "p":

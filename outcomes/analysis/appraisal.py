@@ -4,7 +4,8 @@ who gains, additionality, persistence, NPSV, BCR, switching value, payback year 
 The effect is read as already measured against a counterfactual (a synthetic control or a comparison
 group), so deadweight is already netted out of it: applying deadweight again would count it twice, and is
 refused. Benefit payments are transfers: they appear in who-gains but never in social value, NPSV or BCR.
-Optimism bias is an uplift on costs (Green Book 2022, paragraph 5.47), not a cut to benefits.
+Optimism bias is an uplift on costs (Green Book 2022, chapter 5, optimism bias; generic values in the
+supplementary guidance), not a cut to benefits. Each default parameter below names its source and where.
 """
 
 from __future__ import annotations
@@ -15,24 +16,52 @@ from typing import Any
 
 import numpy as np
 
+from .constants import Z95
 from .errors import AnalysisError
 from .results import ResultMixin
 from .savings import discount_factors, persistence_profile
 
+# Default appraisal parameters, each with its source and where in it. "Checked" means the figure was read
+# against the source's table; the others are the source's stated levels as this module applies them, to be
+# confirmed against the document before an appraisal is published (docs/analysis.md, "Appraisal defaults").
 OPTIMISM_BIAS = (
     0.41,
-    "HM Treasury Green Book supplementary guidance: Optimism Bias (Mott MacDonald 2002), upper bound for "
-    "outsourcing projects; reduce only with evidence of mitigation",
+    "HM Treasury (2003) Supplementary Green Book Guidance: Optimism Bias, Table 1, from Mott MacDonald (2002) "
+    "Review of Large Public Procurement in the UK, Table 2: upper bound for outsourcing projects, measured on "
+    "operating expenditure (lower bound 0%); the programme's costs are operating costs (staff, office), the "
+    "only operating-expenditure category the guidance gives. An upper-bound starting value, to be reduced "
+    "only with evidence that the risks behind it are managed (Green Book 2022, chapter 5, optimism bias). "
+    "Checked.",
 )
-DISPLACEMENT = (0.25, "HCA Additionality Guide (4th ed., 2014), ready reckoner: 'low' displacement 25%")
-LEAKAGE = (0.10, "HCA Additionality Guide (4th ed., 2014): leakage outside the target wards, low case 10%")
-SUBSTITUTION = (0.0, "HCA Additionality Guide (4th ed., 2014): no evidence of substitution assumed")
+DISPLACEMENT = (
+    0.25,
+    "HCA Additionality Guide, 4th edition (2014), section 4.3 Displacement (from p. 28), ready reckoner "
+    "level 'low' (25%): some jobs the participants take would otherwise have gone to other local claimants",
+)
+LEAKAGE = (
+    0.10,
+    "HCA Additionality Guide, 4th edition (2014), section 4.2 Leakage (from p. 22), ready reckoner level "
+    "'low' (10%): a few of the benefits go to people outside the target wards",
+)
+SUBSTITUTION = (
+    0.0,
+    "HCA Additionality Guide, 4th edition (2014), section 4.4 Substitution (from p. 31): the guide gives no "
+    "ready reckoner; none assumed because the task force pays no wage or hiring subsidy an employer could "
+    "substitute for; warned as a zero",
+)
 PERSISTENCE = (
     1,
     0.5,
-    "Assumption after the DWP social cost-benefit framework (Fujiwara 2010, DWP WP86): an employment effect "
-    "held for one year, then halving each year",
+    "An assumption, not a published default: the effect held in full for one year, then halving each year "
+    "(drop-off 50%). HCA Additionality Guide, 4th edition (2014), section 2.6 Persistence of outputs and "
+    "outcomes (p. 13), asks for persistence to be stated and evidenced; the demo has no follow-up beyond "
+    "the post-period to estimate it, so the sensitivity table and the Monte Carlo vary it (half to twice)",
 )
+ZERO_REASONS = {
+    "displacement": "no displacement of other local jobseekers",
+    "leakage": "no benefit going outside the target wards",
+    "substitution": "no employer substituting a subsidised hire for another",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +74,57 @@ class BenefitLine:
     level: str  # "central" or "local"
     social: bool  # False for a transfer (benefit payments), True for a resource saving or output gained
     source: str
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One method's estimate of the effect with the interval it reported. The Monte Carlo draws from that
+    interval, not from a normal approximation around a standard error: a synthetic-control or synthetic-DiD
+    interval inverts its placebo test and is wider (and may be lopsided) where the placebo SE is not."""
+
+    method: str
+    estimate: float
+    se: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+    @property
+    def spreads(self) -> tuple[float, float] | None:
+        """The SDs below and above the estimate that put the interval's ends at -/+ 1.96 SD (a split normal),
+        from the interval when it is finite and contains the estimate, else the SE on both sides."""
+        low, high = self.ci_low, self.ci_high
+        if (
+            low is not None
+            and high is not None
+            and np.isfinite(low)
+            and np.isfinite(high)
+            and low <= self.estimate <= high
+        ):
+            return (self.estimate - low) / Z95, (high - self.estimate) / Z95
+        if self.se is not None and np.isfinite(self.se):
+            return self.se, self.se
+        return None
+
+    @property
+    def basis(self) -> str:
+        low, high = self.ci_low, self.ci_high
+        if low is not None and high is not None and np.isfinite(low) and np.isfinite(high):
+            return "its reported 95% interval"
+        return "its standard error" if self.se is not None else "no uncertainty"
+
+    def draw(self, rng: np.random.Generator) -> float:
+        spreads = self.spreads or (0.0, 0.0)
+        z = float(rng.standard_normal())
+        return self.estimate + z * (spreads[1] if z > 0 else spreads[0])
+
+
+def as_estimate(value: Estimate | tuple[Any, ...]) -> Estimate:
+    """An `Estimate`, from itself or from (method, estimate, se) or (method, estimate, se, ci_low, ci_high)."""
+    if isinstance(value, Estimate):
+        return value
+    method, estimate, se, *interval = value
+    low, high = ([*interval, None, None])[:2]
+    return Estimate(str(method), float(estimate), se, low, high)
 
 
 @dataclass(frozen=True)
@@ -101,7 +181,8 @@ def appraise(
     benefits: Sequence[BenefitLine],
     costs: Sequence[CostLine],
     effect_se: float | None = None,
-    other_estimates: Sequence[tuple[str, float, float]] = (),
+    effect_interval: tuple[float, float] | None = None,
+    other_estimates: Sequence[Estimate | tuple[Any, ...]] = (),
     deadweight: float = 0.0,
     displacement: float = DISPLACEMENT[0],
     leakage: float = LEAKAGE[0],
@@ -112,11 +193,15 @@ def appraise(
     decay: float = PERSISTENCE[1],
     draws: int = 2000,
     seed: int = 0,
+    price_base_year: int | None = None,
 ) -> Appraisal:
     """Appraise an effect in percentage points of a rate over ``population`` (negative = fewer cases).
 
-    ``other_estimates`` are (method, estimate, se) of the same outcome by other methods; the Monte Carlo
-    draws the effect from a method chosen at random, so the interval carries their disagreement too.
+    ``effect_interval`` is the 95% interval the effect's own analysis reported (for synthetic control and
+    synthetic DiD, the interval that inverts the placebo test); the Monte Carlo draws the effect from it (a
+    split normal with its ends at the 2.5th and 97.5th percentiles), falling back on ``effect_se``.
+    ``other_estimates`` are the same outcome by other methods (`Estimate`, or (method, estimate, se[, ci_low,
+    ci_high])); each draw takes a method at random, so the interval carries their disagreement too.
     """
     if deadweight:
         raise AnalysisError(
@@ -138,7 +223,7 @@ def appraise(
     if any(c.year < 0 or c.year >= horizon_years or c.amount < 0 for c in costs):
         raise AnalysisError("costs must be non-negative and fall within the horizon")
     warnings = [
-        f"{name} is zero: say why no such loss is expected, or set it"
+        f"{name} is zero: the appraisal assumes {ZERO_REASONS[name]}; say why, or set it"
         for name, share in (
             ("displacement", displacement),
             ("leakage", leakage),
@@ -146,6 +231,8 @@ def appraise(
         )
         if share == 0
     ]
+    if optimism_bias == 0:
+        warnings.append("optimism bias is zero: costs are taken as certain; the Green Book expects an uplift")
     net = (1 - displacement) * (1 - leakage) * (1 - substitution)
     factors = discount_factors(horizon_years)
     profile = persistence_profile(horizon_years, persistence_years, decay)
@@ -166,9 +253,10 @@ def appraise(
     short = np.nonzero(cumulative < 0)[0]
     payback = 0 if short.size == 0 else int(short[-1]) + 1 if short[-1] + 1 < horizon_years else None
 
-    estimates = [("plan", effect, effect_se)] + [(m, e, s) for m, e, s in other_estimates]
+    low, high = effect_interval if effect_interval is not None else (None, None)
+    estimates = [Estimate("plan", effect, effect_se, low, high)] + [as_estimate(o) for o in other_estimates]
     mc = None
-    if effect_se is not None:
+    if estimates[0].spreads is not None:
         mc = _monte_carlo(
             estimates=estimates,
             population=population,
@@ -184,9 +272,9 @@ def appraise(
             seed=seed,
         )
     else:
-        warnings.append("no standard error: point values only, no interval")
+        warnings.append("no interval or standard error for the effect: point values only, no interval")
     if other_estimates:
-        spread = [e for _, e, _ in estimates]
+        spread = [e.estimate for e in estimates]
         warnings.append(
             f"the methods estimate between {min(spread):+.3g} and {max(spread):+.3g} points; the interval draws "
             "from each method in turn"
@@ -256,11 +344,14 @@ def appraise(
             "persistence": {"full_years": persistence_years, "decay": decay, "source": PERSISTENCE[2]},
             "horizon_years": horizon_years,
             "population": population,
+            "price_base_year": price_base_year,
             "discounting": "Green Book: 3.5% real years 0-30, then 3.0%; year 0 undiscounted",
         },
         inference=(
-            f"95% interval from {draws} Monte Carlo draws (seed {seed}): the effect from its normal sampling "
-            "distribution under a method drawn at random from those given, displacement, leakage and "
+            f"95% interval from {draws} Monte Carlo draws (seed {seed}): a method drawn at random from those "
+            "given, then the effect from that method's own reported 95% interval (a split normal with the "
+            "interval's ends at its 2.5th and 97.5th percentiles; the standard error where no interval was "
+            f"reported; the headline's from {estimates[0].basis}), displacement, leakage and "
             "substitution +-0.1, optimism bias from 0 to twice its value, benefit values x0.8-1.2 and "
             "persistence from half to twice its years"
             if mc
@@ -276,7 +367,7 @@ def appraise(
 
 def _monte_carlo(
     *,
-    estimates: Sequence[tuple[str, float, float | None]],
+    estimates: Sequence[Estimate],
     population: float,
     benefits: Sequence[BenefitLine],
     social: np.ndarray,
@@ -294,8 +385,7 @@ def _monte_carlo(
     value = float(sum(line.amount for line, s in zip(benefits, social, strict=True) if s))
     npsv, bcr = np.empty(draws), np.empty(draws)
     for i in range(draws):
-        _, e, se = estimates[int(rng.integers(len(estimates)))]
-        effect = rng.normal(e, se or 0.0)
+        effect = estimates[int(rng.integers(len(estimates)))].draw(rng)
         net = np.prod([1 - float(np.clip(s + rng.uniform(-0.1, 0.1), 0, 0.95)) for s in shares])
         years = max(1, round(persistence_years * rng.uniform(0.5, 2.0)))
         profile = persistence_profile(horizon, years, decay)

@@ -11,8 +11,6 @@ import numpy as np
 from .area_inference import (
     AreaImpact,
     fit_warnings,
-    normal_ci,
-    permutation_p,
     placebo_draws,
     placebo_kind,
     series,
@@ -103,7 +101,7 @@ def did_impact(ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator)
     )
     events = _event_times(ap, None)
     beta, p_beta = _event_fits(ap, draws, events)
-    pretrend = _diagnostics(beta, p_beta, draws, events, estimate)
+    pretrend = _diagnostics(beta, p_beta, draws, events, estimate, pre_rmspe=pre_rmspe, p_pre=p_pre)
     lead_se = p_beta.std(axis=0, ddof=0)
     pretrend["leads"] = [
         {"event_time": int(e), "estimate": float(beta[k]), "se": float(lead_se[k])}
@@ -214,14 +212,23 @@ def _event_fits(ap: AreaPanel, draws: np.ndarray, events: np.ndarray) -> tuple[n
 
 
 def _diagnostics(
-    beta: np.ndarray, p_beta: np.ndarray, draws: np.ndarray, events: np.ndarray, estimate: float
+    beta: np.ndarray,
+    p_beta: np.ndarray,
+    draws: np.ndarray,
+    events: np.ndarray,
+    estimate: float,
+    *,
+    pre_rmspe: float,
+    p_pre: np.ndarray,
 ) -> dict[str, Any]:
-    """The placebo-calibrated pre-trend test with its power, and the Rambachan-Roth sensitivity bounds."""
+    """The placebo-calibrated pre-trend test with its power, and the Rambachan-Roth sensitivity bounds with
+    the same studentised interval width as the headline."""
     pre, post = events < -1, events >= 0
     test = pretrend_test(
         beta[pre], p_beta[:, pre], draws, events[pre], estimate=estimate, post_times=events[post]
     )
-    return {**test, "sensitivity": sensitivity_bounds(beta, p_beta, events)}
+    bounds = sensitivity_bounds(beta, p_beta, events, pre_rmspe=pre_rmspe, placebo_pre=p_pre)
+    return {**test, "sensitivity": bounds}
 
 
 def event_study_impact(
@@ -234,9 +241,14 @@ def event_study_impact(
     p = draws.shape[0]
     beta, p_beta = _event_fits(ap, draws, events)
     se = p_beta.std(axis=0, ddof=0)
+    pre_rmspe = float(_pre_rmspe(ap, None)[0])
+    splits = np.cumsum([0, *(len(c.rows) for c in start_cohorts(ap))])
+    p_pre = _pre_rmspe(ap, [draws[:, splits[k] : splits[k + 1]] for k in range(splits.size - 1)])
     coefs = []
     for k, e in enumerate(events):
-        low, high = normal_ci(beta[k], se[k])
+        # Each coefficient's interval inverts the same studentised placebo test as the headline, so its
+        # width is the method's own (treated pre-RMSPE x the placebo critical ratio), not 1.96 placebo SDs.
+        p_k, low, high, _ = studentised_test(float(beta[k]), pre_rmspe, p_beta[:, k], p_pre)
         coefs.append(
             {
                 "event_time": int(e),
@@ -244,18 +256,15 @@ def event_study_impact(
                 "se": float(se[k]),
                 "ci_low": float(low),
                 "ci_high": float(high),
-                "p_value": permutation_p(abs(beta[k]), np.abs(p_beta[:, k])),
+                "p_value": p_k,
             }
         )
     post = events >= 0
     estimate = float(beta[post].mean())
-    pretrend = _diagnostics(beta, p_beta, draws, events, estimate)
+    pretrend = _diagnostics(beta, p_beta, draws, events, estimate, pre_rmspe=pre_rmspe, p_pre=p_pre)
     warnings = pretrend_warnings(pretrend)
     p_avg = p_beta[:, post].mean(axis=1)
     avg_se = float(p_avg.std(ddof=0))
-    pre_rmspe = float(_pre_rmspe(ap, None)[0])
-    splits = np.cumsum([0, *(len(c.rows) for c in start_cohorts(ap))])
-    p_pre = _pre_rmspe(ap, [draws[:, splits[k] : splits[k + 1]] for k in range(splits.size - 1)])
     p_value, ci_low, ci_high, critical = studentised_test(estimate, pre_rmspe, p_avg, p_pre)
     median_pre, noise_ratio, fit_warned = fit_warnings(
         pre_rmspe, p_pre, failure="parallel trends are not credible"
@@ -269,9 +278,10 @@ def event_study_impact(
         "post-start coefficient: its p-value is the rank of |headline| / treated pre-period RMSPE among the "
         "placebos' same statistic, and its 95% interval inverts that test (estimate +/- treated pre-RMSPE x "
         "the placebo critical ratio), so it excludes zero exactly when p < 0.05; its SE is the SD of the "
-        "placebo headlines, reported as a scale. The per-event-time coefficients keep placebo SEs, "
-        "estimate +/- 1.96 SE intervals and rank p-values of |coefficient|, as do the pre-trend test and the "
-        f"sensitivity bounds; with {ap.n_treated} treated area(s), cluster-robust errors are not valid; "
+        "placebo headlines, reported as a scale. Each per-event-time coefficient's interval and p-value "
+        "invert the same studentised test (coefficient +/- treated pre-RMSPE x that event time's placebo "
+        "critical ratio), and the sensitivity bounds widen by the same studentised quantile; the pre-trend "
+        f"test is a placebo-calibrated Wald test; with {ap.n_treated} treated area(s), cluster-robust errors are not valid; "
         "assumes parallel trends and no anticipation before the start, which the pre-trend test can "
         "contradict but not confirm (see its power and the sensitivity bounds)"
     )

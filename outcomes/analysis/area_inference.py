@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from .constants import Z95
 from .errors import AnalysisError
 from .panel import AreaPanel
 from .results import ResultMixin
 
-Z95 = float(stats.norm.ppf(0.975))
 POOR_FIT_RATIO = 2.0
 # Treated pre-period fit error over the donors' median placebo fit error above which the result warns that
 # the treated areas are noisier than the comparators.

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from .area_inference import (
-    Z95,
     AreaImpact,
     fit_warnings,
     permutation_p,
@@ -23,6 +22,7 @@ from .area_inference import (
     start_cohorts,
     studentised_test,
 )
+from .constants import Z95
 from .errors import AnalysisError
 from .fanout import Mapper, chunk_bounds, serial_map
 from .panel import AreaPanel, check_columns

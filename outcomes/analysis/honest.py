@@ -22,12 +22,13 @@ no analytic covariance is used because with two treated areas it is not valid.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
-Z95 = float(stats.norm.ppf(0.975))
+from .constants import Z95
+
 MBARS = (0.0, 0.5, 1.0, 1.5, 2.0)
 MBAR_GRID = np.round(np.arange(0, 10.0001, 0.01), 2)
 
@@ -40,46 +41,84 @@ def _paths(beta: np.ndarray, events: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return np.hstack([beta[:, pre], zeros]), beta[:, post], events[post] + 1.0
 
 
-def _interval(lower: np.ndarray, upper: np.ndarray) -> tuple[float, float, float, float]:
-    """Identified set of the treated fit (row 0) and the union of 95% intervals, SEs from the placebo rows."""
-    se_low, se_high = float(lower[1:].std(ddof=0)), float(upper[1:].std(ddof=0))
-    return float(lower[0]), float(upper[0]), float(lower[0] - Z95 * se_low), float(upper[0] + Z95 * se_high)
+class _Width:
+    """How far a bound's 95% interval reaches past it, from the placebo fits' spread of that bound: 1.96 SDs,
+    or (given the treated pre-period RMSPE and each placebo's) the treated pre-RMSPE times the 95th
+    percentile rank of the placebos' |deviation| / their own pre-RMSPE, the studentised width the area
+    headline's interval has."""
+
+    def __init__(self, pre_rmspe: float | None, placebo_pre: np.ndarray | None, theta: np.ndarray) -> None:
+        self.pre_rmspe = pre_rmspe
+        self.placebo_pre = placebo_pre
+        # The placebos' own mean headline: a bound's placebo values are re-centred on it, so the shift the
+        # bound adds is removed and at Mbar = 0 the width is exactly the headline interval's.
+        self.reference = float(theta.mean())
+
+    @property
+    def studentised(self) -> bool:
+        return self.pre_rmspe is not None and self.placebo_pre is not None
+
+    def __call__(self, placebo: np.ndarray) -> np.ndarray:
+        """Half-widths for placebo values (..., P), one per leading index."""
+        if self.pre_rmspe is None or self.placebo_pre is None:
+            return Z95 * placebo.std(axis=-1, ddof=0)
+        size = placebo.shape[-1]
+        m = math.ceil(round(0.05 * (size + 1), 9)) - 1
+        if m <= 0:
+            return np.full(placebo.shape[:-1], math.inf)
+        centred = placebo - placebo.mean(axis=-1, keepdims=True) + self.reference
+        deviation = np.abs(centred) / np.maximum(self.placebo_pre, 1e-12)
+        return max(self.pre_rmspe, 1e-12) * np.sort(deviation, axis=-1)[..., size - m]
+
+
+def _interval(lower: np.ndarray, upper: np.ndarray, width: _Width) -> tuple[float, float, float, float]:
+    """Identified set of the treated fit (row 0) and the union of 95% intervals, widths from the placebo rows."""
+    w_low, w_high = float(width(lower[1:])), float(width(upper[1:]))
+    return float(lower[0]), float(upper[0]), float(lower[0] - w_low), float(upper[0] + w_high)
 
 
 def _row(name: str, value: float, bounds: tuple[float, float, float, float]) -> dict[str, float]:
     return {name: value, "lower": bounds[0], "upper": bounds[1], "ci_low": bounds[2], "ci_high": bounds[3]}
 
 
-def sensitivity_bounds(beta: np.ndarray, placebo_beta: np.ndarray, events: np.ndarray) -> dict[str, Any]:
+def sensitivity_bounds(
+    beta: np.ndarray,
+    placebo_beta: np.ndarray,
+    events: np.ndarray,
+    *,
+    pre_rmspe: float | None = None,
+    placebo_pre: np.ndarray | None = None,
+) -> dict[str, Any]:
     """Relative-magnitudes and smoothness bounds on the mean post-start coefficient and their breakdown
     values. ``beta`` holds the coefficients at ``events`` (reference -1 left out, at least two leads);
-    ``placebo_beta`` is (P, len(events)) from placebo fits."""
+    ``placebo_beta`` is (P, len(events)) from placebo fits. Given the treated pre-period RMSPE and the
+    placebos' (``placebo_pre``, length P), each bound's interval has the studentised width of the area
+    headline's; otherwise 1.96 placebo SDs."""
     every = np.vstack([beta[None, :], placebo_beta])
     pre, post, s = _paths(every, events)
     theta = post.mean(axis=1)
+    width = _Width(pre_rmspe, placebo_pre, theta[1:])
     k1 = float(s.mean())
     k2 = float((s * (s + 1) / 2).mean())
 
     steps = np.abs(np.diff(pre, axis=1)).max(axis=1)  # D, the largest pre-period step
     rm_low = theta[None, :] - MBAR_GRID[:, None] * steps[None, :] * k1
     rm_high = theta[None, :] + MBAR_GRID[:, None] * steps[None, :] * k1
-    se_low, se_high = rm_low[:, 1:].std(axis=1), rm_high[:, 1:].std(axis=1)
-    covers = (rm_low[:, 0] - Z95 * se_low <= 0) & (rm_high[:, 0] + Z95 * se_high >= 0)
+    covers = (rm_low[:, 0] - width(rm_low[:, 1:]) <= 0) & (rm_high[:, 0] + width(rm_high[:, 1:]) >= 0)
     rm_breakdown = float(MBAR_GRID[np.argmax(covers)]) if covers.any() else None
     rm_rows = []
     for mbar in MBARS:
         i = int(np.flatnonzero(np.isclose(MBAR_GRID, mbar))[0])
-        rm_rows.append(_row("mbar", mbar, _interval(rm_low[i], rm_high[i])))
+        rm_rows.append(_row("mbar", mbar, _interval(rm_low[i], rm_high[i], width)))
 
     slope0 = pre[:, -1] - pre[:, -2]  # delta_0 - delta_{-1}
     centre = theta - slope0 * k1
-    se_centre = float(centre[1:].std(ddof=0))
-    # M * k2 shifts every fit's bound by the same amount, so the SE does not depend on M.
-    sd_breakdown = max(0.0, (abs(float(centre[0])) - Z95 * se_centre) / k2)
+    # M * k2 shifts every fit's bound by the same amount, so the width does not depend on M.
+    sd_breakdown = max(0.0, (abs(float(centre[0])) - float(width(centre[1:]))) / k2)
     curvature = float(np.abs(np.diff(pre[0], n=2)).max()) if pre.shape[1] >= 3 else 0.0
     sd_rows = []
     for m in sorted({0.0, curvature, 2 * curvature, sd_breakdown}):
-        bounds = _interval(centre - m * k2, centre + m * k2)
+        bounds = _interval(centre - m * k2, centre + m * k2, width)
         sd_rows.append(_row("m", m, bounds))
     return {
         "target": "mean of the post-start event-study coefficients (reference period -1)",
@@ -103,8 +142,15 @@ def sensitivity_bounds(beta: np.ndarray, placebo_beta: np.ndarray, events: np.nd
             "identified sets of Rambachan and Roth (2023) under relative magnitudes (post-period steps of the "
             "violation at most Mbar times the largest pre-period step) and smoothness (slope of the violation "
             "changes by at most M per period); the interval is the union of 95% intervals over the identified "
-            "set (lower bound - 1.96 SE to upper bound + 1.96 SE, Imbens and Manski 2004 without their "
-            "correction), each bound's SE the SD of that bound over the placebo fits; not Rambachan and "
-            "Roth's optimal FLCI or conditional-hybrid interval, and wider than them"
+            "set (Imbens and Manski 2004 without their correction): "
+            + (
+                "each bound widened by the treated pre-period RMSPE times the 95th percentile of the placebo "
+                "fits' |deviation of that bound| / their own pre-period RMSPE, the studentised width of the "
+                "headline's interval"
+                if width.studentised
+                else "lower bound - 1.96 SE to upper bound + 1.96 SE, each bound's SE the SD of that bound "
+                "over the placebo fits"
+            )
+            + "; not Rambachan and Roth's optimal FLCI or conditional-hybrid interval, and wider than them"
         ),
     }

@@ -29,6 +29,7 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationError
 
+from .constants import Z95
 from .errors import AnalysisError
 from .results import ResultMixin
 
@@ -133,7 +134,7 @@ def ipw_att(
             f"from {bootstrap_reps} bootstrap resamples repeating the score fit and trimming; normal 95% "
             f"interval; trimming {trim_label}"
         )
-    z = stats.norm.ppf(0.975)
+    z = Z95
     p_value = float(2 * stats.norm.sf(abs(estimate / se_value))) if se_value > 0 else math.nan
 
     weights = np.where(d == 1, 1.0, odds)

@@ -10,6 +10,7 @@ import numpy as np
 from scipy import stats
 
 from .errors import AnalysisError
+from .multiple import adjust
 from .results import ResultMixin
 
 
@@ -158,16 +159,8 @@ def adjust_pvalues(
     p = np.array([pvalues[k] for k in names], dtype=float)
     if not np.isfinite(p).all() or (p < 0).any() or (p > 1).any():
         raise AnalysisError("p-values must be numbers in [0, 1]")
-    m = p.size
-    order = np.argsort(p, kind="mergesort")
-    ranked = p[order]
-    if method == "holm":
-        adj = np.maximum.accumulate(np.minimum(1.0, (m - np.arange(m)) * ranked))
-    else:
-        adj = np.minimum.accumulate((m / np.arange(m, 0, -1)) * ranked[::-1])[::-1]
-        adj = np.minimum(1.0, adj)
-    out = np.empty(m)
-    out[order] = adj
+    # The same statsmodels `multipletests` the plan's secondary outcomes use (`multiple.adjust`).
+    out = np.array([found[0] for found in adjust(list(p), method, alpha=alpha) if found is not None])
     rows = tuple(
         {"outcome": k, "p_value": float(v), "adjusted": float(a), "reject": bool(a <= alpha)}
         for k, v, a in zip(names, p, out, strict=True)

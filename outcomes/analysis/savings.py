@@ -15,13 +15,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from .constants import Z95
 from .errors import AnalysisError
 from .results import ResultMixin
 
 LINES = ("exchequer", "social", "cashable")
-Z95 = float(stats.norm.ppf(0.975))
 
 
 @dataclass(frozen=True)
@@ -139,6 +138,8 @@ def savings_npv(
     population: float,
     unit_costs: Iterable[UnitCost],
     effect_se: float | None = None,
+    effect_interval: tuple[float, float] | None = None,
+    effect_basis: str = "counterfactual",
     effect_scale: float = 0.01,
     additionality: Additionality | None = None,
     optimism_bias: float = 0.0,
@@ -160,6 +161,13 @@ def savings_npv(
     ``ranges`` overrides the low/high values of the sensitivity table (keys as in its rows); ``fixed`` names
     parameters that do not apply to this appraisal and are left out of it (deadweight on an effect measured
     against a counterfactual, optimism bias when it is an uplift on costs elsewhere).
+
+    ``effect_interval`` is the 95% interval the effect's analysis reported (for synthetic control and
+    synthetic DiD, the inverted placebo test); when given, the NPV intervals and the effect's sensitivity
+    row use it rather than effect +/- 1.96 ``effect_se``. ``effect_basis`` says what the effect is measured
+    against: "counterfactual" (a comparison group or synthetic control: the default, and deadweight is then
+    refused, since the counterfactual already nets it out) or "gross" (a before/after change, where
+    deadweight applies).
     """
     costs = list(unit_costs)
     if not costs:
@@ -185,9 +193,31 @@ def savings_npv(
     for name in ("deadweight", "displacement", "leakage", "substitution"):
         _check_share(name, getattr(add, name))
     _check_share("optimism_bias", optimism_bias)
+    if effect_basis not in ("counterfactual", "gross"):
+        raise AnalysisError(f"effect_basis must be 'counterfactual' or 'gross'; got {effect_basis!r}")
+    if effect_basis == "counterfactual":
+        if add.deadweight or "deadweight" in (ranges or {}):
+            raise AnalysisError(
+                "deadweight: the effect is measured against a counterfactual, which already nets out what "
+                "would have happened anyway; applying deadweight again counts it twice (pass "
+                "effect_basis='gross' for a before/after change)"
+            )
+        fixed = (*fixed, "deadweight")
+    if effect_interval is not None:
+        low, high = sorted(float(v) for v in effect_interval)
+        effect_interval = None if not (np.isfinite(low) and np.isfinite(high)) else (low, high)
     if not 0 <= decay <= 1:
         raise AnalysisError("decay must be a share in [0, 1]")
-    warnings: list[str] = []
+    warnings: list[str] = [
+        f"{name} is zero: say why no such loss is expected, or set it"
+        for name in ("displacement", "leakage", "substitution")
+        if getattr(add, name) == 0
+    ]
+    if persistence_years is None or persistence_years >= horizon_years or decay == 0:
+        warnings.append(
+            f"the effect is assumed to persist in full for all {horizon_years} years (no drop-off): state the "
+            "evidence, or set persistence_years and decay"
+        )
     price_years = sorted({c.price_year for c in costs})
     if deflators is not None:
         base = price_base_year if price_base_year is not None else max(price_years)
@@ -227,11 +257,14 @@ def savings_npv(
             "npv": npv[line],
             "costs": [c.name for c in costs if c.line == line],
         }
-        if effect_se is not None:
+        if effect_interval is not None or effect_se is not None:
             # NPV is linear in the effect, so its interval is the effect's interval scaled.
             per_unit = npv[line] / effect if effect else _npv_per_line(effect=1.0, **kwargs)[1][line]
-            bounds = sorted([per_unit * (effect - Z95 * effect_se), per_unit * (effect + Z95 * effect_se)])
-            row.update(npv_se=abs(per_unit) * effect_se, npv_ci_low=bounds[0], npv_ci_high=bounds[1])
+            ends = effect_interval or (effect - Z95 * effect_se, effect + Z95 * effect_se)  # type: ignore[operator]
+            bounds = sorted([per_unit * ends[0], per_unit * ends[1]])
+            row.update(npv_ci_low=bounds[0], npv_ci_high=bounds[1])
+            if effect_se is not None:
+                row["npv_se"] = abs(per_unit) * effect_se
         lines.append(row)
     years = tuple(
         {
@@ -246,19 +279,28 @@ def savings_npv(
     sensitivity = _sensitivity(
         effect=effect,
         effect_se=effect_se,
+        effect_interval=effect_interval,
         kwargs=kwargs,
         headline=headline,
         ranges=ranges or {},
         base=npv[headline],
         fixed=set(fixed),
     )
-    inference = (
-        "NPV interval from the effect's 95% normal interval: NPV is linear in the effect, so the interval is "
-        "exact under the estimate's normal approximation; other parameters are fixed and varied one at a "
-        "time in the sensitivity table"
-        if effect_se is not None
-        else "no standard error given: point values only; see the sensitivity table"
-    )
+    if effect_interval is not None:
+        inference = (
+            "NPV interval from the 95% interval the effect's own analysis reported (for synthetic control and "
+            "synthetic DiD, the interval that inverts the placebo test): NPV is linear in the effect, so the "
+            "NPV interval is that interval scaled; other parameters are fixed and varied one at a time in the "
+            "sensitivity table"
+        )
+    elif effect_se is not None:
+        inference = (
+            "NPV interval from the effect's 95% normal interval (estimate +/- 1.96 SE): NPV is linear in the "
+            "effect, so the interval is exact under the estimate's normal approximation; other parameters "
+            "are fixed and varied one at a time in the sensitivity table"
+        )
+    else:
+        inference = "no standard error given: point values only; see the sensitivity table"
     return Savings(
         label="Green Book appraisal of an estimated impact",
         effect=effect,
@@ -269,6 +311,7 @@ def savings_npv(
         sensitivity=sensitivity,
         assumptions={
             "population": population,
+            "effect_basis": effect_basis,
             "effect_scale": effect_scale,
             "additionality": {
                 k: getattr(add, k) for k in ("deadweight", "displacement", "leakage", "substitution")
@@ -303,6 +346,7 @@ def _sensitivity(
     *,
     effect: float,
     effect_se: float | None,
+    effect_interval: tuple[float, float] | None,
     kwargs: dict[str, Any],
     headline: str,
     ranges: Mapping[str, tuple[float, float]],
@@ -328,7 +372,9 @@ def _sensitivity(
         "decay": (max(0.0, decay - 0.25), min(1.0, decay + 0.25)),
         "unit_costs": (0.8, 1.2),
     }
-    if effect_se is not None:
+    if effect_interval is not None:
+        defaults["effect"] = effect_interval
+    elif effect_se is not None:
         defaults["effect"] = (effect - Z95 * effect_se, effect + Z95 * effect_se)
     unknown = set(ranges) - set(defaults) - {"effect"}
     if unknown:

@@ -19,11 +19,11 @@ import pandas as pd
 from scipy import stats
 
 from .area_inference import AreaImpact, permutation_p, placebo_draws, placebo_kind
+from .constants import Z95
 from .errors import AnalysisError
 from .panel import _align_key, to_matrix
 from .results import ResultMixin
 
-Z95 = float(stats.norm.ppf(0.975))
 MIN_GROUP = 10
 
 

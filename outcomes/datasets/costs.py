@@ -10,14 +10,17 @@ from interventions.models import Intervention
 
 from ..models import ProgrammeCost
 
-COLUMNS = ["name", "kind", "year", "amount", "payer", "level", "source"]
+COLUMNS = ["name", "kind", "year", "amount", "payer", "level", "price_year", "source"]
 
 
 def programme_costs(*, start: date) -> pd.DataFrame:
-    """One row per cost and programme year (0 is the year of `start`), in pounds before optimism bias."""
+    """One row per cost and programme year (0 is the year of `start`), in pounds of its `price_year` before
+    optimism bias."""
     rows = [
-        (name, kind, year, float(amount), payer, level, source)
-        for name, kind, year, amount, payer, level, source in ProgrammeCost.objects.values_list(*COLUMNS)
+        (name, kind, year, float(amount), payer, level, price_year, source)
+        for name, kind, year, amount, payer, level, price_year, source in ProgrammeCost.objects.values_list(
+            *COLUMNS
+        )
     ]
     by_year = (
         Intervention.objects.annotate(on=ExtractYear(Coalesce("started_on", "referred_on")))
@@ -35,6 +38,7 @@ def programme_costs(*, start: date) -> pd.DataFrame:
                     float(row["total"]),
                     "the delivering agencies",
                     "local",
+                    row["on"],  # cash recorded in a year is in that year's prices
                     "Intervention costs recorded in this system",
                 )
             )

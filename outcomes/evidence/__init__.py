@@ -7,6 +7,7 @@ has.
 """
 
 import hashlib
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max
@@ -14,11 +15,14 @@ from django.db.models import Count, Max
 from jobs.models import Job
 
 from ..dashboards.facts import data_version
-from ..models import AnalysisRun
+from ..models import AnalysisPlan, AnalysisRun
+from ..plans import current_plan
 from .barriers import housing_section, placements_section
-from .impact import area_section, gap_section, household_section, savings_section
+from .impact import area_section, gap_section, household_section
 from .pack import EvidencePack, Section
 from .place import place_section
+from .plan import plan_section
+from .savings import savings_section
 
 METHODS_NOTES = (
     "The gap to the Kent average is descriptive: it counts what the wards would cost at Kent rates, not what any "
@@ -35,7 +39,7 @@ METHODS_NOTES = (
 
 # What "Build the evidence pack" runs, in turn, with each analysis's defaults. Savings comes after the area
 # methods because it prices the latest area-impact estimate: synthetic difference-in-differences, run last.
-ANALYSES: tuple[tuple[str, dict[str, str]], ...] = (
+ANALYSES: tuple[tuple[str, dict[str, Any]], ...] = (
     ("gap", {}),
     ("area-impact", {"method": "event-study"}),
     ("area-impact", {"method": "did"}),
@@ -48,6 +52,25 @@ ANALYSES: tuple[tuple[str, dict[str, str]], ...] = (
     ("placements", {}),
     ("housing", {}),
 )
+
+
+def pack_analyses() -> list[tuple[str, dict[str, Any]]]:
+    """`ANALYSES` as the build runs them: with a plan locked, every area-impact run is held to it (its wards,
+    comparator pool, windows and spillover ring), the plan's own method is among them, and that run carries
+    the secondary outcomes with their multiple-testing adjustment."""
+    plan = current_plan()
+    found = [(kind, dict(parameters)) for kind, parameters in ANALYSES]
+    if plan is None:
+        return found
+    area = [p for kind, p in found if kind == "area-impact"]
+    # An entry without a method runs the plan's own.
+    if area and not any(p.get("method", plan.method) == plan.method for p in area):
+        last = max(i for i, (kind, _) in enumerate(found) if kind == "area-impact")
+        found.insert(last + 1, ("area-impact", {"method": plan.method}))
+    for kind, parameters in found:
+        if kind == "area-impact":
+            parameters["plan"] = plan.pk
+    return found
 
 
 def latest_build() -> Job | None:
@@ -64,13 +87,16 @@ def evidence_pack() -> EvidencePack:
     latest = AnalysisRun.objects.succeeded().aggregate(
         last=Max("job__finished_at"), n=Count("pk"), top=Max("pk")
     )
+    plans = AnalysisPlan.objects.aggregate(locked=Max("locked_at"), deviations=Max("deviations__pk"))
+    state = repr((sorted(latest.items()), sorted(plans.items())))
+    key = "outcomes:evidence-pack:" + hashlib.sha256(state.encode()).hexdigest()[:16]
     # The place section reads the records, so the pack changes with them too (their fingerprint).
-    key = "outcomes:evidence-pack:" + hashlib.sha256(repr(sorted(latest.items())).encode()).hexdigest()[:16]
     key += ":" + data_version()
     pack = cache.get(key)
     if pack is None:
         pack = EvidencePack(
             (
+                plan_section(),
                 gap_section(),
                 area_section(),
                 household_section(),

@@ -24,8 +24,8 @@ def csv_bundle(pack: EvidencePack) -> bytes:
                 [
                     s.title,
                     src.run_id,
-                    src.kind,
-                    repr(src.parameters),
+                    src.kind_label,
+                    src.parameter_text,
                     src.finished_at.isoformat() if src.finished_at else "",
                 ]
                 for s in pack.sections

@@ -43,11 +43,14 @@ PARAMETER_LABELS = {
     "treated": "treated wards",
     "donors": "comparison wards",
     "seed": "seed",
+    "plan": "plan",
+    "secondary": "secondary outcomes",
 }
 VALUE_LABELS = {
     **{code: name.lower() for code, name in AREA_METHOD_NAMES.items()},
     "out_of_work_rate": "out-of-work rate",
     "out_of_work_claimants": "claimants",
+    "benefit_spend": "benefit spend",
     "dependent": "months dependent on out-of-work benefit",
     "benefit": "benefit paid (£)",
     "out_of_work_benefit": "out-of-work benefit paid (£)",
@@ -70,10 +73,19 @@ class Source:
     def parameter_text(self) -> str:
         """The run's parameters as a reader would say them, or "defaults"."""
         parts = [
-            f"{PARAMETER_LABELS.get(k, k.replace('_', ' '))} {VALUE_LABELS.get(str(v), v)}"
+            f"{PARAMETER_LABELS.get(k, k.replace('_', ' '))} {_value_text(v)}"
             for k, v in self.parameters.items()
         ]
         return ", ".join(parts) or "defaults"
+
+
+def _value_text(value: Any) -> str:
+    """A parameter value as a reader says it: coded values by their label, other codes without underscores,
+    yes and no for flags."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    return str(VALUE_LABELS.get(text, text.replace("_", " ")))
 
 
 @dataclass(frozen=True)
@@ -162,13 +174,6 @@ def number(value: Any, fmt: str = "{:,.2f}") -> str:
     if _missing(value):
         return "not available"
     return fmt.format(value)
-
-
-def money(value: Any) -> str:
-    if _missing(value):
-        return "not available"
-    text = f"£{abs(float(value)):,.0f}"
-    return f"-{text}" if float(value) <= -0.5 else text
 
 
 def percent(value: Any, scale: float = 100.0, places: int = 0) -> str:

@@ -4,7 +4,7 @@ out of social value, deadweight refused on a counterfactual estimate, and the Mo
 import pytest
 
 from outcomes.analysis import AnalysisError
-from outcomes.analysis.appraisal import BenefitLine, CostLine, appraise
+from outcomes.analysis.appraisal import BenefitLine, CostLine, Estimate, appraise
 
 OUTPUT = BenefitLine("DWP administration avoided", 1000.0, "DWP", "central", True, "DWP unit costs")
 JSA = BenefitLine("Out-of-work benefit", 5000.0, "DWP", "central", False, "DWP benefit tables")
@@ -97,3 +97,28 @@ def test_payback_waits_for_a_later_cost_to_be_recovered() -> None:
     late = [CostLine("start", 2000.0, 0, "budget"), CostLine("late", 6000.0, 1, "budget")]
     assert hand_example(costs=late, horizon_years=3, persistence_years=3).payback_year == 2
     assert hand_example(costs=late).payback_year is None
+
+
+def test_the_effect_is_drawn_from_the_runs_own_interval_not_its_se() -> None:
+    """An inverted-placebo interval (-3.0, -0.5) around -1 is far wider below than a placebo SE of 0.1 says;
+    the NPSV interval follows the reported interval."""
+    by_se = hand_example(effect_se=0.1, draws=2000, seed=4)
+    by_interval = hand_example(effect_se=0.1, effect_interval=(-3.0, -0.5), draws=2000, seed=4)
+    assert by_se.npsv_interval is not None
+    assert by_interval.npsv_interval is not None
+    assert by_interval.npsv_interval[1] - by_interval.npsv_interval[0] > 2 * (
+        by_se.npsv_interval[1] - by_se.npsv_interval[0]
+    )
+    # The split normal puts the upper end of the effect's draws (fewest cases, lowest NPSV) near -0.5.
+    assert by_interval.npsv_interval[0] < hand_example(effect=-0.6).npsv
+    assert "reported 95% interval" in by_interval.inference
+
+
+def test_an_interval_alone_is_enough_for_the_monte_carlo() -> None:
+    result = hand_example(effect_interval=(-1.5, -0.5), draws=200)
+    assert result.npsv_interval is not None
+    other = Estimate("sc", -2.0, None, -4.0, 0.5)
+    spread = hand_example(effect_interval=(-1.5, -0.5), other_estimates=[other], draws=200)
+    assert spread.npsv_interval is not None
+    assert spread.npsv_interval[0] < result.npsv_interval[0]
+    assert spread.npsv_interval[1] > result.npsv_interval[1]

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from outcomes.analysis.area import area_impact
-from outcomes.analysis.honest import Z95, sensitivity_bounds
+from outcomes.analysis.constants import Z95
+from outcomes.analysis.honest import sensitivity_bounds
 from outcomes.analysis.simulate import simulate_area_panel
 
 EVENTS = np.array([-4, -3, -2, 0, 1])
@@ -54,15 +55,27 @@ def _trending_panel(seed: int):
     return panel, sim.treated
 
 
-def test_mbar_zero_is_the_normal_interval_on_the_event_study_placebo_se():
+def test_mbar_zero_is_the_headlines_own_studentised_interval():
     panel, treated = _trending_panel(seed=3)
     result = area_impact(panel, treated, "event-study", placebos=60)
     zero = next(r for r in result.pretrend["sensitivity"]["relative_magnitudes"]["rows"] if r["mbar"] == 0.0)
     assert zero["lower"] == zero["upper"] == pytest.approx(result.estimate)
-    # The bounds use the placebo SE of the headline, not the studentised test behind its interval.
-    assert (zero["ci_low"], zero["ci_high"]) == pytest.approx(
+    # The bounds widen by the studentised test behind the headline's interval, not 1.96 placebo SEs.
+    assert (zero["ci_low"], zero["ci_high"]) == pytest.approx((result.ci_low, result.ci_high), abs=1e-9)
+    assert (zero["ci_low"], zero["ci_high"]) != pytest.approx(
         (result.estimate - Z95 * result.se, result.estimate + Z95 * result.se)
     )
+
+
+def test_each_event_time_interval_inverts_its_own_studentised_test():
+    panel, treated = _trending_panel(seed=3)
+    result = area_impact(panel, treated, "event-study", placebos=60)
+    for coef in result.event_study:
+        assert (coef["ci_low"] > 0 or coef["ci_high"] < 0) == (coef["p_value"] < 0.05)
+        # Symmetric about the coefficient, and not the placebo-SE width.
+        assert coef["estimate"] - coef["ci_low"] == pytest.approx(coef["ci_high"] - coef["estimate"])
+    widths = {round(c["ci_high"] - c["ci_low"], 6) for c in result.event_study}
+    assert widths != {round(2 * Z95 * c["se"], 6) for c in result.event_study}
 
 
 def test_smoothness_zero_recovers_the_effect_under_a_linear_violation():

@@ -46,6 +46,7 @@ def test_lines_are_separate_and_net_of_additionality_and_optimism_bias():
         additionality=add,
         optimism_bias=0.2,
         horizon_years=1,
+        effect_basis="gross",
     )
     lines = {r["line"]: r for r in result.lines}
     assert set(lines) == {"exchequer", "social", "cashable"}
@@ -86,6 +87,7 @@ def test_sensitivity_table_is_ordered_by_swing():
         horizon_years=10,
         persistence_years=4,
         decay=0.5,
+        effect_basis="gross",
     )
     swings = [r["swing"] for r in result.sensitivity]
     assert swings == sorted(swings, reverse=True)
@@ -98,7 +100,13 @@ def test_sensitivity_table_is_ordered_by_swing():
 
 
 def test_custom_ranges_override_defaults():
-    result = savings_npv(effect=-2.0, population=20_000, unit_costs=[JSA], ranges={"deadweight": (0.0, 0.9)})
+    result = savings_npv(
+        effect=-2.0,
+        population=20_000,
+        unit_costs=[JSA],
+        ranges={"deadweight": (0.0, 0.9)},
+        effect_basis="gross",
+    )
     row = next(r for r in result.sensitivity if r["parameter"] == "deadweight")
     assert (row["low"], row["high"]) == (0.0, 0.9)
     assert row["npv_at_high"] == pytest.approx(0.1 * row["npv_at_low"])
@@ -111,7 +119,7 @@ def test_mixed_price_years_warn_unless_deflated():
     rebased = savings_npv(
         effect=-1.0, population=1_000, unit_costs=[JSA, old], deflators={2008: 95.0, 2010: 100.0}
     )
-    assert rebased.warnings == ()
+    assert not any("price years" in w for w in rebased.warnings)
     cashable = next(c for c in rebased.unit_costs if c["name"] == "admin")
     assert cashable["amount"] == pytest.approx(800 * 100 / 95)
     assert cashable["price_year"] == 2010
@@ -149,3 +157,38 @@ def test_fixed_parameters_are_left_out_of_the_sensitivity_table() -> None:
     assert "deadweight" not in varied
     assert "optimism_bias" not in varied
     assert "displacement" in varied
+
+
+def test_deadweight_on_a_counterfactual_estimate_is_refused_when_called_directly() -> None:
+    with pytest.raises(AnalysisError, match="counts it twice"):
+        savings_npv(
+            effect=-2.0, population=1_000, unit_costs=[JSA], additionality=Additionality(deadweight=0.2)
+        )
+    with pytest.raises(AnalysisError, match="counts it twice"):
+        savings_npv(effect=-2.0, population=1_000, unit_costs=[JSA], ranges={"deadweight": (0.0, 0.5)})
+    plain = savings_npv(effect=-2.0, population=1_000, unit_costs=[JSA])
+    assert "deadweight" not in {row["parameter"] for row in plain.sensitivity}
+
+
+def test_the_npv_interval_is_the_reported_interval_scaled_not_the_se() -> None:
+    """A lopsided inverted-placebo interval (-5, -1) around -2 gives the NPV interval at those ends."""
+    result = savings_npv(
+        effect=-2.0, effect_se=0.3, effect_interval=(-5.0, -1.0), population=20_000, unit_costs=[JSA]
+    )
+    line = result.lines[0]
+    per_unit = line["npv"] / -2.0
+    assert (line["npv_ci_low"], line["npv_ci_high"]) == pytest.approx((per_unit * -1.0, per_unit * -5.0))
+    effect = next(r for r in result.sensitivity if r["parameter"] == "effect")
+    assert (effect["low"], effect["high"]) == (-5.0, -1.0)
+    assert "reported" in result.inference
+
+
+def test_a_zero_additionality_share_or_endless_persistence_is_warned_about() -> None:
+    result = savings_npv(
+        effect=-1.0, population=1_000, unit_costs=[JSA], additionality=Additionality(displacement=0.25)
+    )
+    warned = " ".join(result.warnings)
+    assert "leakage is zero" in warned
+    assert "substitution is zero" in warned
+    assert "displacement is zero" not in warned
+    assert "persist in full for all 10 years" in warned  # the default: the whole horizon

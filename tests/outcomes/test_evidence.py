@@ -19,7 +19,7 @@ from jobs.models import Job
 from outcomes import evidence
 from outcomes.disclosure import SUPPRESSED
 from outcomes.evidence.bundle import csv_bundle
-from outcomes.evidence.pack import money
+from outcomes.formatting import money
 from outcomes.models import AnalysisRun
 from outcomes.services import analysis_request
 from taskforce.org.models import StaffProfile
@@ -82,7 +82,7 @@ def test_with_no_runs_each_section_says_which_analysis_to_run(policy_lead: Staff
     assert response.status_code == 200
     pack = response.context["pack"]
     for section in pack.sections:
-        if section.slug not in {"methods", "place"}:  # place reads the records, not runs
+        if section.slug not in {"methods", "place", "plan"}:  # place reads records; the plan precedes runs
             assert section.missing.startswith("No "), section.slug
     assert reverse("outcomes:analyses") in response.content.decode()
 
@@ -134,6 +134,10 @@ def test_the_csv_bundle_holds_no_person_level_record(policy_lead: StaffProfile, 
         assert "gap/gap.csv" in names
         for name in names:
             assert person_level(bundle.read(name).decode()) == [], name
+        sources = bundle.read("sources.csv").decode()
+    # The runs are named as the page names them, not by their stored codes.
+    assert "{'" not in sources
+    assert "Area impact" in sources
 
 
 def test_the_pdf_holds_no_person_level_record(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from jobs.models import Job
 from outcomes.analyses import ParameterError, run_analysis
 from outcomes.models import AnalysisPlan, AnalysisRun, PlanDeviation
+from outcomes.prices import rebase
 from outcomes.services import analysis_request
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
@@ -29,7 +30,16 @@ def stored_run(*, age_minutes: int, result: dict[str, Any], **parameters: Any) -
 
 
 def estimate(method: str, value: float, **extra: Any) -> dict[str, Any]:
-    return {"method": method, "estimate": value, "se": 0.4, "p_value": 0.04, "inference": "placebo", **extra}
+    return {
+        "method": method,
+        "estimate": value,
+        "se": 0.4,
+        "ci_low": value - 0.8,
+        "ci_high": value + 0.8,
+        "p_value": 0.04,
+        "inference": "placebo",
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -50,6 +60,7 @@ def test_savings_builds_on_the_plans_headline_run_and_names_it(runs: dict[str, A
     assert result["effect_basis"]["analysis_run"] == runs["sdid"].pk
     assert result["effect_basis"]["method"] == "sdid"
     assert result["effect"] == -1.5
+    assert result["effect_interval"] == pytest.approx([-2.3, -0.7])  # the run's own interval is priced
     plan = AnalysisPlan.objects.get()
     assert result["plan"]["id"] == plan.pk
     assert result["plan"]["sha256"] == plan.sha256
@@ -154,3 +165,32 @@ def test_the_appraisal_sets_costs_against_social_value_by_payer(runs: dict[str, 
 def test_deadweight_on_the_counterfactual_estimate_is_refused(runs: dict[str, AnalysisRun]) -> None:
     with pytest.raises(ParameterError, match="counts it twice"):
         run_analysis("savings", {"additionality": {"deadweight": 0.3}})
+
+
+def test_costs_are_rebased_to_one_price_year_which_is_stated(runs: dict[str, AnalysisRun]) -> None:
+    """The demo's unit costs are in 2009 prices and its programme costs in 2010's; the plan starts in 2010,
+    so everything is put in 2010 prices by the GDP deflator."""
+    result = run_analysis("savings", {})
+    assert result["assumptions"]["price_base_year"] == 2010
+    assert "YBGB" in result["assumptions"]["deflator_source"]
+    assert {c["price_year"] for c in result["unit_costs"]} == {2010}
+    staff = next(
+        c for c in result["appraisal"]["costs"] if c["name"].startswith("Task force staff") and c["year"] == 0
+    )
+    assert staff["amount"] == pytest.approx(rebase(320_000.0, from_year=2010, to_year=2010))
+    in_2012 = run_analysis("savings", {"price_base_year": 2012})
+    staff_2012 = next(
+        c for c in in_2012["appraisal"]["costs"] if c["name"] == staff["name"] and c["year"] == 0
+    )
+    assert staff_2012["amount"] == pytest.approx(320_000.0 * 71.9294 / 69.1217)
+    with pytest.raises(ParameterError, match="price_base_year: no GDP deflator for 1990"):
+        run_analysis("savings", {"price_base_year": 1990})
+
+
+def test_a_method_with_no_bounded_interval_is_left_out_of_the_spread_with_a_warning(
+    runs: dict[str, AnalysisRun],
+) -> None:
+    empty = stored_run(age_minutes=5, result=estimate("sc", -3.2, ci_low=None, ci_high=None), method="sc")
+    result = run_analysis("savings", {})
+    assert result["appraisal"]["other_runs"] == [runs["cs"].pk]
+    assert any(f"run #{empty.pk} (sc) reported no bounded 95% interval" in w for w in result["warnings"])

@@ -11,6 +11,7 @@ from jobs.models import Job
 from jobs.services import job_run
 from outcomes.analyses import AREA_METHODS, ParameterError
 from outcomes.analysis import AnalysisError
+from outcomes.formatting import money
 from outcomes.models import AnalysisRun
 from outcomes.services import analysis_request
 
@@ -58,6 +59,11 @@ class Command(BaseCommand):
             help="savings: appraise a run off the plan (another method, failed diagnostics) and record this "
             "reason as a deviation from the plan.",
         )
+        parser.add_argument(
+            "--plan",
+            help="area-impact: hold the run to a locked analysis plan (its id, or 'current'): its wards, "
+            "comparator pool, windows, spillover ring and secondary outcomes.",
+        )
         parser.add_argument("--seed", type=int, help="Random seed for resampling.")
         parser.add_argument(
             "--param",
@@ -84,6 +90,7 @@ class Command(BaseCommand):
             "effect_se",
             "run",
             "override_reason",
+            "plan",
             "seed",
         )
         parameters: dict[str, Any] = {n: options[n] for n in names if options.get(n) is not None}
@@ -128,6 +135,16 @@ def _value(text: str) -> Any:
         return text
 
 
+LINE_NAMES = {"exchequer": "Exchequer (AME)", "social": "Social value", "cashable": "Cashable local saving"}
+
+
+def ratio(value: object) -> str:
+    return "n/a" if value is None else f"{float(value):.2f}"  # type: ignore[arg-type]
+
+
+MONEY_KEYS = {"npv", "total_housing_benefit", "into_category_1_homes", "into_unlicensed_hmos"}
+
+
 def summary(run: AnalysisRun) -> str:
     r = run.result
     lines = [f"{run.get_kind_display()} (analysis run #{run.pk})"]
@@ -154,12 +171,13 @@ def summary(run: AnalysisRun) -> str:
         "into_unlicensed_hmos",
     ):
         if key in r and not isinstance(r[key], dict | list):
-            lines.append(f"  {key.replace('_', ' ')}: {number(r[key])}")
+            shown = money(r[key]) if key in MONEY_KEYS else number(r[key])
+            lines.append(f"  {key.replace('_', ' ')}: {shown}")
     for row in r.get("rows", []):  # gap to the reference average
         lines.append(
-            f"  {row['area']} {row['measure']} {r.get('period', '')}: £{row['rate_per_head']:,.0f} a head against "
-            f"£{row['reference_rate_per_head']:,.0f}; at the reference rate £{row['value_at_reference_rate']:,.0f}; "
-            f"gap £{row['gap_total']:,.0f}"
+            f"  {row['area']} {row['measure']} {r.get('period', '')}: {money(row['rate_per_head'])} a head against "
+            f"{money(row['reference_rate_per_head'])}; at the reference rate {money(row['value_at_reference_rate'])}; "
+            f"gap {money(row['gap_total'])}"
         )
     basis = r.get("effect_basis") or {}
     if basis.get("analysis_run"):
@@ -170,24 +188,49 @@ def summary(run: AnalysisRun) -> str:
     plan = r.get("plan") or {}
     if plan:
         lines.append(
-            f"  plan #{plan['id']}: {plan['title']}, locked {plan['locked_at']}, sha256 {plan['sha256']}"
+            f"  plan #{plan['id']}: {plan['title']}, locked {str(plan['locked_at'])[:16].replace('T', ' ')} UTC, "
+            f"sha256 {plan['sha256']}"
         )
         if not plan.get("intact"):
             lines.append("  warning: the plan no longer matches the hash it was locked with")
         for deviation in plan.get("deviations", []):
             lines.append(f"  deviation: {deviation['departure']} (reason: {deviation['reason']})")
+    applied = r.get("plan_applied") or {}
+    if applied:
+        window = applied.get("window", {})
+        lines.append(
+            f"  held to plan #{applied['plan']}: {applied['n_donors']} comparison wards, "
+            f"{window.get('pre_start')} to {window.get('post_end')}"
+        )
+    ring = r.get("spillover") or {}
+    if ring.get("estimate") is not None:
+        lines.append(
+            f"  spillover ring {', '.join(ring['wards'])}: {number(ring['estimate'])} "
+            f"(95% {number(ring.get('ci_low'))} to {number(ring.get('ci_high'))}), p {number(ring.get('p_value'))}"
+        )
+    secondary = r.get("secondary") or {}
+    for row in secondary.get("rows", []):
+        lines.append(
+            f"  secondary {row['measure']}: "
+            + (
+                f"not estimated ({row['error']})"
+                if row.get("error")
+                else f"{number(row.get('estimate'))}, p {number(row.get('p_value'))}, "
+                f"{secondary['rule']}-adjusted p {number(row.get('p_adjusted'))}"
+            )
+        )
     for line in r.get("lines", []):  # savings
         lines.append(
-            f"  {line['line']}: £{line['annual_net']:,.0f} a year; NPV £{line['npv']:,.0f} "
-            f"(95% £{line.get('npv_ci_low') or 0:,.0f} to £{line.get('npv_ci_high') or 0:,.0f})"
+            f"  {LINE_NAMES.get(line['line'], line['line'])}: {money(line['annual_net'])} a year; NPV {money(line['npv'])} "
+            f"(95% {money(line.get('npv_ci_low'))} to {money(line.get('npv_ci_high'))})"
         )
     appraisal = r.get("appraisal") or {}
     if appraisal:
         interval = appraisal.get("npsv_interval")
         lines.append(
-            f"  NPSV £{appraisal['npsv']:,.0f}"
-            + (f" (95% £{interval[0]:,.0f} to £{interval[1]:,.0f})" if interval else "")
-            + f"; BCR {number(appraisal['bcr'])}; costs (with optimism bias) £{appraisal['pv_costs']:,.0f}"
+            f"  NPSV {money(appraisal['npsv'])}"
+            + (f" (95% {money(interval[0])} to {money(interval[1])})" if interval else "")
+            + f"; BCR {ratio(appraisal['bcr'])}; costs (with optimism bias) {money(appraisal['pv_costs'])}"
         )
         lines.append(
             f"  switching value: NPSV is zero at an effect of {number(appraisal['switching_effect'])} points; "
@@ -195,9 +238,12 @@ def summary(run: AnalysisRun) -> str:
         )
         for row in appraisal.get("by_payer", []):
             lines.append(
-                f"  {row['payer']} ({row['level']}): social value £{row['social_value']:,.0f}, "
-                f"transfers £{row['transfers']:,.0f}"
+                f"  {row['payer']} ({row['level']}): social value {money(row['social_value'])}, "
+                f"transfers {money(row['transfers'])}"
             )
+        base = (r.get("assumptions") or {}).get("price_base_year")
+        if base:
+            lines.append(f"  prices: {base} prices, GDP deflator ({r['assumptions'].get('deflator_source')})")
         lines.append(f"  appraisal inference: {appraisal['inference']}")
         lines += [f"  warning: {w}" for w in appraisal.get("warnings", [])]
     if "inference" in r:
