@@ -142,7 +142,8 @@ def expiring_consent(today: date) -> Iterator[Due]:
 def expiring_licences(today: date) -> Iterator[Due]:
     kind = Task.Kind.LICENCE_EXPIRY
     licences = Licence.objects.filter(
-        status=Licence.Status.GRANTED,
+        decision=Licence.Decision.GRANTED,
+        revoked_on__isnull=True,
         expires_on__gte=today - timedelta(days=LOOKBACK_DAYS),
         expires_on__lte=today + timedelta(days=AHEAD_DAYS[kind]),
     ).select_related("property")

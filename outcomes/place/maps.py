@@ -60,7 +60,7 @@ def sees_points(user: scoping.User | None, layer: str) -> bool:
 
 
 def homes_on_layer(layer: str, *, today: date, homes: Any = None) -> Any:
-    """The homes a layer marks. An HMO counts as licensed while a granted licence runs on `today`."""
+    """The homes a layer marks. An HMO counts as licensed while a licence is in force on `today` (granted, begun, not expired or revoked)."""
     homes = Property.objects.all() if homes is None else homes
     if layer == "hmos":
         return homes.filter(is_hmo=True)
@@ -73,9 +73,7 @@ def homes_on_layer(layer: str, *, today: date, homes: Any = None) -> Any:
             )
         )
     if layer == "unlicensed":
-        in_force = Licence.objects.filter(
-            property=OuterRef("pk"), status="granted", starts_on__lte=today, expires_on__gte=today
-        )
+        in_force = Licence.objects.in_force(today).filter(property=OuterRef("pk"))
         return homes.filter(is_hmo=True).filter(~Exists(in_force))
     if layer == "placements":
         current = Placement.objects.filter(accommodation=OuterRef("pk"), placed_on__lte=today).filter(
