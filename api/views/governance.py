@@ -21,6 +21,7 @@ from taskforce.org.models import AccessLog, ApiToken, BreakGlassGrant, StaffProf
 
 from .. import serializers as s
 from .. import subject_access
+from ..authentication import proved_second_factor
 from ..filters import filterset
 from ..permissions import RoleAllowed
 from .base import ID_IN_PATH, PURPOSE, AuditedReads, client_address
@@ -49,7 +50,9 @@ class ApiTokenViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, key = taskforce_services.api_token_create(
-            user=scoping.signed_in(request.user), name=serializer.validated_data["name"]
+            user=scoping.signed_in(request.user),
+            name=serializer.validated_data["name"],
+            two_factor=proved_second_factor(request),
         )
         data = s.NewApiTokenSerializer(token).data | {"key": key}
         return Response(data, status=status.HTTP_201_CREATED)
