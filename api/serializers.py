@@ -27,6 +27,7 @@ from households.models import (
 from interventions.models import Intervention, Referral, Service, ServiceCategory
 from jobs.models import Job
 from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord, BenefitType
+from taskforce.org.dates import years_after
 from taskforce.org.models import AccessLog, Agency, ApiToken, Area, BreakGlassGrant, StaffProfile
 
 
@@ -436,4 +437,4 @@ class RetentionSerializer(ModelSerializer):
         fields = ["id", "case_reference", "ward", "closed_on", "members", "delete_from"]
 
     def get_delete_from(self, household: Household) -> date:
-        return household.closed_on.replace(year=household.closed_on.year + self.context["years"])  # type: ignore[union-attr]
+        return years_after(household.closed_on, self.context["years"])  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from taskforce.org import scoping
+from taskforce.org.dates import latest_start
 from taskforce.org.validators import NINO_RE, POSTCODE_RE, normalise_nino, normalise_postcode
 
 from .hhsrs import CATEGORY_1_THRESHOLD
@@ -34,11 +35,7 @@ class HouseholdQuerySet(models.QuerySet):
 
     def past_retention(self, on: date, *, years: int) -> "HouseholdQuerySet":
         """Closed cases whose records have been kept `years` full years after closing, as of `on`."""
-        try:
-            cutoff = on.replace(year=on.year - years)
-        except ValueError:  # 29 February
-            cutoff = on.replace(year=on.year - years, day=28)
-        return self.filter(status="closed", closed_on__lte=cutoff)
+        return self.filter(status="closed", closed_on__lte=latest_start(on, years))
 
     # Reads for the caseload page. Chain them after visible_to(user): none of them widens the scope.
 
