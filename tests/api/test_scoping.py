@@ -20,6 +20,7 @@ from households.models import (
 from interventions.models import Intervention, Referral
 from outcomes.models import BenefitRecord
 from taskforce.org.models import StaffProfile
+from tests.conftest import CLOCK_START
 from tests.factories import (
     BenefitRecordFactory,
     BreakGlassGrantFactory,
@@ -40,8 +41,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The suite's clock (tests/conftest.py) is set before collection: the same day here as in every test.
-TODAY = timezone.localdate()
+# The suite's day (tests/conftest.py), named outright: a module never reads the clock when it is imported.
+TODAY = CLOCK_START.date()
 
 
 def visible(model: type, profile: StaffProfile) -> set:  # type: ignore[type-arg]
