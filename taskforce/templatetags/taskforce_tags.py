@@ -1,31 +1,36 @@
 """Template tags for the site layout."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import template
 from django.urls import reverse
 
 from imports.querysets import kinds_for
+from outcomes.views import may_open_dashboards, may_open_evidence_pack
 from taskforce.org import scoping
-from taskforce.org.models import StaffProfile
 
 register = template.Library()
-Role = StaffProfile.Role
+
+
+def _imports(user: Any) -> bool:
+    return bool(kinds_for(user))
+
+
+# Each section with the very check its pages make before answering, so the navigation never offers a page
+# that would answer 403: (label, URL name, the pages' gate).
+SECTIONS: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
+    ("Caseload", "households:caseload", scoping.sees_cases),
+    ("Properties", "households:properties", scoping.sees_housing_records),
+    ("Dashboards", "outcomes:dashboard", may_open_dashboards),
+    ("Evidence pack", "outcomes:evidence", may_open_evidence_pack),
+    ("Imports", "imports:list", _imports),
+)
 
 
 def _items(user: Any) -> list[tuple[str, str]]:
-    role = scoping.role_of(user)
     items = [("Home", reverse("home"))]
-    if scoping.sees_cases(user):
-        items.append(("Caseload", reverse("households:caseload")))
-    if scoping.sees_housing_records(user):
-        items.append(("Properties", reverse("households:properties")))
-    # Built in outcomes/ by other pages; the links stand here so the navigation has one home.
-    if role in {Role.WARD_MANAGER, Role.POLICY_LEAD}:
-        items.append(("Dashboards", "/dashboards/"))
-        items.append(("Evidence pack", "/evidence/"))
-    if kinds_for(user):
-        items.append(("Imports", reverse("imports:list")))
+    items += [(label, reverse(name)) for label, name, may_open in SECTIONS if may_open(user)]
     return items
 
 
