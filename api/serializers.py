@@ -43,8 +43,12 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         queryset = super().get_queryset()
         request = self.context.get("request")
-        if queryset is not None and hasattr(queryset, "visible_to"):
-            queryset = queryset.visible_to(request.user if request else None)
+        user = request.user if request else None
+        # A record named in a write: some (a property) may be named beyond what the writer may list.
+        if queryset is not None and hasattr(queryset, "addressable_by"):
+            queryset = queryset.addressable_by(user)
+        elif queryset is not None and hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(user)
         return queryset
 
 

@@ -123,6 +123,10 @@ class PropertyQuerySet(models.QuerySet):
     def visible_to(self, user: scoping.User | None) -> "PropertyQuerySet":
         return self.filter(scoping.property_filter(user))
 
+    def addressable_by(self, user: scoping.User | None) -> "PropertyQuerySet":
+        """Properties `user` may name in a write (scoping.property_address_filter)."""
+        return self.filter(scoping.property_address_filter(user))
+
     def matching(self, text: str) -> "PropertyQuerySet":
         """Homes found by address, landlord, postcode or UPRN."""
         text = " ".join(text.split())

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "taskforce.org.middleware.AbsoluteSessionExpiryMiddleware",
     "taskforce.org.middleware.RequireTwoFactorMiddleware",
+    "taskforce.org.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a lockout into the sign-in page's locked message.

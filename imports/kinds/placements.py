@@ -16,11 +16,11 @@ from .shared import (
     Counts,
     Kind,
     Outcome,
+    addressable,
     find_household,
     households_for,
     parse_uprn,
     upsert,
-    visible,
     write_rows,
 )
 
@@ -58,7 +58,9 @@ class PlacementsImport(Kind):
         for t in PlacementType.objects.all():
             self.types[t.code.casefold()] = t
             self.types[t.name.casefold()] = t
-        self.properties = dict(visible(Property.objects.exclude(uprn=None), user).values_list("uprn", "pk"))
+        self.properties = dict(
+            addressable(Property.objects.exclude(uprn=None), user).values_list("uprn", "pk")
+        )
 
     def parse(self, row: dict[str, str], line: int) -> PlacementRow:
         household = find_household(self.households, required(row, "case_reference"))

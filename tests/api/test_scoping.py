@@ -201,10 +201,11 @@ def test_housing_officer_sees_properties_and_housing_records_in_their_wards(
     assert set(HazardFinding.objects.visible_to(housing_officer.user)) == {finding}
 
 
-def test_caseworker_sees_properties_in_their_wards_but_not_licences_or_hazards(
+def test_caseworker_sees_the_homes_of_their_households_but_not_licences_or_hazards(
     caseworker: StaffProfile,
 ) -> None:
-    home = PropertyFactory()
+    home = ResidenceFactory(household=shared_household(agency("jcp"))).property
+    PropertyFactory()  # in their ward, but no household of theirs lives there
     LicenceFactory(property=home)
     HazardFindingFactory(inspection__property=home)
     assert visible(Property, caseworker) == {home}
