@@ -212,8 +212,10 @@ def check(
             except RowErrors as exc:
                 report.problems.extend(Problem(row, e.column, e.value, e.rule) for e in exc.errors)
                 continue
-        error = next(e for d, c in zip(distinct, codes, strict=True) if (e := d.errors[c[i]]) is not None)
-        report.problems.append(Problem(row, error.column, error.value, error.rule))
+        # Every bad cell of the row, not only the first.
+        for d, c in zip(distinct, codes, strict=True):
+            if (error := d.errors[c[i]]) is not None:
+                report.problems.append(Problem(row, error.column, error.value, error.rule))
     if progress:
         progress.advance(expected, "Checked every row")
     if report.problems:

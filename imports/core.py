@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from django.db import transaction
 
@@ -42,6 +42,36 @@ class RowErrors(Exception):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__("; ".join(str(e) for e in errors))
         self.errors = errors
+
+
+class RowCheck:
+    """Every problem of one row, not only the first: each cell is read through `cell()`, which notes a
+    RowError (or RowErrors) and gives `otherwise` instead, so the next cells are still checked. `done()`
+    raises them all together."""
+
+    def __init__(self) -> None:
+        self.errors: list[RowError] = []
+
+    def cell(self, read: Callable[..., T], *args: Any, otherwise: Any = None, **kwargs: Any) -> T:
+        try:
+            return read(*args, **kwargs)
+        except RowError as exc:
+            self.errors.append(exc)
+        except RowErrors as exc:
+            self.errors.extend(exc.errors)
+        return cast(T, otherwise)
+
+    def fail(self, column: str, rule: str, value: str = "") -> None:
+        self.errors.append(RowError(column, rule, value))
+
+    @property
+    def failed(self) -> list[str]:
+        """Columns already in error: the model's own check leaves them out rather than report them twice."""
+        return [e.column for e in self.errors]
+
+    def done(self) -> None:
+        if self.errors:
+            raise RowErrors(self.errors)
 
 
 class FileError(Exception):
@@ -270,8 +300,10 @@ def run_import(
             except RowError as exc:
                 report.problems.append(Problem(row=line, column=exc.column, value=exc.value, rule=exc.rule))
             except RowErrors as exc:
+                # Every problem of the row, in the order of the file's columns.
                 report.problems.extend(
-                    Problem(row=line, column=e.column, value=e.value, rule=e.rule) for e in exc.errors
+                    Problem(row=line, column=e.column, value=e.value, rule=e.rule)
+                    for e in sorted(exc.errors, key=lambda e: _position(columns, e.column))
                 )
             if progress and report.rows % PROGRESS_EVERY == 0:
                 progress.advance(PROGRESS_EVERY)
@@ -300,6 +332,10 @@ def run_import(
         report.committed = False
         report.problems.append(Problem(row=exc.line, column=exc.column, value=exc.value, rule=exc.rule))
     return report
+
+
+def _position(columns: Sequence[str], column: str) -> int:
+    return columns.index(column) if column in columns else len(columns)
 
 
 def _refuse_formulas(columns: Sequence[str], values: Sequence[str]) -> None:

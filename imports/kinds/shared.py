@@ -87,6 +87,8 @@ def households_for(user: User | None) -> dict[str, Household]:
 
 
 def find_household(households: Mapping[str, Household], text: str) -> Household:
+    if not text:
+        raise RowError("case_reference", "required")
     household = households.get(text.upper())
     if household is None:
         raise RowError(

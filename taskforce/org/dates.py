@@ -7,12 +7,13 @@ case closed on a leap day never makes a page or an export fail.
 
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 
 def years_after(day: date, years: int) -> date:
     """The same day `years` later (or earlier, for a negative number); 29 February becomes 28 February."""
-    return day + relativedelta(years=years)
+    year = day.year + years
+    if day.month == 2 and day.day == 29 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        return date(year, 2, 28)
+    return day.replace(year=year)
 
 
 def latest_start(on: date, years: int) -> date:

@@ -89,9 +89,10 @@ CORPUS = {
         ).encode(),
         [
             (2, "case_reference", "MTF-12", "A case reference is MTF- and six digits"),
-            (2, "sex", "X", "is not a valid choice"),
             (2, "date_of_birth", "2090-01-01", "The date of birth cannot be in the future."),
+            (2, "sex", "X", "is not a valid choice"),
             (3, "closed_on", "2010-08-01", "a case cannot close before it opened"),
+            (3, "relationship", "boss", "expected one of head, partner"),
         ],
     ),
     "negative amount": (

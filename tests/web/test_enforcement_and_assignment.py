@@ -390,5 +390,6 @@ def test_ward_manager_caseload_query_count_is_pinned(
         assert client.get("/households/").status_code == 200
 
 
-# Raising one of these is a deliberate change: say why in the commit.
-QUERIES = {"property": 17, "ward_manager_caseload": 19}
+# Raising one of these is a deliberate change: say why in the commit. The caseload rose by one when the
+# navigation came to ask the dashboards' own gate (a ward manager without wards has no dashboards).
+QUERIES = {"property": 17, "ward_manager_caseload": 20}
