@@ -288,6 +288,21 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # Uploaded import files, kept so a worker on any machine sharing this directory can read them by batch id.
 IMPORTS_DIR = Path(env.str("IMPORTS_DIR", default=str(VAR_DIR / "imports")))
+# The largest file an import takes, in bytes: held while the upload streams in (imports.uploads), so a file
+# over it is stopped at the chunk that crosses it and leaves no batch and no file behind.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=100_000_000)
+# The longest value one cell of an imported file may hold; a longer one is a row error naming row and column.
+IMPORT_MAX_FIELD_CHARS = env.int("IMPORT_MAX_FIELD_CHARS", default=10_000)
+FILE_UPLOAD_HANDLERS = [
+    "imports.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A file over this size streams to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The non-file part of a request (form fields, JSON bodies) and the number of files one request may carry.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 # The demo prints its logins; outside the demo every account is created by an administrator.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="margate-demo-2010")
