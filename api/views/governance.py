@@ -22,7 +22,7 @@ from taskforce.org.models import AccessLog, ApiToken, BreakGlassGrant, StaffProf
 from .. import serializers as s
 from .. import subject_access
 from ..authentication import proved_second_factor
-from ..filters import filterset
+from ..filters import KnownParameters, filterset
 from ..permissions import RoleAllowed
 from .base import ID_IN_PATH, PURPOSE, AuditedReads, client_address
 
@@ -41,7 +41,7 @@ class ApiTokenViewSet(
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = s.ApiTokenSerializer
     pagination_class = None
-    filter_backends: list[Any] = []
+    filter_backends: list[Any] = [KnownParameters]
 
     def get_queryset(self) -> models.QuerySet:
         return ApiToken.objects.filter(user=self.request.user.pk)
