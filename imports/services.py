@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.models import Job
-from jobs.services import JobProgress, job_create, job_enqueue
+from jobs.services import JobProgress, job_abandon_silent, job_create, job_enqueue
 from taskforce.org import audit
 
 from .core import ImportReport, Problem, Progress, run_import
@@ -167,6 +167,10 @@ def batch_commit(
     queue: str | None = None,
 ) -> Job:
     """Hand a checked batch to a job that writes it (after this transaction commits)."""
+    job_id = ImportBatch.objects.filter(pk=batch.pk).values_list("job_id", flat=True).first()
+    if job_id is not None:
+        # A job whose process died is failed first, so the batch can be committed again at once.
+        job_abandon_silent(job_id=job_id)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status == ImportBatch.Status.INVALID:
         raise ImportRefused(

@@ -284,8 +284,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=55 
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis redelivers an unacknowledged task after this long; it must exceed the hard time limit.
+# Redis redelivers an unacknowledged task after this long; it must exceed the hard time limit, so a task
+# still running is never handed to a second worker. A worker that dies is not waited for this long: the
+# job's heartbeat stops and the job is failed within JOBS_LEASE_SECONDS (jobs.services.job_abandon_silent),
+# after which its work can be asked for again; the late redelivery then finds the job finished and does
+# nothing. A pool process killed under a live worker is requeued at once (reject on worker lost) and taken
+# over from the start.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+# A running job's heartbeat, stamped by a thread beside its handler, and how long a job may go without one
+# before it counts as abandoned (its process died).
+JOBS_HEARTBEAT_SECONDS = env.int("JOBS_HEARTBEAT_SECONDS", default=15)
+JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=120)
+# `celery -A taskforce beat` (or a worker started with -B) fails abandoned jobs every minute, even when no
+# page is polling them; `manage.py abandon_silent_jobs` does the same from cron.
+CELERY_BEAT_SCHEDULE = {
+    "abandon-silent-jobs": {"task": "jobs.abandon_silent_jobs", "schedule": 60.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Uploaded import files, kept so a worker on any machine sharing this directory can read them by batch id.
