@@ -244,10 +244,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     # Content negotiation by Accept only: a ?format= parameter would change how errors are rendered.
     "URL_FORMAT_OVERRIDE": None,
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
+    # JSON only. DRF's browsable API drew personal data into HTML pages outside the GOV.UK ones (no language,
+    # low contrast: it failed axe) with session forms of its own; people read the API through its
+    # documentation page (/api/v1/docs/) and scripts through JSON.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Margate Task Force API",

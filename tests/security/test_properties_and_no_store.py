@@ -62,3 +62,12 @@ def test_pages_for_a_signed_in_user_say_no_store(
     response = client.get(path)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_api_answers_a_browser_in_json_not_the_browsable_html(caseworker: StaffProfile) -> None:
+    """DRF's browsable pages failed axe (no language, low contrast) and drew personal data outside the
+    GOV.UK pages: a browser asking for HTML gets the JSON."""
+    api = client_for(caseworker.user)
+    response = api.get("/api/v1/households/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
