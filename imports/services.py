@@ -111,7 +111,13 @@ def batch_upload(
 ) -> ImportBatch:
     """Keep and check a file; unless this is a dry run and if every row is good, hand it to a job to write."""
     batch = batch_create(kind=kind, file_name=file_name, data=data, uploaded_by=uploaded_by, options=options)
-    batch = batch_check(batch=batch)
+    try:
+        batch = batch_check(batch=batch)
+    except Exception:
+        # A check that breaks (a fault, not a bad file: those are reported) keeps neither batch nor file.
+        batch_path(batch).unlink(missing_ok=True)
+        ImportBatch.objects.filter(pk=batch.pk).delete()
+        raise
     if batch.status == ImportBatch.Status.VALID and not dry_run:
         batch_commit(batch=batch, requested_by=uploaded_by)
         batch.refresh_from_db()

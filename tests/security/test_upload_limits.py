@@ -113,3 +113,18 @@ def test_a_quoted_field_too_long_for_csv_is_not_a_server_error() -> None:
     data = (HOUSEHOLDS + '"' + "M" * 200_000 + '",E05005088\n').encode()
     report = run_import(HouseholdsImport(), data, dry_run=True)
     assert report.problems  # a file or row problem, not an exception
+
+
+def test_a_check_that_breaks_keeps_neither_batch_nor_file(
+    monkeypatch: pytest.MonkeyPatch, imports_dir: Path
+) -> None:
+    from imports import services
+
+    def broken(*, batch: ImportBatch, progress: object = None) -> ImportBatch:
+        raise RuntimeError("a fault in the checker")
+
+    monkeypatch.setattr(services, "batch_check", broken)
+    with pytest.raises(RuntimeError):
+        services.batch_upload(kind="households", file_name="h.csv", data=HOUSEHOLDS.encode())
+    assert ImportBatch.objects.count() == 0
+    assert list(imports_dir.iterdir()) == []
