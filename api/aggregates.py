@@ -40,6 +40,7 @@ from outcomes.disclosure import SUPPRESSED
 from outcomes.tables import csv_rows, published_value
 from taskforce.org.csvsafe import write_csv
 
+from .filters import refuse_unknown
 from .renderers import CSVRenderer
 
 TABLES = tuple(dashboards.PANELS)
@@ -165,6 +166,7 @@ class AggregateViewSet(viewsets.ViewSet):
         return dashboard_access(self.request.user)
 
     def filters(self, request: Request) -> dict[str, str]:
+        refuse_unknown(request, {"ward", "from", "to"})
         query = AggregateQuerySerializer(data=request.query_params, context={"access": self.access})
         query.is_valid(raise_exception=True)
         return {name: str(value) for name, value in query.validated_data.items()}

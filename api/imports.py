@@ -16,6 +16,7 @@ from imports.kinds import KINDS
 from imports.models import ImportBatch
 from imports.querysets import ImportBatchQuerySet, kinds_for
 from imports.services import ImportRefused, batch_commit, batch_upload
+from imports.uploads import UploadTooLarge, refusal
 from jobs.models import Job
 from taskforce.org import scoping
 
@@ -141,23 +142,32 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(
         summary="Upload a CSV file: every row is checked; unless dry_run, a good file is then written",
         request={"multipart/form-data": ImportUploadSerializer},
-        responses={201: ImportBatchSerializer},
+        responses={
+            201: ImportBatchSerializer,
+            413: OpenApiResponse(description="The file is over the size limit: nothing was kept."),
+        },
     )
     def create(self, request: Request) -> Response:
-        upload = ImportUploadSerializer(data=request.data)
+        upload = ImportUploadSerializer(data=request.data)  # reading the body runs the size-limited handler
+        refused = refusal(request._request)
+        if refused is not None:
+            return Response({"detail": str(refused)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
         if data["kind"] not in kinds_for(request.user):
             raise PermissionDenied(f"Your role cannot import {data['kind']}.")
         options = {k: data[k] for k in ("source", "release", "vintage") if k in data}
-        batch = batch_upload(
-            kind=data["kind"],
-            file_name=data["file"].name,
-            data=data["file"],
-            uploaded_by=scoping.signed_in(request.user),
-            dry_run=data["dry_run"],
-            options=options,
-        )
+        try:
+            batch = batch_upload(
+                kind=data["kind"],
+                file_name=data["file"].name,
+                data=data["file"],
+                uploaded_by=scoping.signed_in(request.user),
+                dry_run=data["dry_run"],
+                options=options,
+            )
+        except UploadTooLarge as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         batch = self.get_queryset().get(pk=batch.pk)
         return Response(ImportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 

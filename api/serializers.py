@@ -30,6 +30,7 @@ from households.models import (
 from interventions.models import Intervention, Referral, Service, ServiceCategory
 from jobs.models import Job
 from outcomes.models import AnalysisRun, AreaStatistic, BenefitRecord, BenefitType
+from taskforce.org.dates import years_after
 from taskforce.org.models import AccessLog, Agency, ApiToken, Area, BreakGlassGrant, StaffProfile
 
 
@@ -45,8 +46,12 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         queryset = super().get_queryset()
         request = self.context.get("request")
-        if queryset is not None and hasattr(queryset, "visible_to"):
-            queryset = queryset.visible_to(request.user if request else None)
+        user = request.user if request else None
+        # A record named in a write: some (a property) may be named beyond what the writer may list.
+        if queryset is not None and hasattr(queryset, "addressable_by"):
+            queryset = queryset.addressable_by(user)
+        elif queryset is not None and hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(user)
         return queryset
 
 
@@ -539,7 +544,7 @@ class RetentionSerializer(ModelSerializer):
         fields = ["id", "case_reference", "ward", "closed_on", "members", "delete_from"]
 
     def get_delete_from(self, household: Household) -> date:
-        return household.closed_on.replace(year=household.closed_on.year + self.context["years"])  # type: ignore[union-attr]
+        return years_after(household.closed_on, self.context["years"])  # type: ignore[arg-type]
 
 
 class ReferralInboxSerializer(ModelSerializer):

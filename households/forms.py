@@ -227,7 +227,7 @@ class MoveForm(GovukForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(PropertyByUprnField, self.fields["property"]).queryset = Property.objects.visible_to(user)
+        cast(PropertyByUprnField, self.fields["property"]).queryset = Property.objects.addressable_by(user)
 
 
 class SharingBasisForm(
@@ -278,7 +278,7 @@ class PlacementForm(form_for(Placement, PLACEMENT_FIELDS)):  # type: ignore[misc
         ].help_text = (
             "Section 208 of the Housing Act 1996: within 14 days of the accommodation being made available."
         )
-        self.fields["accommodation"].queryset = Property.objects.visible_to(user)
+        self.fields["accommodation"].queryset = Property.objects.addressable_by(user)
 
 
 # Housing officers

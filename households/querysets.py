@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from taskforce.org import scoping
+from taskforce.org.dates import latest_start
 from taskforce.org.validators import NINO_RE, POSTCODE_RE, normalise_nino, normalise_postcode
 
 from . import search, statutory
@@ -36,11 +37,7 @@ class HouseholdQuerySet(models.QuerySet):
 
     def past_retention(self, on: date, *, years: int) -> "HouseholdQuerySet":
         """Closed cases whose records have been kept `years` full years after closing, as of `on`."""
-        try:
-            cutoff = on.replace(year=on.year - years)
-        except ValueError:  # 29 February
-            cutoff = on.replace(year=on.year - years, day=28)
-        return self.filter(status="closed", closed_on__lte=cutoff)
+        return self.filter(status="closed", closed_on__lte=latest_start(on, years))
 
     # Reads for the caseload page. Chain them after visible_to(user): none of them widens the scope.
 
@@ -163,6 +160,10 @@ _COUNT_ROWS = models.Func(models.Value(1), function="COUNT", output_field=models
 class PropertyQuerySet(models.QuerySet):
     def visible_to(self, user: scoping.User | None) -> "PropertyQuerySet":
         return self.filter(scoping.property_filter(user))
+
+    def addressable_by(self, user: scoping.User | None) -> "PropertyQuerySet":
+        """Properties `user` may name in a write (scoping.property_address_filter)."""
+        return self.filter(scoping.property_address_filter(user))
 
     def matching(self, text: str) -> "PropertyQuerySet":
         """Homes found by address, landlord, postcode or UPRN."""

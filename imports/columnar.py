@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 
 from taskforce.org.csvsafe import looks_like_formula
 
@@ -105,12 +106,15 @@ def _lines(body: bytes) -> tuple[int, bytes]:
 def _header(text: str, columns: Sequence[str]) -> tuple[int, list[int]]:
     """The header's line number and the position in the file of each column."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        header = [v.strip().lower() for v in values]
-        _check_header(header, columns)
-        return reader.line_num, [header.index(c) for c in columns]
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            header = [v.strip().lower() for v in values]
+            _check_header(header, columns)
+            return reader.line_num, [header.index(c) for c in columns]
+    except csv.Error as exc:
+        raise NotColumnar(f"csv cannot read the header: {exc}") from exc
     raise FileError("The file is empty.")
 
 
@@ -129,7 +133,10 @@ def _widths(body: bytes, ending: bytes, first_line: int, count: int) -> np.ndarr
     widths = per_line(",") + 1
     for i in np.flatnonzero(per_line('"')):
         line = body[starts[i] : stops[i]].decode("utf-8").rstrip("\r")
-        fields = list(csv.reader([line]))
+        try:
+            fields = list(csv.reader([line]))
+        except csv.Error as exc:
+            raise NotColumnar(f"csv cannot read a line: {exc}") from exc
         if len(fields) != 1:
             raise NotColumnar("a quoted field spans lines")
         widths[i] = len(fields[0])
@@ -178,6 +185,8 @@ def check(
     distinct: list[_Distinct] = []
     for column, position in zip(columns, order, strict=True):
         column_codes, uniques = pd.factorize(frame.iloc[:, position], sort=False)
+        if any(len(u) > settings.IMPORT_MAX_FIELD_CHARS for u in uniques):
+            raise NotColumnar("a cell is over the length limit: the row path reports it")
         codes.append(column_codes)
         distinct.append(_distinct(list(uniques), column.check))
         if progress:
@@ -212,8 +221,10 @@ def check(
             except RowErrors as exc:
                 report.problems.extend(Problem(row, e.column, e.value, e.rule) for e in exc.errors)
                 continue
-        error = next(e for d, c in zip(distinct, codes, strict=True) if (e := d.errors[c[i]]) is not None)
-        report.problems.append(Problem(row, error.column, error.value, error.rule))
+        # Every bad cell of the row, not only the first.
+        for d, c in zip(distinct, codes, strict=True):
+            if (error := d.errors[c[i]]) is not None:
+                report.problems.append(Problem(row, error.column, error.value, error.rule))
     if progress:
         progress.advance(expected, "Checked every row")
     if report.problems:

@@ -12,13 +12,18 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
+from django.conf import settings
 from django.db import transaction
 
 from taskforce.org.csvsafe import looks_like_formula
 
 MAX_BYTES = 200 * 1024 * 1024
+# Python's csv module refuses a field over 131,072 characters with an error that stops the whole read. A field
+# cannot be longer than its file, so the csv limit is the file limit, and the product's own rule
+# (settings.IMPORT_MAX_FIELD_CHARS, `_too_long`) turns a long value into a row error naming row and column.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
 # Progress is reported after every PROGRESS_EVERY rows checked.
 PROGRESS_EVERY = 5_000
 
@@ -42,6 +47,36 @@ class RowErrors(Exception):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__("; ".join(str(e) for e in errors))
         self.errors = errors
+
+
+class RowCheck:
+    """Every problem of one row, not only the first: each cell is read through `cell()`, which notes a
+    RowError (or RowErrors) and gives `otherwise` instead, so the next cells are still checked. `done()`
+    raises them all together."""
+
+    def __init__(self) -> None:
+        self.errors: list[RowError] = []
+
+    def cell(self, read: Callable[..., T], *args: Any, otherwise: Any = None, **kwargs: Any) -> T:
+        try:
+            return read(*args, **kwargs)
+        except RowError as exc:
+            self.errors.append(exc)
+        except RowErrors as exc:
+            self.errors.extend(exc.errors)
+        return cast(T, otherwise)
+
+    def fail(self, column: str, rule: str, value: str = "") -> None:
+        self.errors.append(RowError(column, rule, value))
+
+    @property
+    def failed(self) -> list[str]:
+        """Columns already in error: the model's own check leaves them out rather than report them twice."""
+        return [e.column for e in self.errors]
+
+    def done(self) -> None:
+        if self.errors:
+            raise RowErrors(self.errors)
 
 
 class FileError(Exception):
@@ -182,6 +217,13 @@ def iter_values(
     comes from the first `next()`; a row with the wrong number of fields raises FileError when reached.
     """
     reader = csv.reader(io.StringIO(decode(data, max_bytes=max_bytes), newline=""))
+    try:
+        yield from _values(reader, columns)
+    except csv.Error as exc:
+        raise FileError(f"Line {reader.line_num} cannot be read as CSV ({exc}).") from exc
+
+
+def _values(reader: Any, columns: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
     header: list[str] | None = None
     order: list[int] | None = None
     width = 0
@@ -252,6 +294,7 @@ def run_import(
             report = ImportReport(kind=kind.name, sha256=report.sha256, dry_run=dry_run)
     parse_values = getattr(kind, "parse_values", None)
     columns = list(kind.columns)
+    longest = settings.IMPORT_MAX_FIELD_CHARS
     parsed: list[tuple[int, Any]] = []
     if progress:
         progress.start(data.count(b"\n") or 1, "Checking rows")
@@ -259,6 +302,8 @@ def run_import(
         for line, values in iter_values(data, columns=columns, max_bytes=max_bytes):
             report.rows += 1
             try:
+                if any(len(v) > longest for v in values):
+                    _too_long(columns, values, longest)
                 if any(map(looks_like_formula, values)):
                     _refuse_formulas(columns, values)
                 item = (
@@ -270,8 +315,10 @@ def run_import(
             except RowError as exc:
                 report.problems.append(Problem(row=line, column=exc.column, value=exc.value, rule=exc.rule))
             except RowErrors as exc:
+                # Every problem of the row, in the order of the file's columns.
                 report.problems.extend(
-                    Problem(row=line, column=e.column, value=e.value, rule=e.rule) for e in exc.errors
+                    Problem(row=line, column=e.column, value=e.value, rule=e.rule)
+                    for e in sorted(exc.errors, key=lambda e: _position(columns, e.column))
                 )
             if progress and report.rows % PROGRESS_EVERY == 0:
                 progress.advance(PROGRESS_EVERY)
@@ -300,6 +347,24 @@ def run_import(
         report.committed = False
         report.problems.append(Problem(row=exc.line, column=exc.column, value=exc.value, rule=exc.rule))
     return report
+
+
+def _too_long(columns: Sequence[str], values: Sequence[str], longest: int) -> None:
+    raise RowErrors(
+        [
+            RowError(
+                column,
+                f"is {len(value):,} characters long; a cell holds at most {longest:,}",
+                value[:40] + "...",
+            )
+            for column, value in zip(columns, values, strict=True)
+            if len(value) > longest
+        ]
+    )
+
+
+def _position(columns: Sequence[str], column: str) -> int:
+    return columns.index(column) if column in columns else len(columns)
 
 
 def _refuse_formulas(columns: Sequence[str], values: Sequence[str]) -> None:

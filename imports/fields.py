@@ -2,12 +2,15 @@
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
-from .core import RowError, RowErrors
+from taskforce.org.validators import normalise_nino, validate_nino
+
+from .core import RowError, RowErrors, parse_date
 
 CONSTRAINT_MESSAGE_RE = re.compile(r"^([a-z_0-9]+): (.+)$", re.DOTALL)
 MONEY_RE = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
@@ -20,6 +23,21 @@ def required(row: Mapping[str, str], column: str) -> str:
     if not value:
         raise RowError(column, "required")
     return value
+
+
+def required_date(row: Mapping[str, str], column: str) -> date:
+    return parse_date(required(row, column), column)
+
+
+def nino_of(text: str, column: str = "nino") -> str:
+    """A National Insurance number, normalised; one that breaks the format rules is a format error, reported
+    as such before anyone is looked up by it."""
+    nino = normalise_nino(text)
+    try:
+        validate_nino(nino)
+    except ValidationError as exc:
+        raise RowError(column, exc.messages[0], text) from exc
+    return nino
 
 
 def choice(text: str, choices: type[models.TextChoices], column: str, *, default: str = "") -> str:

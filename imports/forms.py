@@ -4,10 +4,10 @@ services check the file itself."""
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from taskforce.org.forms import GovukForm
 
-from .core import MAX_BYTES
 from .kinds import COLUMNS
 from .models import ImportBatch
 from .querysets import kinds_for
@@ -29,9 +29,7 @@ class UploadForm(GovukForm):
     file = forms.FileField(
         label="Upload a file",
         widget=forms.FileInput,
-        help_text=(
-            f"A CSV file saved as 'CSV UTF-8', with a header row (boundaries: a GeoJSON file), up to {MAX_BYTES // 2**20} MB."
-        ),
+        help_text="A CSV file saved as 'CSV UTF-8', with a header row.",
         error_messages={
             "required": "Select a CSV file",
             "empty": "The selected file is empty",
@@ -77,6 +75,10 @@ class UploadForm(GovukForm):
         allowed = kinds_for(user)
         self.offered = [(k, label) for k, label in ImportBatch.Kind.choices if k in allowed]
         self.fields["kind"].choices = self.offered  # type: ignore[attr-defined]
+        self.fields["file"].help_text = (
+            "A CSV file saved as 'CSV UTF-8', with a header row (boundaries: a GeoJSON file), "
+            f"up to {settings.IMPORT_MAX_BYTES / 1e6:.0f} MB."
+        )
         if AREA_STATISTICS not in allowed:
             for name in AREA_STATISTICS_OPTIONS:
                 del self.fields[name]

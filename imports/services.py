@@ -10,6 +10,7 @@ and the same file committed under another batch is recognised by its hash and wr
 
 import hashlib
 import io
+import tempfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,12 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.models import Job
-from jobs.services import JobProgress, job_create, job_enqueue
+from jobs.services import JobProgress, job_abandon_silent, job_create, job_enqueue
 from taskforce.org import audit
 
-from .core import MAX_BYTES, ImportReport, Problem, Progress, run_import
+from .core import ImportReport, Problem, Progress, run_import
 from .kinds import KINDS, kind_for
 from .models import ImportBatch
+from .uploads import UploadTooLarge
 
 
 class ImportRefused(Exception):
@@ -48,7 +50,6 @@ def already_imported(batch: ImportBatch) -> ImportBatch | None:
     )
 
 
-@transaction.atomic
 def batch_create(
     *,
     kind: str,
@@ -57,35 +58,46 @@ def batch_create(
     uploaded_by: User | None = None,
     options: dict[str, Any] | None = None,
 ) -> ImportBatch:
-    """Record an uploaded file and keep it. A file over the size limit is recorded but not kept."""
+    """Record an uploaded file and keep it. A file over settings.IMPORT_MAX_BYTES raises UploadTooLarge as
+    soon as the copy passes the limit, and leaves no batch and no file behind."""
     if kind not in KINDS:
         raise ValueError(f"Unknown import kind {kind!r}: expected one of {', '.join(KINDS)}.")
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
-    batch = ImportBatch(
-        kind=kind,
-        file_name=Path(file_name).name[:255] or "upload.csv",
-        sha256="0" * 64,
-        size=0,
-        uploaded_by=uploaded_by,
-        options=options or {},
-    )
-    batch.full_clean()
-    batch.save()
-    path = batch_path(batch)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    directory = Path(settings.IMPORTS_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    # Copied under a temporary name first: the batch and its file appear together, or neither does.
+    part = Path(tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".part")[1])
+    try:
+        digest, size = _copy(stream, part, limit=settings.IMPORT_MAX_BYTES)
+        with transaction.atomic():
+            batch = ImportBatch(
+                kind=kind,
+                file_name=Path(file_name).name[:255] or "upload.csv",
+                sha256=digest,
+                size=size,
+                uploaded_by=uploaded_by,
+                options=options or {},
+            )
+            batch.full_clean()
+            batch.save()
+            part.replace(batch_path(batch))
+    finally:
+        part.unlink(missing_ok=True)
+    return batch
+
+
+def _copy(stream: IO[bytes], path: Path, *, limit: int) -> tuple[str, int]:
+    """Copy `stream` to `path`; its SHA-256 and size. Stops at the chunk that passes `limit`."""
     digest = hashlib.sha256()
     size = 0
     with path.open("wb") as out:
         while chunk := stream.read(1 << 20):
-            digest.update(chunk)
             size += len(chunk)
-            if size <= MAX_BYTES:
-                out.write(chunk)
-    if size > MAX_BYTES:
-        path.unlink()
-    batch.sha256, batch.size = digest.hexdigest(), size
-    batch.save(update_fields=["sha256", "size"])
-    return batch
+            if size > limit:
+                raise UploadTooLarge()
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest(), size
 
 
 def batch_upload(
@@ -99,7 +111,13 @@ def batch_upload(
 ) -> ImportBatch:
     """Keep and check a file; unless this is a dry run and if every row is good, hand it to a job to write."""
     batch = batch_create(kind=kind, file_name=file_name, data=data, uploaded_by=uploaded_by, options=options)
-    batch = batch_check(batch=batch)
+    try:
+        batch = batch_check(batch=batch)
+    except Exception:
+        # A check that breaks (a fault, not a bad file: those are reported) keeps neither batch nor file.
+        batch_path(batch).unlink(missing_ok=True)
+        ImportBatch.objects.filter(pk=batch.pk).delete()
+        raise
     if batch.status == ImportBatch.Status.VALID and not dry_run:
         batch_commit(batch=batch, requested_by=uploaded_by)
         batch.refresh_from_db()
@@ -122,13 +140,9 @@ def _record(batch: ImportBatch, report: ImportReport, *, status: str) -> None:
 def _read(batch: ImportBatch) -> bytes | ImportReport:
     """The batch's file, or a report of why it cannot be read."""
     path = batch_path(batch)
-    if batch.size > MAX_BYTES or not path.exists():
+    if not path.exists():
         report = ImportReport(kind=batch.kind, sha256=batch.sha256)
-        rule = (
-            f"The file is {batch.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. Split it into smaller files."
-            if batch.size > MAX_BYTES
-            else "The uploaded file is no longer stored: upload it again."
-        )
+        rule = "The uploaded file is no longer stored: upload it again."
         report.problems.append(Problem(row=0, column="(file)", value="", rule=rule))
         return report
     return path.read_bytes()
@@ -141,7 +155,7 @@ def batch_check(*, batch: ImportBatch, progress: Progress | None = None) -> Impo
         report = data
     else:
         kind = kind_for(batch.kind, user=batch.uploaded_by, options=_options(batch))
-        report = run_import(kind, data, dry_run=True, progress=progress, max_bytes=MAX_BYTES)
+        report = run_import(kind, data, dry_run=True, progress=progress, max_bytes=settings.IMPORT_MAX_BYTES)
     _record(batch, report, status=ImportBatch.Status.VALID if report.ok else ImportBatch.Status.INVALID)
     twin = already_imported(batch)
     if twin is not None:
@@ -159,6 +173,10 @@ def batch_commit(
     queue: str | None = None,
 ) -> Job:
     """Hand a checked batch to a job that writes it (after this transaction commits)."""
+    job_id = ImportBatch.objects.filter(pk=batch.pk).values_list("job_id", flat=True).first()
+    if job_id is not None:
+        # A job whose process died is failed first, so the batch can be committed again at once.
+        job_abandon_silent(job_id=job_id)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status == ImportBatch.Status.INVALID:
         raise ImportRefused(
@@ -226,7 +244,9 @@ def run_import_job(job: Job, progress: JobProgress) -> dict[str, Any]:
     # An exception leaves nothing written (the import's transaction rolled back) and fails the job, which
     # records it: the batch then shows as failed, and committing it again may cure it.
     with audit.route("import"), audit.changes_by(batch.uploaded_by):
-        report = run_import(kind, data, progress=progress, on_written=mark_committed, max_bytes=MAX_BYTES)
+        report = run_import(
+            kind, data, progress=progress, on_written=mark_committed, max_bytes=settings.IMPORT_MAX_BYTES
+        )
     if not report.committed:
         _record(batch, report, status=ImportBatch.Status.INVALID)
     batch.refresh_from_db()

@@ -29,6 +29,7 @@ from .kinds import COLUMNS
 from .models import ImportBatch
 from .querysets import kinds_for
 from .services import ImportRefused, batch_commit, batch_upload
+from .uploads import UploadTooLarge, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -84,22 +85,32 @@ def upload(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
+        refused = refusal(request)
+        if refused is not None:
+            # The file was stopped as it streamed in: nothing of it was kept, so "select a file" would mislead.
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", str(refused))
+        elif form.is_valid():
             file = form.cleaned_data["file"]
             file.seek(0)
             # Checked here, then committed as a separate step, so a job that fails while this request
             # runs it is shown on the batch page like one that fails in a worker.
-            batch = batch_upload(
-                kind=form.cleaned_data["kind"],
-                file_name=file.name,
-                data=file,
-                uploaded_by=scoping.signed_in(request.user),
-                dry_run=True,
-                options=form.options(),
-            )
-            if batch.status == ImportBatch.Status.VALID and not form.cleaned_data["dry_run"]:
-                _commit(request, batch)
-            return redirect("imports:detail", pk=batch.pk)
+            try:
+                batch = batch_upload(
+                    kind=form.cleaned_data["kind"],
+                    file_name=file.name,
+                    data=file,
+                    uploaded_by=scoping.signed_in(request.user),
+                    dry_run=True,
+                    options=form.options(),
+                )
+            except UploadTooLarge as exc:
+                form.add_error("file", str(exc))
+            else:
+                if batch.status == ImportBatch.Status.VALID and not form.cleaned_data["dry_run"]:
+                    _commit(request, batch)
+                return redirect("imports:detail", pk=batch.pk)
     else:
         form = UploadForm(initial={"kind": request.GET.get("kind")}, user=request.user)
     return render(request, "imports/upload.html", {"form": form})

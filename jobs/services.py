@@ -6,12 +6,14 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
+from types import TracebackType
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Job
@@ -165,7 +167,8 @@ def job_run(*, job_id: int, listener: ProgressListener | None = None) -> Job:
     handler = handler_for(job.kind)
     progress = JobProgress(job, listener=listener)
     try:
-        result = handler(job, progress)
+        with Heartbeat(job):
+            result = handler(job, progress)
     except Exception as exc:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         _finish(job, state=Job.State.FAILED, errors=[f"{type(exc).__name__}: {exc}"], result={})
@@ -179,6 +182,82 @@ def job_run(*, job_id: int, listener: ProgressListener | None = None) -> Job:
         except Exception:  # a follower's failure never fails the job that succeeded
             logger.exception("After job %s (%s): %s failed", job.pk, job.kind, callback.__name__)
     return job
+
+
+class Heartbeat:
+    """While a job's handler runs, a thread stamps the job's `heartbeat_at` every JOBS_HEARTBEAT_SECONDS, on
+    a database connection of its own, whether or not the handler reports progress. The stamps stop when the
+    process dies (a worker killed, a web process whose thread ran the job gone), and `job_abandon_silent`
+    then fails the job within JOBS_LEASE_SECONDS, so its work can be asked for again.
+
+    Not started inside a transaction (a test's, or a request's): the job row might not be visible to the
+    thread's connection, which would wait on it.
+    """
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.interval = settings.JOBS_HEARTBEAT_SECONDS
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> "Heartbeat":
+        if self.interval > 0 and not connection.in_atomic_block:
+            self._thread = threading.Thread(
+                target=self._beat, name=f"job-{self.job.pk}-heartbeat", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.interval + 5)
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    Job.objects.filter(
+                        pk=self.job.pk, state=Job.State.RUNNING, worker=self.job.worker
+                    ).update(heartbeat_at=timezone.now())
+                except Exception:
+                    # A missed beat is not fatal: the lease is several beats long.
+                    logger.warning("Job %s: could not record its heartbeat", self.job.pk, exc_info=True)
+        finally:
+            connection.close()
+
+
+ABANDONED = (
+    "The process running this job stopped (no heartbeat for {seconds} seconds): nothing it was writing was "
+    "kept. It can be started again."
+)
+
+
+def job_abandon_silent(*, job_id: int | None = None) -> int:
+    """Fail every running job (or job `job_id`) whose heartbeat is older than JOBS_LEASE_SECONDS: its process
+    died. One conditional UPDATE, so a job is failed once however many pollers ask at the same moment, and a
+    finished job is never touched. Returns how many were failed. Run by the job status endpoint, by
+    committing an import again, by the periodic task `jobs.abandon_silent_jobs` and by
+    `manage.py abandon_silent_jobs`."""
+    now = timezone.now()
+    seconds = settings.JOBS_LEASE_SECONDS
+    cutoff = now - timedelta(seconds=seconds)
+    silent = Job.objects.filter(state=Job.State.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    if job_id is not None:
+        silent = silent.filter(pk=job_id)
+    failed = silent.update(
+        state=Job.State.FAILED,
+        finished_at=now,
+        errors=[ABANDONED.format(seconds=seconds)],
+        message="Stopped: its process died",
+    )
+    if failed:
+        logger.warning("Failed %s job(s) whose process stopped answering", failed)
+    return failed
 
 
 def _finish(job: Job, *, state: str, errors: list[str], result: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from .models import Job
 from .registry import may_follow
+from .services import job_abandon_silent
 
 
 @never_cache
@@ -18,6 +19,9 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
     job = get_object_or_404(Job, pk=pk)
     if not may_follow(job, request.user):
         raise Http404("No such job.")
+    if job.state == Job.State.RUNNING and job_abandon_silent(job_id=job.pk):
+        # Its process died: the page following it learns so within a lease, not when the broker gives up.
+        job.refresh_from_db()
     return JsonResponse(
         {
             "id": job.pk,

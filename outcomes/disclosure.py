@@ -14,13 +14,22 @@
 
 Rounding is applied cell by cell to the raw figures, so published totals need not equal the sum of the
 published cells. Pure: pandas only, no Django.
+
+Across tables: the same table is published for each ward alone and for the wards combined (ward x total),
+and the combined cell is the sum of the wards' cells. A cell hidden in just one of them would be the
+difference of the others, so `complementary` hides it in a second one too; a table is published `jointly`
+with the cells so forced, which then pass the within-table rules above like any other hidden cell.
 """
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import pandas as pd
+
+T = TypeVar("T")
 
 SUPPRESSED = "[c]"
 THRESHOLD = 10
@@ -39,6 +48,88 @@ class Rate:
 
     denominator: str
     numerator: str | None = None
+
+
+Cell = tuple[Hashable, str]
+
+
+@dataclass
+class Joint:
+    """One table of a family published jointly: the cells to hide besides its own rules, by the order of its
+    `publish` calls (a panel may publish several tables), and what each call hid, for `complementary`."""
+
+    forced: Mapping[int, set[Cell]] = field(default_factory=dict)
+    calls: list[tuple[dict[Cell, float], set[Cell]]] = field(default_factory=list)
+
+
+_JOINT: ContextVar[Joint | None] = ContextVar("disclosure_joint", default=None)
+
+
+@contextmanager
+def jointly(forced: Mapping[int, set[Cell]] | None = None) -> Iterator[Joint]:
+    """Publish the tables built inside this block as one member of a family (see `complementary`)."""
+    joint = Joint(forced or {})
+    token = _JOINT.set(joint)
+    try:
+        yield joint
+    finally:
+        _JOINT.reset(token)
+
+
+def complementary(
+    members: Mapping[str, list[tuple[dict[Cell, float], set[Cell]]]],
+) -> dict[str, dict[int, set[Cell]]]:
+    """Cells to hide further so that no cell is hidden in exactly one member of a ward x total family.
+
+    `members` maps each member (each ward alone, and the wards combined) to its `Joint.calls`. Where a cell
+    is hidden in one member and published in all the others, it equals their difference: it is hidden in
+    the member that publishes it with the smallest non-zero value as well (a ward before the total). A
+    member whose table has no such row shows no figure to hide there. Empty when the family is protected.
+    """
+    extra: dict[str, dict[int, set[Cell]]] = {name: {} for name in members}
+    calls = min((len(c) for c in members.values()), default=0)
+    for k in range(calls):
+        cells = set().union(*(members[name][k][0] for name in members))
+        for cell in sorted(cells, key=repr):
+            hidden = [name for name in members if cell in members[name][k][1]]
+            if len(hidden) != 1:
+                continue
+            shown = [name for name in members if name not in hidden and cell in members[name][k][0]]
+            if not shown:
+                continue
+
+            def cost(name: str, cell: Cell = cell, k: int = k) -> tuple[int, float]:
+                value = members[name][k][0][cell]
+                return (int(name == COMBINED_MEMBER), value if value > 0 else float("inf"))
+
+            extra[min(shown, key=cost)].setdefault(k, set()).add(cell)
+    return {name: forced for name, forced in extra.items() if forced}
+
+
+# The member of a family that holds the wards combined (a ward is named by its GSS code).
+COMBINED_MEMBER = "combined"
+# Each round hides at least one more cell; a family settles in two or three.
+MAX_ROUNDS = 20
+
+
+def publish_family(build: Callable[[str], T], members: Sequence[str]) -> dict[str, T]:
+    """`build(member)` for every member of a ward x total family (each ward, and COMBINED_MEMBER), each
+    published `jointly` with the cells `complementary` forces, round after round until none is left."""
+    forced: dict[str, dict[int, set[Cell]]] = {name: {} for name in members}
+    built: dict[str, T] = {}
+    for _ in range(MAX_ROUNDS):
+        calls = {}
+        for name in members:
+            with jointly(forced[name]) as joint:
+                built[name] = build(name)
+            calls[name] = joint.calls
+        extra = complementary(calls)
+        if not extra:
+            break
+        for name, by_call in extra.items():
+            for k, cells in by_call.items():
+                forced[name].setdefault(k, set()).update(cells)
+    return built
 
 
 def round_count(value: float) -> int | str:
@@ -79,8 +170,13 @@ def publish(
         (row, col): float(v) for col in counts for row, v in zip(table.index, raw[col].tolist(), strict=True)
     }
     suppressed = {cell for cell, v in values.items() if 0 < round(v) < THRESHOLD}
+    joint = _JOINT.get()
+    if joint is not None:
+        suppressed |= {cell for cell in joint.forced.get(len(joint.calls), ()) if cell in values}
     if total_row is not None or total_column is not None:
         suppressed = _secondary(values, suppressed, total_row=total_row, total_column=total_column)
+    if joint is not None:
+        joint.calls.append((values, suppressed))
 
     out = table.copy()
     for col in counts:

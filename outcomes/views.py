@@ -71,8 +71,17 @@ def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def may_open_evidence_pack(user: scoping.User | None) -> bool:
+    """Who may open the evidence pack and its analyses: the pages' gate, and the navigation's."""
+    return scoping.may_write(user, "analysis")
+
+
+def may_open_dashboards(user: scoping.User | None) -> bool:
+    return dashboard_access(user) is not None
+
+
 def _analysts_only(request: HttpRequest) -> None:
-    if not scoping.may_write(request.user, "analysis"):
+    if not may_open_evidence_pack(request.user):
         raise PermissionDenied("The evidence pack is for policy leads.")
 
 

@@ -21,7 +21,9 @@ def home_summary(*, user: User) -> dict[str, Any]:
     )
     wards = list(profile.wards.all()) if profile else []
     open_cases = None
-    if profile and profile.role in StaffProfile.PERSONAL_DATA_ROLES:
+    if profile and profile.role in StaffProfile.PERSONAL_DATA_ROLES - {
+        StaffProfile.Role.DATA_PROTECTION_OFFICER
+    }:
         open_cases = Household.objects.open().in_wards(wards).count()
     return {
         "profile": profile,

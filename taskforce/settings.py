@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "taskforce.org.middleware.AbsoluteSessionExpiryMiddleware",
     "taskforce.org.middleware.RequireTwoFactorMiddleware",
     "taskforce.org.middleware.AccessAttemptMiddleware",
+    "taskforce.org.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a lockout into the sign-in page's locked message.
@@ -240,6 +241,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
+        # First: a list refuses a query parameter it does not take (400 naming it).
+        "api.filters.KnownParameters",
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
@@ -249,10 +252,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     # Content negotiation by Accept only: a ?format= parameter would change how errors are rendered.
     "URL_FORMAT_OVERRIDE": None,
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
+    # JSON only. DRF's browsable API drew personal data into HTML pages outside the GOV.UK ones (no language,
+    # low contrast: it failed axe) with session forms of its own; people read the API through its
+    # documentation page (/api/v1/docs/) and scripts through JSON.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Margate Task Force API",
@@ -296,8 +299,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=55 
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis redelivers an unacknowledged task after this long; it must exceed the hard time limit.
+# Redis redelivers an unacknowledged task after this long; it must exceed the hard time limit, so a task
+# still running is never handed to a second worker. A worker that dies is not waited for this long: the
+# job's heartbeat stops and the job is failed within JOBS_LEASE_SECONDS (jobs.services.job_abandon_silent),
+# after which its work can be asked for again; the late redelivery then finds the job finished and does
+# nothing. A pool process killed under a live worker is requeued at once (reject on worker lost) and taken
+# over from the start.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+# A running job's heartbeat, stamped by a thread beside its handler, and how long a job may go without one
+# before it counts as abandoned (its process died).
+JOBS_HEARTBEAT_SECONDS = env.int("JOBS_HEARTBEAT_SECONDS", default=15)
+JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=120)
+# `celery -A taskforce beat` (or a worker started with -B) fails abandoned jobs every minute, even when no
+# page is polling them; `manage.py abandon_silent_jobs` does the same from cron.
+CELERY_BEAT_SCHEDULE = {
+    "abandon-silent-jobs": {"task": "jobs.abandon_silent_jobs", "schedule": 60.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 # With a broker and this queue named (e.g. analysis-chunks), placebo chunks of an analysis go to the Celery
 # workers consuming it and their answers come back through the result backend (the broker's Redis unless
@@ -337,6 +354,21 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Margate Task Force <
 
 # Uploaded import files, kept so a worker on any machine sharing this directory can read them by batch id.
 IMPORTS_DIR = Path(env.str("IMPORTS_DIR", default=str(VAR_DIR / "imports")))
+# The largest file an import takes, in bytes: held while the upload streams in (imports.uploads), so a file
+# over it is stopped at the chunk that crosses it and leaves no batch and no file behind.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=100_000_000)
+# The longest value one cell of an imported file may hold; a longer one is a row error naming row and column.
+IMPORT_MAX_FIELD_CHARS = env.int("IMPORT_MAX_FIELD_CHARS", default=10_000)
+FILE_UPLOAD_HANDLERS = [
+    "imports.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A file over this size streams to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The non-file part of a request (form fields, JSON bodies) and the number of files one request may carry.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 # The demo prints its logins; outside the demo every account is created by an administrator.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="margate-demo-2010")

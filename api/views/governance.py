@@ -22,7 +22,8 @@ from taskforce.org.models import AccessLog, ApiToken, BreakGlassGrant, StaffProf
 
 from .. import serializers as s
 from .. import subject_access
-from ..filters import filterset
+from ..authentication import proved_second_factor
+from ..filters import KnownParameters, filterset
 from ..permissions import RoleAllowed
 from .base import ID_IN_PATH, PURPOSE, AuditedReads, client_address
 
@@ -39,7 +40,7 @@ class ApiTokenViewSet(
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = s.ApiTokenSerializer
     pagination_class = None
-    filter_backends: list[Any] = []
+    filter_backends: list[Any] = [KnownParameters]
 
     def get_queryset(self) -> models.QuerySet:
         return ApiToken.objects.filter(user=self.request.user.pk)
@@ -48,7 +49,9 @@ class ApiTokenViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, key = taskforce_services.api_token_create(
-            user=scoping.signed_in(request.user), name=serializer.validated_data["name"]
+            user=scoping.signed_in(request.user),
+            name=serializer.validated_data["name"],
+            two_factor=proved_second_factor(request),
         )
         data = s.NewApiTokenSerializer(token).data | {"key": key}
         return Response(data, status=status.HTTP_201_CREATED)

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from taskforce.org.dates import years_after
 from taskforce.org.models import Area, StaffProfile
 from taskforce.org.validators import normalise_postcode, validate_postcode, validate_uprn
 
@@ -25,13 +26,6 @@ from ..querysets import (
 
 MAX_LICENCE_YEARS = 5
 MAX_CIVIL_PENALTY = 30_000
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class Hazard(models.Model):
@@ -192,11 +186,11 @@ class Licence(models.Model):
         if (
             self.starts_on
             and self.expires_on
-            and self.expires_on > _add_years(self.starts_on, MAX_LICENCE_YEARS)
+            and self.expires_on > years_after(self.starts_on, MAX_LICENCE_YEARS)
         ):
             errors["expires_on"] = (
                 f"A licence lasts at most {MAX_LICENCE_YEARS} years: it must expire by "
-                + (f"{_add_years(self.starts_on, MAX_LICENCE_YEARS):%d %B %Y}.")
+                + (f"{years_after(self.starts_on, MAX_LICENCE_YEARS):%d %B %Y}.")
             )
         if self.starts_on and self.expires_on and self.expires_on <= self.starts_on:
             errors["expires_on"] = "The expiry date must be after the start date."

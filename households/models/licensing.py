@@ -9,10 +9,10 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from taskforce.org.dates import years_after
 from taskforce.org.models import Area
 
 from ..querysets import DesignationQuerySet
-from .housing import _add_years
 
 MAX_DESIGNATION_YEARS = 5
 
@@ -54,7 +54,7 @@ class LicensingDesignation(models.Model):
         if self.starts_on and self.ends_on:
             if self.ends_on <= self.starts_on:
                 raise ValidationError({"ends_on": "The end date must be after the start date."})
-            latest = _add_years(self.starts_on, MAX_DESIGNATION_YEARS)
+            latest = years_after(self.starts_on, MAX_DESIGNATION_YEARS)
             if self.ends_on > latest:
                 raise ValidationError(
                     {

@@ -16,7 +16,7 @@ from outcomes.models import AreaStatistic
 from taskforce.org.models import Area
 from taskforce.org.validators import validate_gss_code
 
-from ..core import Problem, RowError, duplicates
+from ..core import Problem, RowCheck, RowError, duplicates
 
 PERIOD_RES = (
     (re.compile(r"^(\d{4})$"), AreaStatistic.Frequency.YEAR),
@@ -69,40 +69,42 @@ class AreaStatisticsImport:
         self.areas = {a.gss_code: a for a in Area.objects.order_by("vintage")}  # latest vintage wins
 
     def parse(self, row: dict[str, str], line: int) -> StatisticRow:
+        check = RowCheck()
         code = row["area_code"].upper()
-        try:
-            validate_gss_code(code)
-        except ValidationError as exc:
-            raise RowError("area_code", exc.messages[0], row["area_code"]) from exc
-        area_type = row["area_type"].lower()
-        if area_type not in Area.Type.values:
-            raise RowError("area_type", f"expected one of {', '.join(Area.Type.values)}", row["area_type"])
-        existing = self.areas.get(code)
-        if existing is None and self.vintage is None:
-            raise RowError(
-                "area_code",
-                "unknown area: give the boundary vintage (--vintage YEAR) to create new areas",
-                code,
-            )
-        if existing is not None and existing.type != area_type:
-            raise RowError("area_type", f"{code} is a {existing.type}, not a {area_type}", row["area_type"])
+        check.cell(self._check_area, code, row)
         if not row["area_name"]:
-            raise RowError("area_name", "required")
-        frequency, start = parse_period(row["period"])
+            check.fail("area_name", "required")
+        period = check.cell(parse_period, row["period"], otherwise=(None, None))
         measure = row["measure"].lower()
         if not MEASURE_RE.match(measure):
-            raise RowError(
+            check.fail(
                 "measure",
                 "lower-case letters, digits and underscores, starting with a letter",
                 row["measure"],
             )
+        value = check.cell(_number, row["value"])
+        check.done()
+        return StatisticRow(code, row["area_name"], row["area_type"].lower(), *period, measure, value)
+
+    def _check_area(self, code: str, row: dict[str, str]) -> None:
+        check = RowCheck()
         try:
-            value = float(row["value"].replace(",", ""))
-        except ValueError as exc:
-            raise RowError("value", "not a number", row["value"]) from exc
-        if not math.isfinite(value):
-            raise RowError("value", "must be a finite number", row["value"])
-        return StatisticRow(code, row["area_name"], area_type, frequency, start, measure, value)
+            validate_gss_code(code)
+        except ValidationError as exc:
+            check.fail("area_code", exc.messages[0], row["area_code"])
+        area_type = row["area_type"].lower()
+        if area_type not in Area.Type.values:
+            check.fail("area_type", f"expected one of {', '.join(Area.Type.values)}", row["area_type"])
+        existing = self.areas.get(code)
+        if existing is None and self.vintage is None and not check.errors:
+            check.fail(
+                "area_code",
+                "unknown area: give the boundary vintage (--vintage YEAR) to create new areas",
+                code,
+            )
+        if existing is not None and existing.type != area_type and not check.errors:
+            check.fail("area_type", f"{code} is a {existing.type}, not a {area_type}", row["area_type"])
+        check.done()
 
     def check_together(self, parsed: list[tuple[int, StatisticRow]]) -> list[Problem]:
         return duplicates(parsed, lambda r: (r.area_code, r.measure, r.frequency, r.period_start), "period")
@@ -149,3 +151,13 @@ class AreaStatisticsImport:
         AreaStatistic.objects.bulk_create(create, batch_size=5000)
         AreaStatistic.objects.bulk_update(update, ["value", "source", "vintage"], batch_size=2000)
         return len(create), len(update), unchanged
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError as exc:
+        raise RowError("value", "not a number", text) from exc
+    if not math.isfinite(value):
+        raise RowError("value", "must be a finite number", text)
+    return value

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.contrib.auth.models import User
@@ -16,7 +16,7 @@ from taskforce.org.bulk import insert_rows, lock_referenced, may_skip_row_trigge
 from taskforce.org.validators import normalise_nino, validate_nino
 
 from .. import columnar
-from ..core import ImportReport, Problem, Progress, RowError, parse_date
+from ..core import ImportReport, Problem, Progress, RowCheck, RowError, parse_date
 from ..fields import money
 from .shared import Counts, Kind, visible
 
@@ -48,21 +48,23 @@ class BenefitRecordsImport(Kind):
 
     def parse_values(self, values: Sequence[str], line: int) -> tuple[int, date, int, str]:
         nino, month_text, benefit, amount = values
+        check = RowCheck()
         person = self.people.get(nino)
         if person is None:
-            person = self._person(nino)
+            person = check.cell(self._person, nino)
         month = self.months.get(month_text)
         if month is None:
-            month = self.months[month_text] = self._month(month_text)
-        benefit_id = self.benefits.get(benefit) or self.benefits.get(benefit.lower())
-        if benefit_id is None:
-            raise RowError(
-                "benefit", f"unknown benefit: expected one of {', '.join(sorted(self.benefits))}", benefit
-            )
+            month = check.cell(self._month, month_text)
+            if month is not None:
+                self.months[month_text] = month
+        benefit_id = check.cell(self._benefit_id, benefit)
         cleaned = self.amounts.get(amount)
         if cleaned is None:
-            cleaned = self.amounts[amount] = str(money(amount, "amount"))
-        return person, month, benefit_id, cleaned
+            money_value = check.cell(money, amount, "amount")
+            if money_value is not None:
+                cleaned = self.amounts[amount] = str(money_value)
+        check.done()
+        return person, month, benefit_id, cast(str, cleaned)
 
     def parse(self, row: dict[str, str], line: int) -> tuple[int, date, int, str]:
         return self.parse_values([row[c] for c in self.columns], line)

@@ -10,10 +10,9 @@ from households import services as household_services
 from households.duplicates import likely_matches
 from households.models import DataSharingBasis, Household, Membership, Person
 from taskforce.org.models import Agency
-from taskforce.org.validators import normalise_nino
 
-from ..core import Problem, RowError, RowErrors, duplicates, parse_date, parse_optional_date
-from ..fields import check_model, choice, required
+from ..core import Problem, RowCheck, RowError, duplicates, parse_optional_date
+from ..fields import check_model, choice, nino_of, required_date
 from .shared import Counts, Kind, Outcome, find_ward, upsert, visible, wards_for, write_rows
 
 
@@ -59,14 +58,10 @@ class HouseholdsImport(Kind):
         )
 
     def parse(self, row: dict[str, str], line: int) -> MemberRow:
-        errors: list[RowError] = []
-        try:
-            ward = find_ward(self.wards, row["ward"])
-        except RowError as exc:
-            errors.append(exc)
-            ward = None
-        opened_on = parse_date(required(row, "opened_on"), "opened_on")
-        closed_on = parse_optional_date(row["closed_on"], "closed_on")
+        check = RowCheck()
+        ward = check.cell(find_ward, self.wards, row["ward"])
+        opened_on = check.cell(required_date, row, "opened_on")
+        closed_on = check.cell(parse_optional_date, row["closed_on"], "closed_on")
         status = Household.Status.CLOSED if closed_on else Household.Status.OPEN
         household = Household(
             case_reference=row["case_reference"].upper(),
@@ -76,42 +71,30 @@ class HouseholdsImport(Kind):
             status=status,
         )
         if household.case_reference in self.taken:
-            raise RowError(
+            check.fail(
                 "case_reference", "already used by a household outside your scope", row["case_reference"]
             )
         basis, agencies = "", []
         if household.case_reference not in self.existing:
-            basis = choice(row["basis"], DataSharingBasis.LawfulBasis, "basis")
-            codes = row["agencies"].replace(";", " ").replace(",", " ").lower().split()
-            if not codes:
-                raise RowError(
-                    "agencies", "required for a new household: the codes of the agencies its basis covers"
-                )
-            unknown = [c for c in codes if c not in self.agencies]
-            if unknown:
-                raise RowError("agencies", f"unknown agency code(s): {', '.join(unknown)}", row["agencies"])
-            agencies = [self.agencies[c] for c in codes]
-        nino = normalise_nino(row["nino"]) or None
+            basis = check.cell(choice, row["basis"], DataSharingBasis.LawfulBasis, "basis", otherwise="")
+            agencies = check.cell(self._agencies, row["agencies"], otherwise=[])
+        nino = check.cell(nino_of, row["nino"]) if row["nino"] else None
         if nino in self.ninos and nino not in self.visible_ninos:
-            raise RowError("nino", "belongs to a person outside your scope", row["nino"])
+            check.fail("nino", "belongs to a person outside your scope", row["nino"])
         person = Person(
             given_name=row["given_name"],
             family_name=row["family_name"],
-            date_of_birth=parse_date(required(row, "date_of_birth"), "date_of_birth"),
+            date_of_birth=check.cell(required_date, row, "date_of_birth"),
             nino=nino,
             sex=row["sex"].upper()[:1] if row["sex"] else "",
         )
+        relationship = check.cell(choice, row["relationship"], Membership.Relationship, "relationship")
+        joined_on = check.cell(parse_optional_date, row["joined_on"], "joined_on") or opened_on
         for instance, exclude in ((household, ["ward", "key_worker"]), (person, [])):
-            try:
-                check_model(instance, row=row, exclude=exclude)
-            except RowErrors as exc:
-                errors.extend(exc.errors)
-        if errors:
-            raise RowErrors(errors)
+            check.cell(check_model, instance, row=row, exclude=[*exclude, *check.failed])
+        check.done()
         if not (nino and nino in self.ninos):
             self._refuse_likely_duplicate(person, household.case_reference, row)
-        relationship = choice(row["relationship"], Membership.Relationship, "relationship")
-        joined_on = parse_optional_date(row["joined_on"], "joined_on") or opened_on
         return MemberRow(
             line=line,
             case_reference=household.case_reference,
@@ -159,6 +142,17 @@ class HouseholdsImport(Kind):
                 "through the API, where the records can be linked or confirmed as different people",
                 row["given_name"],
             )
+
+    def _agencies(self, text: str) -> list[Agency]:
+        codes = text.replace(";", " ").replace(",", " ").lower().split()
+        if not codes:
+            raise RowError(
+                "agencies", "required for a new household: the codes of the agencies its basis covers"
+            )
+        unknown = [c for c in codes if c not in self.agencies]
+        if unknown:
+            raise RowError("agencies", f"unknown agency code(s): {', '.join(unknown)}", text)
+        return [self.agencies[c] for c in codes]
 
     @staticmethod
     def _person_key(r: MemberRow) -> tuple[Any, ...]:

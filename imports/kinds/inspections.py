@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from households import services as household_services
 from households.models import Hazard, HazardFinding, Inspection, Property
 
-from ..core import Problem, RowError, duplicates, parse_date, parse_optional_date
-from ..fields import check_model, choice, required, whole_number
+from ..core import Problem, RowCheck, duplicates, parse_optional_date
+from ..fields import check_model, choice, required_date, whole_number
 from .shared import Counts, Kind, Outcome, find_property, properties_for, upsert, write_rows
 
 
@@ -39,31 +39,39 @@ class InspectionsImport(Kind):
             self.hazards[h.name.casefold()] = h
 
     def parse(self, row: dict[str, str], line: int) -> FindingRow:
-        prop = find_property(self.properties, row["uprn"])
-        inspected_on = parse_date(required(row, "inspected_on"), "inspected_on")
-        reason = choice(row["reason"], Inspection.Reason, "reason")
+        check = RowCheck()
+        prop = check.cell(find_property, self.properties, row["uprn"])
+        inspected_on = check.cell(required_date, row, "inspected_on")
+        reason = check.cell(choice, row["reason"], Inspection.Reason, "reason")
         if not row["hazard"]:
             for column in ("score", "status", "remedied_on"):
                 if row[column]:
-                    raise RowError(column, "give the hazard this belongs to, or leave it blank", row[column])
+                    check.fail(column, "give the hazard this belongs to, or leave it blank", row[column])
+            check.done()
             return FindingRow(line, prop, inspected_on, reason, None, {})
         hazard = self.hazards.get(row["hazard"].casefold())
         if hazard is None:
-            raise RowError("hazard", "expected an HHSRS hazard number (1-29) or name", row["hazard"])
+            check.fail("hazard", "expected an HHSRS hazard number (1-29) or name", row["hazard"])
         values: dict[str, Any] = {
-            "score": whole_number(row["score"], "score"),
-            "status": choice(
-                row["status"], HazardFinding.Status, "status", default=HazardFinding.Status.OPEN
+            "score": check.cell(whole_number, row["score"], "score"),
+            "status": check.cell(
+                choice, row["status"], HazardFinding.Status, "status", default=HazardFinding.Status.OPEN
             ),
-            "remedied_on": parse_optional_date(row["remedied_on"], "remedied_on"),
+            "remedied_on": check.cell(parse_optional_date, row["remedied_on"], "remedied_on"),
         }
-        if values["remedied_on"] and values["remedied_on"] < inspected_on:
-            raise RowError(
+        if values["remedied_on"] and inspected_on and values["remedied_on"] < inspected_on:
+            check.fail(
                 "remedied_on",
                 "A hazard cannot be remedied before the inspection that found it.",
                 row["remedied_on"],
             )
-        check_model(HazardFinding(hazard=hazard, **values), row=row, exclude=["inspection", "hazard"])
+        check.cell(
+            check_model,
+            HazardFinding(hazard=hazard, **values),
+            row=row,
+            exclude=["inspection", "hazard", *check.failed],
+        )
+        check.done()
         return FindingRow(line, prop, inspected_on, reason, hazard, values)
 
     def check_together(self, parsed: list[tuple[int, FindingRow]]) -> list[Problem]:

@@ -10,10 +10,9 @@ from django.contrib.auth.models import User
 from households.models import Household, Person
 from interventions import services as intervention_services
 from interventions.models import Intervention, Service
-from taskforce.org.validators import normalise_nino
 
-from ..core import Problem, RowError, duplicates, parse_date, parse_optional_date
-from ..fields import check_model, choice, money, required
+from ..core import Problem, RowCheck, duplicates, parse_optional_date
+from ..fields import check_model, choice, money, nino_of, required_date
 from .shared import Counts, Kind, Outcome, find_household, households_for, upsert, visible, write_rows
 
 
@@ -53,35 +52,44 @@ class InterventionsImport(Kind):
         self.people = {p.nino: p for p in visible(Person.objects.exclude(nino=None), user)}
 
     def parse(self, row: dict[str, str], line: int) -> InterventionRow:
-        household = find_household(self.households, required(row, "case_reference"))
+        check = RowCheck()
+        household = check.cell(find_household, self.households, row["case_reference"])
         service = self.services.get((row["agency"].lower(), row["service"].casefold()))
         if service is None:
-            raise RowError(
+            check.fail(
                 "service",
                 f"no service of this name at agency {row['agency'] or '(blank)'}: expected one in the service catalogue",
                 row["service"],
             )
         person = None
         if row["nino"]:
-            person = self.people.get(normalise_nino(row["nino"]))
-            if person is None:
-                raise RowError("nino", "no person has this National Insurance number", row["nino"])
+            nino = check.cell(nino_of, row["nino"], "nino")
+            person = self.people.get(nino) if nino else None
+            if nino and person is None:
+                check.fail(
+                    "nino", "no person (that you may see) has this National Insurance number", row["nino"]
+                )
         values = {
             "person": person,
-            "referred_on": parse_date(required(row, "referred_on"), "referred_on"),
-            "started_on": parse_optional_date(row["started_on"], "started_on"),
-            "ended_on": parse_optional_date(row["ended_on"], "ended_on"),
-            "status": choice(
-                row["status"], Intervention.Status, "status", default=Intervention.Status.REFERRED
+            "referred_on": check.cell(required_date, row, "referred_on"),
+            "started_on": check.cell(parse_optional_date, row["started_on"], "started_on"),
+            "ended_on": check.cell(parse_optional_date, row["ended_on"], "ended_on"),
+            "status": check.cell(
+                choice, row["status"], Intervention.Status, "status", default=Intervention.Status.REFERRED
             ),
-            "outcome": choice(row["outcome"], Intervention.Outcome, "outcome") if row["outcome"] else "",
-            "cost": money(row["cost"], "cost", blank=Decimal(0)),
+            "outcome": check.cell(choice, row["outcome"], Intervention.Outcome, "outcome", otherwise="")
+            if row["outcome"]
+            else "",
+            "cost": check.cell(money, row["cost"], "cost", blank=Decimal(0)),
         }
-        check_model(
+        check.cell(
+            check_model,
             Intervention(household=household, service=service, **values),
             row=row,
-            exclude=["household", "service", "worker", "person"],
+            exclude=["household", "service", "worker", "person", *check.failed],
         )
+        check.done()
+        assert service is not None  # noqa: S101  # check.done() raised otherwise
         return InterventionRow(line, household, service, values)
 
     def check_together(self, parsed: list[tuple[int, InterventionRow]]) -> list[Problem]:

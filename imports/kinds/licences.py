@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from households import services as household_services
 from households.models import Licence, Property
 
-from ..core import Problem, RowError, duplicates, parse_date, parse_optional_date
-from ..fields import check_model, choice, required, whole_number
+from ..core import Problem, RowCheck, RowError, duplicates, parse_optional_date
+from ..fields import check_model, choice, required, required_date, whole_number
 from .shared import Counts, Kind, Outcome, find_property, properties_for, upsert, write_rows
 
 
@@ -45,25 +45,33 @@ class LicencesImport(Kind):
         self.properties = properties_for(user)
 
     def parse(self, row: dict[str, str], line: int) -> LicenceRow:
-        number = required(row, "number")
-        prop = find_property(self.properties, row["uprn"])
+        check = RowCheck()
+        number = check.cell(required, row, "number")
+        prop = check.cell(find_property, self.properties, row["uprn"])
         values: dict[str, Any] = {
-            "scheme": choice(row["scheme"], Licence.Scheme, "scheme"),
+            "scheme": check.cell(choice, row["scheme"], Licence.Scheme, "scheme"),
             "holder": row["holder"],
             "manager": row["manager"],
-            "starts_on": parse_date(required(row, "starts_on"), "starts_on"),
-            "expires_on": parse_date(required(row, "expires_on"), "expires_on"),
-            "max_occupiers": whole_number(row["max_occupiers"], "max_occupiers"),
-            "max_households": whole_number(row["max_households"], "max_households"),
+            "starts_on": check.cell(required_date, row, "starts_on"),
+            "expires_on": check.cell(required_date, row, "expires_on"),
+            "max_occupiers": check.cell(whole_number, row["max_occupiers"], "max_occupiers"),
+            "max_households": check.cell(whole_number, row["max_households"], "max_households"),
             "conditions": row["conditions"],
-            "decision": choice(
-                row["decision"], Licence.Decision, "decision", default=Licence.Decision.GRANTED
+            "decision": check.cell(
+                choice, row["decision"], Licence.Decision, "decision", default=Licence.Decision.GRANTED
             ),
-            "revoked_on": parse_optional_date(row["revoked_on"], "revoked_on"),
+            "revoked_on": check.cell(parse_optional_date, row["revoked_on"], "revoked_on"),
         }
-        if values["max_households"] > values["max_occupiers"]:
-            raise RowError("max_households", "cannot exceed max_occupiers", row["max_households"])
-        check_model(Licence(number=number, property=prop, **values), row=row, exclude=["property"])
+        households, occupiers = values["max_households"], values["max_occupiers"]
+        if households is not None and occupiers is not None and households > occupiers:
+            check.fail("max_households", "cannot exceed max_occupiers", row["max_households"])
+        check.cell(
+            check_model,
+            Licence(number=number, property=prop, **values),
+            row=row,
+            exclude=["property", *check.failed],
+        )
+        check.done()
         return LicenceRow(line, number, prop, values)
 
     def check_together(self, parsed: list[tuple[int, LicenceRow]]) -> list[Problem]:

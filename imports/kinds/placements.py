@@ -9,17 +9,17 @@ from django.contrib.auth.models import User
 from households import services as household_services
 from households.models import Household, Placement, PlacementType, PlacingAuthority, Property
 
-from ..core import Problem, RowError, duplicates, parse_date, parse_optional_date
-from ..fields import check_model, choice, required
+from ..core import Problem, RowCheck, duplicates, parse_optional_date
+from ..fields import check_model, choice, required_date
 from .shared import (
     Counts,
     Kind,
     Outcome,
+    addressable,
     find_household,
     households_for,
     parse_uprn,
     upsert,
-    visible,
     write_rows,
 )
 
@@ -63,29 +63,35 @@ class PlacementsImport(Kind):
         for t in PlacementType.objects.all():
             self.types[t.code.casefold()] = t
             self.types[t.name.casefold()] = t
-        self.properties = dict(visible(Property.objects.exclude(uprn=None), user).values_list("uprn", "pk"))
+        self.properties = dict(
+            addressable(Property.objects.exclude(uprn=None), user).values_list("uprn", "pk")
+        )
 
     def parse(self, row: dict[str, str], line: int) -> PlacementRow:
-        household = find_household(self.households, required(row, "case_reference"))
-        authority = self.authorities.get(required(row, "placing_authority").casefold())
+        check = RowCheck()
+        household = check.cell(find_household, self.households, row["case_reference"])
+        authority = self.authorities.get(row["placing_authority"].casefold())
         if authority is None:
-            raise RowError(
+            check.fail(
                 "placing_authority",
-                "unknown placing authority: expected a local authority's GSS code or name",
+                "unknown placing authority: expected a local authority's GSS code or name"
+                if row["placing_authority"]
+                else "required",
                 row["placing_authority"],
             )
-        placement_type = self.types.get(required(row, "type").casefold())
+        placement_type = self.types.get(row["type"].casefold())
         if placement_type is None:
-            raise RowError(
+            check.fail(
                 "type",
                 f"expected one of {', '.join(sorted(t.code for t in set(self.types.values())))}",
                 row["type"],
             )
         accommodation_id = None
         if row["uprn"]:
-            accommodation_id = self.properties.get(parse_uprn(row["uprn"]))
-            if accommodation_id is None:
-                raise RowError(
+            uprn = check.cell(parse_uprn, row["uprn"])
+            accommodation_id = self.properties.get(uprn) if uprn is not None else None
+            if uprn is not None and accommodation_id is None:
+                check.fail(
                     "uprn",
                     "no property (that you may see) has this UPRN: import it as properties first",
                     row["uprn"],
@@ -93,21 +99,24 @@ class PlacementsImport(Kind):
         values: dict[str, Any] = {
             "placing_authority": authority,
             "type": placement_type,
-            "legal_basis": choice(row["legal_basis"], Placement.LegalBasis, "legal_basis"),
-            "placed_on": parse_date(required(row, "placed_on"), "placed_on"),
-            "ended_on": parse_optional_date(row["ended_on"], "ended_on"),
-            "notification_received_on": parse_optional_date(
-                row["notification_received_on"], "notification_received_on"
+            "legal_basis": check.cell(choice, row["legal_basis"], Placement.LegalBasis, "legal_basis"),
+            "placed_on": check.cell(required_date, row, "placed_on"),
+            "ended_on": check.cell(parse_optional_date, row["ended_on"], "ended_on"),
+            "notification_received_on": check.cell(
+                parse_optional_date, row["notification_received_on"], "notification_received_on"
             ),
             "accommodation_id": accommodation_id,
         }
-        if values["ended_on"] and values["ended_on"] < values["placed_on"]:
-            raise RowError("ended_on", "a placement cannot end before it started", row["ended_on"])
-        check_model(
+        if values["ended_on"] and values["placed_on"] and values["ended_on"] < values["placed_on"]:
+            check.fail("ended_on", "a placement cannot end before it started", row["ended_on"])
+        check.cell(
+            check_model,
             Placement(household=household, **values),
             row=row,
-            exclude=["household", "placing_authority", "type", "accommodation"],
+            exclude=["household", "placing_authority", "type", "accommodation", *check.failed],
         )
+        check.done()
+        assert authority is not None  # noqa: S101  # check.done() raised otherwise
         return PlacementRow(line, (household.pk, authority.pk, values["placed_on"]), values)
 
     def check_together(self, parsed: list[tuple[int, PlacementRow]]) -> list[Problem]:

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from households import services as household_services
 from households.models import Property
 
-from ..core import Problem, RowError, duplicates
+from ..core import Problem, RowCheck, duplicates
 from ..fields import check_model, choice, yes_no
 from .shared import Counts, Kind, Outcome, find_ward, parse_uprn, upsert, visible, wards_for, write_rows
 
@@ -43,21 +43,25 @@ class PropertiesImport(Kind):
         )
 
     def parse(self, row: dict[str, str], line: int) -> PropertyRow:
-        uprn = parse_uprn(row["uprn"])
+        check = RowCheck()
+        uprn = check.cell(parse_uprn, row["uprn"])
         if uprn in self.taken:
-            raise RowError("uprn", "already used by a property outside your wards", row["uprn"])
+            check.fail("uprn", "already used by a property outside your wards", row["uprn"])
         values = {
             "address_line_1": row["address_line_1"],
             "address_line_2": row["address_line_2"],
             "town": row["town"] or "Margate",
             "postcode": row["postcode"],
-            "area": find_ward(self.wards, row["ward"]),
-            "tenure": choice(row["tenure"], Property.Tenure, "tenure"),
-            "is_hmo": yes_no(row["is_hmo"], "is_hmo"),
+            "area": check.cell(find_ward, self.wards, row["ward"]),
+            "tenure": check.cell(choice, row["tenure"], Property.Tenure, "tenure"),
+            "is_hmo": check.cell(yes_no, row["is_hmo"], "is_hmo", otherwise=False),
             "landlord": row["landlord"],
         }
         instance = Property(uprn=uprn, **values)
-        check_model(instance, row=row, columns={"area": "ward"}, exclude=["area"])
+        check.cell(
+            check_model, instance, row=row, columns={"area": "ward"}, exclude=["area", "uprn", *check.failed]
+        )
+        check.done()
         values["postcode"] = instance.postcode  # normalised by clean()
         return PropertyRow(line, uprn, values)
 

@@ -47,6 +47,11 @@ def visible(queryset: QuerySet[M], user: User | None) -> QuerySet[M]:
     return queryset if user is None else queryset.visible_to(user)  # type: ignore[attr-defined]
 
 
+def addressable(queryset: QuerySet[M], user: User | None) -> QuerySet[M]:
+    """Records the importing user may name in a row (all of them for the command line)."""
+    return queryset if user is None else queryset.addressable_by(user)  # type: ignore[attr-defined]
+
+
 def wards_for(user: User | None = None) -> dict[str, Area]:
     """Wards by GSS code: for a user, the wards they work in."""
     wards = Area.objects.filter(type=Area.Type.WARD).order_by("vintage")
@@ -82,6 +87,8 @@ def households_for(user: User | None) -> dict[str, Household]:
 
 
 def find_household(households: Mapping[str, Household], text: str) -> Household:
+    if not text:
+        raise RowError("case_reference", "required")
     household = households.get(text.upper())
     if household is None:
         raise RowError(
@@ -93,7 +100,7 @@ def find_household(households: Mapping[str, Household], text: str) -> Household:
 
 
 def properties_for(user: User | None) -> dict[int, Property]:
-    return {p.uprn: p for p in visible(Property.objects.exclude(uprn=None), user)}
+    return {p.uprn: p for p in addressable(Property.objects.exclude(uprn=None), user)}
 
 
 def find_property(properties: Mapping[int, Property], text: str) -> Property:

@@ -11,8 +11,9 @@ from typing import Any
 
 from django.core.cache import cache
 
+from ..disclosure import COMBINED_MEMBER, publish_family
 from . import benefits, casework, housing, place, placements
-from .access import Access, Filters, filters_from
+from .access import COMBINED, Access, Filters, filters_from
 from .facts import CACHE_SECONDS, data_version, facts, staff_version
 from .panel import Panel
 
@@ -36,19 +37,20 @@ def dashboard_for(access: Access, params: Any) -> tuple[Filters, list[Panel]]:
     version = data_version()
     figures = facts(version)
     filters = filters_from(params, access, latest_year=figures["latest_year"])
-    return filters, _panels(version, figures, filters, access.audience)
+    return filters, _panels(version, figures, filters, access)
 
 
-def _panels(version: str, figures: dict[str, Any], filters: Filters, audience: str) -> list[Panel]:
+def _panels(version: str, figures: dict[str, Any], filters: Filters, access: Access) -> list[Panel]:
+    audience = access.audience
     base = f"outcomes:dashboard-panel:{version}:{audience}:{','.join(filters.codes)}:{filters.first_year}-{filters.last_year}"
     staff = staff_version()
     keys = {slug: f"{base}:{slug}" + (f":{staff}" if slug == "caseload" else "") for slug in PANELS}
     found = cache.get_many(list(keys.values()))
     panels = []
-    for slug, build in PANELS.items():
+    for slug in PANELS:
         panel = found.get(keys[slug])
         if panel is None:
-            panel = build(figures, filters, audience)
+            panel = protected_panel(slug, figures, filters, access)
             cache.set(keys[slug], panel, CACHE_SECONDS)
         panels.append(panel)
     return panels
@@ -59,4 +61,23 @@ def dashboard_table(access: Access, params: Any, slug: str) -> tuple[Filters, Pa
     without building the rest of the dashboard."""
     figures = facts(data_version())
     filters = filters_from(params, access, latest_year=figures["latest_year"])
-    return filters, PANELS[slug](figures, filters, access.audience)
+    return filters, protected_panel(slug, figures, filters, access)
+
+
+def protected_panel(slug: str, figures: dict[str, Any], filters: Filters, access: Access) -> Panel:
+    """Panel `slug` for `filters`, published jointly with the same panel for each of the caller's wards and
+    for the wards combined (for the same years): no cell hidden in one of them can be had as the difference
+    of the others (`disclosure.complementary`)."""
+    build = PANELS[slug]
+    if len(access.wards) < 2:
+        return build(figures, filters, access.audience)
+    family = {
+        (COMBINED_MEMBER if ward == COMBINED else ward): filters_from(
+            {"ward": ward, "from": filters.first_year, "to": filters.last_year},
+            access,
+            latest_year=figures["latest_year"],
+        )
+        for ward in [COMBINED, *(w.gss_code for w in access.wards)]
+    }
+    panels = publish_family(lambda name: build(figures, family[name], access.audience), list(family))
+    return panels[COMBINED_MEMBER if filters.ward == COMBINED else filters.ward]

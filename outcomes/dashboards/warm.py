@@ -38,7 +38,7 @@ def dashboards_warm() -> dict[str, Any]:
     views = default_views()
     for access in views:
         filters = filters_from({}, access, latest_year=figures["latest_year"])
-        _panels(version, figures, filters, access.audience)
+        _panels(version, figures, filters, access)
     return {"version": version, "views": len(views)}
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from .audit import write_attempts
 from .scoping import signed_in
@@ -91,4 +92,23 @@ class AccessAttemptMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         write_attempts(request)
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every API response and on every page answered to a signed-in user.
+
+    Those are the responses that may carry personal data; a shared or browser cache must keep none of them.
+    Static files (served before this, by WhiteNoise) and the sign-in page of an anonymous visitor may be kept.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # Read after the view: the API authenticates a token inside the view and sets the user there.
+        user = getattr(request, "user", None)
+        if request.path_info.startswith("/api/") or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
         return response

@@ -81,8 +81,11 @@ class StaffProfile(models.Model):
         POLICY_LEAD = "policy_lead", "Policy lead"
         DATA_PROTECTION_OFFICER = "dpo", "Data protection officer"
 
-    # Roles whose work shows them records about named people.
-    PERSONAL_DATA_ROLES = frozenset({Role.CASEWORKER, Role.HOUSING_OFFICER, Role.WARD_MANAGER})
+    # Roles whose work shows them records about named people, and so must sign in with a second factor. The
+    # data protection officer is one: subject access exports and the retention report name people.
+    PERSONAL_DATA_ROLES = frozenset(
+        {Role.CASEWORKER, Role.HOUSING_OFFICER, Role.WARD_MANAGER, Role.DATA_PROTECTION_OFFICER}
+    )
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile")
     agency = models.ForeignKey(Agency, models.PROTECT, related_name="staff")
@@ -250,6 +253,12 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    two_factor = models.BooleanField(
+        "made after two-factor sign-in",
+        default=False,
+        help_text="Made by a session that proved a second factor, or by a token that was. A role that must "
+        "use two-factor sign-in can use only such tokens.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,6 +9,8 @@ here, most through household visibility:
   unexpired break-glass grant;
 - a housing officer sees properties in their wards with their licences, inspections, hazards and
   enforcement, and how many people live in each, but no household, person, case note or benefit record;
+- a caseworker sees the homes of the households they may see, not the property register; they may name any
+  property in their wards when recording a move or a placement (`property_address_filter`);
 - a policy lead and the data protection officer see no personal record through these methods: the policy
   lead reads aggregates, the data protection officer reads the access log and subject access exports.
 
@@ -152,8 +154,35 @@ def household_filter(user: User | None, *, on: date | None = None) -> Q:
 
 
 def property_filter(user: User | None) -> Q:
-    """The condition a Property row meets when `user` may see it: it stands in one of their wards."""
+    """The condition a Property row meets when `user` may see it: list it, open it, count who lives there.
+
+    Housing officers and ward managers see the register, every property in their wards, on the properties
+    page and through the API alike. A caseworker is refused the register (page and API): they see the homes
+    of households they may see, where one lives or lived, or was placed.
+    """
+    profile = profile_of(user)
+    if profile is None:
+        return NOTHING
+    if profile.role in HOUSING_ROLES:
+        return _areas(profile)
+    if profile.role == Role.CASEWORKER:
+        households = apps.get_model("households", "Household").objects.filter(household_filter(user))
+        residence = apps.get_model("households", "Residence")
+        placement = apps.get_model("households", "Placement")
+        lived = residence.objects.filter(household__in=households).values("property_id")
+        placed = placement.objects.filter(household__in=households).values("accommodation_id")
+        return Q(pk__in=lived) | Q(pk__in=placed)
+    return NOTHING
+
+
+def property_address_filter(user: User | None) -> Q:
+    """The properties `user` may name in a write (a move, a placement), by UPRN or id: those in their wards,
+    for the roles that record homes. Naming a home lists nothing and shows no one who lives there."""
     profile = profile_of(user)
     if profile is None or profile.role not in PROPERTY_ROLES:
         return NOTHING
+    return _areas(profile)
+
+
+def _areas(profile: StaffProfile) -> Q:
     return Q(area__in=Area.objects.filter(staff=profile).values("pk"))

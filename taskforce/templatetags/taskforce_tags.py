@@ -1,11 +1,13 @@
 """Template tags for the site layout."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import template
 from django.urls import reverse
 
 from imports.querysets import kinds_for
+from outcomes.views import may_open_dashboards, may_open_evidence_pack
 from taskforce.org import scoping
 from taskforce.org.models import StaffProfile
 
@@ -13,31 +15,43 @@ register = template.Library()
 Role = StaffProfile.Role
 
 
+def _imports(user: Any) -> bool:
+    return bool(kinds_for(user))
+
+
+def _has_role(user: Any) -> bool:
+    return scoping.role_of(user) is not None
+
+
+def _role_in(*roles: str) -> Callable[[Any], bool]:
+    def gate(user: Any) -> bool:
+        return scoping.role_of(user) in roles
+
+    return gate
+
+
+# Each section with the very check its pages make before answering, so the navigation never offers a page
+# that would answer 403: (label, URL name, the pages' gate).
+SECTIONS: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
+    ("My work", "casework:my_work", _has_role),
+    ("Caseload", "households:caseload", scoping.sees_cases),
+    ("Referral inbox", "interventions:inbox", scoping.sees_cases),
+    ("Duplicates", "households:duplicates", scoping.sees_cases),
+    ("Properties", "households:properties", scoping.sees_housing_records),
+    ("Licensing", "households:licensing", scoping.sees_housing_records),
+    ("Plan coverage", "casework:coverage", _role_in(Role.WARD_MANAGER)),
+    ("Dashboards", "outcomes:dashboard", may_open_dashboards),
+    ("Evidence pack", "outcomes:evidence", may_open_evidence_pack),
+    ("Margate Agreement", "outcomes:agreement", _role_in(Role.WARD_MANAGER, Role.POLICY_LEAD)),
+    ("Maps", "outcomes:maps", _role_in(Role.HOUSING_OFFICER, Role.WARD_MANAGER, Role.POLICY_LEAD)),
+    ("Imports", "imports:list", _imports),
+    ("Data protection", "privacy:workspace", _role_in(Role.DATA_PROTECTION_OFFICER)),
+)
+
+
 def _items(user: Any) -> list[tuple[str, str]]:
-    role = scoping.role_of(user)
     items = [("Home", reverse("home"))]
-    if role is not None:
-        items.append(("My work", reverse("casework:my_work")))
-    if scoping.sees_cases(user):
-        items.append(("Caseload", reverse("households:caseload")))
-        items.append(("Referral inbox", reverse("interventions:inbox")))
-        items.append(("Duplicates", reverse("households:duplicates")))
-    if scoping.sees_housing_records(user):
-        items.append(("Properties", reverse("households:properties")))
-        items.append(("Licensing", reverse("households:licensing")))
-    # Built in outcomes/ by other pages; the links stand here so the navigation has one home.
-    if role == Role.WARD_MANAGER:
-        items.append(("Plan coverage", reverse("casework:coverage")))
-    if role in {Role.WARD_MANAGER, Role.POLICY_LEAD}:
-        items.append(("Dashboards", "/dashboards/"))
-        items.append(("Evidence pack", "/evidence/"))
-        items.append(("Margate Agreement", "/place/agreement/"))
-    if role in {Role.HOUSING_OFFICER, Role.WARD_MANAGER, Role.POLICY_LEAD}:
-        items.append(("Maps", "/place/maps/"))
-    if kinds_for(user):
-        items.append(("Imports", reverse("imports:list")))
-    if role == Role.DATA_PROTECTION_OFFICER:
-        items.append(("Data protection", reverse("privacy:workspace")))
+    items += [(label, reverse(name)) for label, name, may_open in SECTIONS if may_open(user)]
     return items
 
 

@@ -20,6 +20,7 @@ from households.models import (
 from interventions.models import Intervention, Referral
 from outcomes.models import BenefitRecord
 from taskforce.org.models import StaffProfile
+from tests.conftest import CLOCK_START
 from tests.factories import (
     BenefitRecordFactory,
     BreakGlassGrantFactory,
@@ -40,8 +41,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The suite's clock (tests/conftest.py) is set before collection: the same day here as in every test.
-TODAY = timezone.localdate()
+# The suite's day (tests/conftest.py), named outright: a module never reads the clock when it is imported.
+TODAY = CLOCK_START.date()
 
 
 def visible(model: type, profile: StaffProfile) -> set:  # type: ignore[type-arg]
@@ -200,10 +201,11 @@ def test_housing_officer_sees_properties_and_housing_records_in_their_wards(
     assert set(HazardFinding.objects.visible_to(housing_officer.user)) == {finding}
 
 
-def test_caseworker_sees_properties_in_their_wards_but_not_licences_or_hazards(
+def test_caseworker_sees_the_homes_of_their_households_but_not_licences_or_hazards(
     caseworker: StaffProfile,
 ) -> None:
-    home = PropertyFactory()
+    home = ResidenceFactory(household=shared_household(agency("jcp"))).property
+    PropertyFactory()  # in their ward, but no household of theirs lives there
     LicenceFactory(property=home)
     HazardFindingFactory(inspection__property=home)
     assert visible(Property, caseworker) == {home}

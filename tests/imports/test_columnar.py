@@ -125,7 +125,11 @@ def test_the_bad_value_corpus_names_each_row_column_and_rule() -> None:
         (12, "amount", "12.345"),
         (13, "amount", ""),
         (14, "amount", "lots"),
+        # Every bad cell of a row, not only the first.
         (15, "nino", "QQ123456C"),
+        (15, "month", "2010-13-01"),
+        (15, "benefit", "xyz"),
+        (15, "amount", "lots"),
     ]
     formula = summary(by_column(COLUMNAR["formula cells, and a negative number that is not one"].encode()))
     assert [(row, column, value) for row, column, value, _ in formula[1]] == [

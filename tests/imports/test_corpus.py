@@ -1,11 +1,15 @@
 """The bad-file corpus: each file is refused with the documented problems (docs/imports.md), and nothing
 is written. A problem names the row as a spreadsheet numbers it, the column, the value and the rule."""
 
+from pathlib import Path
+
 import pytest
+from pytest_django.fixtures import Settings
 
 from households.models import Household, Licence, Person, Property
 from imports import services
 from imports.models import ImportBatch
+from imports.uploads import UploadTooLarge
 from outcomes.models import BenefitRecord
 from tests.factories import LicenceFactory, MembershipFactory, PersonFactory, PropertyFactory
 
@@ -89,9 +93,10 @@ CORPUS = {
         ).encode(),
         [
             (2, "case_reference", "MTF-12", "A case reference is MTF- and six digits"),
-            (2, "sex", "X", "is not a valid choice"),
             (2, "date_of_birth", "2090-01-01", "The date of birth cannot be in the future."),
+            (2, "sex", "X", "is not a valid choice"),
             (3, "closed_on", "2010-08-01", "a case cannot close before it opened"),
+            (3, "relationship", "boss", "expected one of head, partner"),
         ],
     ),
     "negative amount": (
@@ -146,23 +151,13 @@ def test_a_bad_file_gives_its_documented_problems_and_writes_nothing(case: str, 
 
 
 @pytest.mark.usefixtures("known")
-def test_an_oversized_file_is_refused_with_its_size_and_is_not_kept(
-    upload, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(services, "MAX_BYTES", 1_000_000)
+def test_an_oversized_file_is_refused_with_its_size_and_leaves_nothing(settings: Settings) -> None:
+    settings.IMPORT_MAX_BYTES = 1_000_000
     data = (BENEFITS + "AA000001A,2010-09,jsa,1.00\n" * 40_000).encode()
-    batch = upload("benefit-records", data)
-    assert batch.status == ImportBatch.Status.INVALID
-    assert batch.report["problems"] == [
-        {
-            "row": 0,
-            "column": "(file)",
-            "value": "",
-            "rule": "The file is 1.1 MB; the limit is 1 MB. Split it into smaller files.",
-        }
-    ]
-    assert not services.batch_path(batch).exists()
-    assert batch.size == len(data)
+    with pytest.raises(UploadTooLarge, match=r"the limit is 1 MB\. Split it into smaller files\."):
+        services.batch_upload(kind="benefit-records", file_name="big.csv", data=data)
+    assert ImportBatch.objects.count() == 0
+    assert list(Path(settings.IMPORTS_DIR).iterdir()) == []
     assert BenefitRecord.objects.count() == 0
 
 

@@ -1,5 +1,6 @@
 """Service suite: a worker killed (SIGKILL) in the middle of an import leaves nothing behind, and after a new
-worker starts the import completes exactly once: every row written, none twice.
+worker starts the import completes exactly once: every row written, none twice. Its death is noticed by
+the job's heartbeat within the lease (JOBS_LEASE_SECONDS), so the batch can be committed again at once.
 
 The test starts its own workers on a queue of its own, so the suite's worker never takes the task. They
 run with a short broker visibility timeout: Redis hands an unacknowledged task (its worker died) to
@@ -18,12 +19,15 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
+from pytest_django.fixtures import Settings
 
 from households.models import Person
 from imports.models import ImportBatch
 from imports.services import batch_commit, batch_create
 from jobs.models import Job
 from outcomes.models import BenefitRecord
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -51,13 +55,17 @@ def database_url() -> str:
     )
 
 
-def start_worker(queue: str, name: str, log: Path) -> subprocess.Popen[bytes]:
+def start_worker(
+    queue: str, name: str, log: Path, *, heartbeat: int | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "IMPORTS_DIR": str(settings.IMPORTS_DIR),
     }
+    if heartbeat is not None:
+        env["JOBS_HEARTBEAT_SECONDS"] = str(heartbeat)
     env.pop("DJANGO_TEST_DATABASE_NAME", None)
     return subprocess.Popen(  # noqa: S603 (our own interpreter and script)
         [sys.executable, "-c", WORKER, queue, f"{name}@%h"],
@@ -88,7 +96,7 @@ def wait(condition, timeout: float, what: str, log: Path) -> None:  # type: igno
     raise AssertionError(f"{what} not within {timeout} s; worker log:\n{log.read_text()[-3000:]}")
 
 
-def test_an_import_killed_mid_way_completes_exactly_once_after_restart(tmp_path: Path) -> None:
+def big_batch() -> tuple[ImportBatch, list[str]]:
     ninos = [f"AA{i:06d}A" for i in range(PEOPLE)]
     Person.objects.bulk_create(
         [
@@ -100,7 +108,11 @@ def test_an_import_killed_mid_way_completes_exactly_once_after_restart(tmp_path:
     for m in range(MONTHS):
         month = f"{2000 + m // 12}-{m % 12 + 1:02d}"
         lines.extend(f"{n},{month},jsa,{(i + m) % 400}.50" for i, n in enumerate(ninos))
-    batch = batch_create(kind="benefit-records", file_name="big.csv", data="\n".join(lines).encode())
+    return batch_create(kind="benefit-records", file_name="big.csv", data="\n".join(lines).encode()), ninos
+
+
+def test_an_import_killed_mid_way_completes_exactly_once_after_restart(tmp_path: Path) -> None:
+    batch, ninos = big_batch()
     rows = PEOPLE * MONTHS
 
     queue, log = f"imports-kill-{uuid.uuid4().hex[:8]}", tmp_path / "workers.log"
@@ -140,3 +152,53 @@ def test_an_import_killed_mid_way_completes_exactly_once_after_restart(tmp_path:
     assert BenefitRecord.objects.count() == rows
     assert BenefitRecord.objects.values("person", "month", "benefit").distinct().count() == rows
     assert BenefitRecord.objects.filter(person__nino=ninos[-1]).count() == MONTHS
+
+
+def test_a_killed_worker_is_noticed_by_its_heartbeat_and_the_batch_commits_again_exactly_once(
+    tmp_path: Path, settings: Settings, client: Client
+) -> None:
+    """Without waiting for the broker: the job's heartbeat stops with the worker, the status poll fails the
+    job within the lease, and committing the batch again writes it once (the stale delivery, when it comes,
+    finds its job finished and does nothing)."""
+    settings.JOBS_LEASE_SECONDS = 6
+    user = UserFactory(username="importer")
+    batch, _ninos = big_batch()
+    rows = PEOPLE * MONTHS
+    queue, log = f"imports-lease-{uuid.uuid4().hex[:8]}", tmp_path / "workers.log"
+    first = start_worker(queue, "doomed", log, heartbeat=1)
+    second = None
+    try:
+        job = batch_commit(batch=batch, queue=queue, requested_by=user)
+
+        def under_way() -> bool:
+            job.refresh_from_db()
+            return job.state == Job.State.RUNNING and (job.done > 0 or job.message.startswith("Writing"))
+
+        wait(under_way, 60, "progress from the first worker", log)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+        killed_at = time.monotonic()
+        client.force_login(user)
+        status_url = f"/jobs/{job.pk}/status.json"
+        wait(lambda: client.get(status_url).json()["state"] == Job.State.FAILED, 60, "the death noticed", log)
+        assert time.monotonic() - killed_at < 60
+        assert BenefitRecord.objects.count() == 0
+
+        again = batch_commit(batch=batch, queue=queue, requested_by=user)
+        assert again.pk != job.pk
+        second = start_worker(queue, "survivor", log, heartbeat=1)
+        wait(lambda: Job.objects.get(pk=again.pk).is_finished, 120, "the import to finish", log)
+        time.sleep(VISIBILITY_TIMEOUT + 3)  # the killed worker's delivery comes back: it must do nothing
+    finally:
+        stop(first, signal.SIGKILL)
+        if second is not None:
+            stop(second)
+
+    job.refresh_from_db()
+    again.refresh_from_db()
+    batch.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert job.attempts == 1
+    assert again.state == Job.State.SUCCEEDED, again.errors
+    assert (batch.status, batch.rows, batch.created) == ("committed", rows, rows)
+    assert BenefitRecord.objects.count() == rows

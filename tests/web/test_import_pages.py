@@ -316,13 +316,13 @@ def test_an_empty_file_of_each_kind_can_be_downloaded_to_fill_in(
 def test_the_imports_list_makes_the_same_queries_whatever_its_length(
     client: Client, ward_manager: StaffProfile, caseworker: StaffProfile, django_assert_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    """Session, user, profile, count, the page of batches with their job and uploader, the session save
-    (and its savepoint)."""
+    """Session, user, profile, count, the page of batches with their job and uploader, the manager's wards
+    (the navigation asks the dashboards' own gate), the session save (and its savepoint)."""
     client = signed_in(client, ward_manager)
     for count, uploader in ((1, ward_manager), (4, caseworker)):
         for _ in range(count):
             batch_upload(kind="households", file_name="h.csv", data=b"nino\n1\n", uploaded_by=uploader.user)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             page = client.get("/imports/").content.decode()
         assert page.count('<tr class="govuk-table__row">') == ImportBatch.objects.count() + 1
 
