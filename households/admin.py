@@ -14,6 +14,7 @@ from .models import (
     LicensingDesignation,
     Membership,
     Person,
+    PersonLink,
     Placement,
     PlacementType,
     PlacingAuthority,
@@ -166,6 +167,15 @@ class PersonAdmin(SimpleHistoryAdmin):
     list_filter = ["sex"]
     search_fields = ["family_name", "given_name", "=nino"]
     show_full_result_count = False
+
+
+@admin.register(PersonLink)
+class PersonLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "other", "kind", "recorded_on", "undone_on"]
+    list_filter = ["kind"]
+    search_fields = ["person__family_name", "other__family_name"]
+    list_select_related = ["person", "other"]
+    raw_id_fields = ["person", "other", "recorded_by", "undone_by"]
 
 
 @admin.register(Membership)

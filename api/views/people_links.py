@@ -20,7 +20,7 @@ from taskforce.org import audit, scoping
 from taskforce.org.models import AccessLog
 
 from .. import serializers as s
-from ..filters import filterset
+from ..filters import filterset, refuse_unknown
 from ..permissions import RoleAllowed
 from .base import PURPOSE, AuditedReads, client_address
 
@@ -178,6 +178,7 @@ class PossibleDuplicateViewSet(viewsets.GenericViewSet):
 
     @extend_schema(parameters=[PURPOSE], responses={200: s.PossibleDuplicateSerializer(many=True)})
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        refuse_unknown(request, set())  # the queue takes no filters: a misspelt one must not pass unseen
         with transaction.atomic():
             pairs = duplicates.review_queue(request.user)
             audit.access_record(

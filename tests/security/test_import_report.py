@@ -79,12 +79,15 @@ def test_households_report_every_bad_cell_of_a_row() -> None:
 def test_licences_report_every_bad_cell_of_a_row() -> None:
     PropertyFactory(uprn=100062000001)
     data = (
-        b"number,uprn,scheme,holder,starts_on,expires_on,max_occupiers,max_households,status\n"
-        b"L1,999,nonsense,Holder,2010-01-01,tomorrow,many,2,\n"
+        b"number,uprn,scheme,holder,manager,starts_on,expires_on,max_occupiers,max_households,conditions,"
+        b"decision,revoked_on\n"
+        b"L1,999,nonsense,Holder,,2010-01-01,tomorrow,many,2,,maybe,2011-02-30\n"
     )
     assert _problems(run_import(LicencesImport(), data, dry_run=True)) == [
         (2, "uprn"),
         (2, "scheme"),
         (2, "expires_on"),
         (2, "max_occupiers"),
+        (2, "decision"),
+        (2, "revoked_on"),
     ]

@@ -101,14 +101,16 @@ def test_the_aggregate_api_never_hides_a_cell_in_one_ward_alone(ward_manager: ob
     from django.core.cache import cache
 
     from tests.api.conftest import client_for
-    from tests.factories import HouseholdFactory, PlacementFactory, agency, ward
+    from households.models import PlacingAuthority
+    from tests.factories import HouseholdFactory, PlacementFactory, ward
 
     cache.clear()
     for code, kcc, tdc in (("E05005088", 3, 14), ("E05005093", 16, 12)):
-        for authority, n in (("kcc", kcc), ("tdc", tdc)):
+        for authority, n in (("E10000016", kcc), ("E07000114", tdc)):
             for _ in range(n):
                 PlacementFactory(
-                    household=HouseholdFactory(ward=ward(code)), placing_authority=agency(authority)
+                    household=HouseholdFactory(ward=ward(code)),
+                    placing_authority=PlacingAuthority.objects.get(gss_code=authority),
                 )
     api = client_for(ward_manager.user)  # type: ignore[attr-defined]
     tables = {
