@@ -100,8 +100,8 @@ def test_the_aggregate_api_never_hides_a_cell_in_one_ward_alone(ward_manager: ob
     one of the three would be the difference of the other two."""
     from django.core.cache import cache
 
-    from tests.api.conftest import client_for
     from households.models import PlacingAuthority
+    from tests.api.conftest import client_for
     from tests.factories import HouseholdFactory, PlacementFactory, ward
 
     cache.clear()
