@@ -6,7 +6,7 @@ from binascii import unhexlify
 
 from taskforce.org.models import StaffProfile
 
-from .load import DEMO_STAFF
+from .staff import DEMO_STAFF
 
 
 def demo_totp_key(username: str) -> str:

@@ -19,6 +19,7 @@ from interventions import services as intervention_services
 from interventions.models import Intervention, Referral
 from taskforce.org import scoping
 
+from .. import people_serializers as ps
 from .. import serializers as s
 from ..concurrency import etag_of, require_current
 from ..filters import char, current, filterset
@@ -81,7 +82,7 @@ class HouseholdViewSet(RecordViewSet):
 
 @extend_schema_view(
     create=extend_schema(
-        responses={201: s.PersonSerializer, 409: s.DuplicatesFoundSerializer},
+        responses={201: s.PersonSerializer, 409: ps.DuplicatesFoundSerializer},
         description="Add a person to a household. When the details match people already recorded (name "
         "similarity, date of birth, National Insurance number, a home at the same postcode) the answer is 409 "
         "with possible_duplicates, and nothing is written: resend with confirm_distinct true to add a "

@@ -19,7 +19,7 @@ from interventions.models import Referral
 from taskforce.org import audit, scoping
 from taskforce.org.models import AccessLog
 
-from .. import serializers as s
+from .. import people_serializers as ps
 from ..filters import filterset, refuse_unknown
 from ..permissions import RoleAllowed
 from .base import PURPOSE, AuditedReads, client_address
@@ -38,7 +38,7 @@ class DuplicatesFound(APIException):
             {
                 "detail": "This may be someone already recorded. Check the records listed; if this is a "
                 "different person, send the request again with confirm_distinct set to true.",
-                "possible_duplicates": s.MatchSerializer(matches, many=True).data,
+                "possible_duplicates": ps.MatchSerializer(matches, many=True).data,
             },
         )
 
@@ -48,7 +48,7 @@ class ReferralInboxViewSet(AuditedReads):
     Accept (allocating a worker in your agency) or decline (with a reason) one still waiting."""
 
     model = Referral
-    serializer_class = s.ReferralInboxSerializer
+    serializer_class = ps.ReferralInboxSerializer
     writes = "referral_answer"
     action_writes = {"accept": "referral_answer", "decline": "referral_answer"}
     related = ("household",)
@@ -70,15 +70,15 @@ class ReferralInboxViewSet(AuditedReads):
 
     def get_serializer_class(self) -> Any:
         return {
-            "accept": s.ReferralAcceptSerializer,
-            "decline": s.ReferralDeclineSerializer,
-        }.get(self.action, s.ReferralInboxSerializer)
+            "accept": ps.ReferralAcceptSerializer,
+            "decline": ps.ReferralDeclineSerializer,
+        }.get(self.action, ps.ReferralInboxSerializer)
 
     def _answered(self, referral: Referral) -> Response:
         fresh = self.get_queryset().get(pk=referral.pk)
-        return Response(s.ReferralInboxSerializer(fresh, context=self.get_serializer_context()).data)
+        return Response(ps.ReferralInboxSerializer(fresh, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=s.ReferralAcceptSerializer, responses={200: s.ReferralInboxSerializer})
+    @extend_schema(request=ps.ReferralAcceptSerializer, responses={200: ps.ReferralInboxSerializer})
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -91,7 +91,7 @@ class ReferralInboxViewSet(AuditedReads):
             )
             return self._answered(referral)
 
-    @extend_schema(request=s.ReferralDeclineSerializer, responses={200: s.ReferralInboxSerializer})
+    @extend_schema(request=ps.ReferralDeclineSerializer, responses={200: ps.ReferralInboxSerializer})
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -110,7 +110,7 @@ class PersonLinkViewSet(mixins.CreateModelMixin, AuditedReads):
     Undo a link with POST .../undo/: it stays on record with who undid it and when."""
 
     model = PersonLink
-    serializer_class = s.PersonLinkSerializer
+    serializer_class = ps.PersonLinkSerializer
     writes = "person_link"
     action_writes = {"undo": "person_link"}
     filterset_class = filterset(PersonLink, ids={"person": "person", "other": "other"}, exact=("kind",))
@@ -146,9 +146,9 @@ class PersonLinkViewSet(mixins.CreateModelMixin, AuditedReads):
             return Response(self.get_serializer(link).data, status=status.HTTP_201_CREATED)
 
     def get_serializer_class(self) -> Any:
-        return s.PersonLinkUndoSerializer if self.action == "undo" else s.PersonLinkSerializer
+        return ps.PersonLinkUndoSerializer if self.action == "undo" else ps.PersonLinkSerializer
 
-    @extend_schema(request=s.PersonLinkUndoSerializer, responses={200: s.PersonLinkSerializer})
+    @extend_schema(request=ps.PersonLinkUndoSerializer, responses={200: ps.PersonLinkSerializer})
     @action(detail=True, methods=["post"])
     def undo(self, request: Request, pk: str) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -160,7 +160,7 @@ class PersonLinkViewSet(mixins.CreateModelMixin, AuditedReads):
                 on=timezone.localdate(),
                 reason=serializer.validated_data["reason"],
             )
-            return Response(s.PersonLinkSerializer(link, context=self.get_serializer_context()).data)
+            return Response(ps.PersonLinkSerializer(link, context=self.get_serializer_context()).data)
 
 
 class PossibleDuplicateViewSet(viewsets.GenericViewSet):
@@ -169,14 +169,14 @@ class PossibleDuplicateViewSet(viewsets.GenericViewSet):
 
     permission_classes = [permissions.IsAuthenticated, RoleAllowed]
     read_roles = scoping.CASE_ROLES
-    serializer_class = s.PossibleDuplicateSerializer
+    serializer_class = ps.PossibleDuplicateSerializer
     pagination_class = None
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> models.QuerySet:
         return PersonLink.objects.none()  # the pairs are computed, not stored
 
-    @extend_schema(parameters=[PURPOSE], responses={200: s.PossibleDuplicateSerializer(many=True)})
+    @extend_schema(parameters=[PURPOSE], responses={200: ps.PossibleDuplicateSerializer(many=True)})
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         refuse_unknown(request, set())  # the queue takes no filters: a misspelt one must not pass unseen
         with transaction.atomic():

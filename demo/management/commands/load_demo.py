@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from demo.load import DEMO_STAFF
 from demo.models import DemoDataset
+from demo.staff import DEMO_STAFF
 from jobs.models import Job
 from jobs.services import job_create, job_enqueue, job_run
 
