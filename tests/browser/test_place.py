@@ -19,7 +19,7 @@ def test_caseworker_opens_a_case_from_an_s208_notice(pages: Pages) -> None:
     pages.goto("/households/")
     pages.click("Open a case from an s208 notice", role="link")
     pages.check("intake-form")
-    page.get_by_label("Case reference").fill("MTF-990001")
+    page.get_by_label("Case reference").fill("MTF-970001")
     page.get_by_label("Placing authority").select_option(label="London Borough of Lewisham")
     page.get_by_label("Type of placement").select_option(label="Temporary accommodation (s188 interim duty)")
     page.get_by_label("Legal basis").select_option(value="ha_s188")
@@ -42,7 +42,7 @@ def test_caseworker_opens_a_case_from_an_s208_notice(pages: Pages) -> None:
     pages.check("intake-error")
     page.get_by_label("Member 2 (optional): National Insurance number (optional)").fill("")
     pages.click("Open the case")
-    assert page.get_by_text("Case MTF-990001 opened from the s208 notice").is_visible()
+    assert page.get_by_text("Case MTF-970001 opened from the s208 notice").is_visible()
     pages.check("intake-opened")
 
 

@@ -37,7 +37,7 @@ def setup(pages: Pages, code: str) -> str:
 
 def test_a_refused_referral_then_an_extended_basis_then_the_referral(pages: Pages) -> None:
     page = pages.page
-    household = setup(pages, 'print("id=%d" % case("MTF-990001", "jcp").pk)')
+    household = setup(pages, 'print("id=%d" % case("MTF-980001", "jcp").pk)')
     pages.sign_in("caseworker")
     pages.goto(f"/households/{household}/referrals/new/")
     page.get_by_label("Agency referred to").select_option(label="NHS Eastern and Coastal Kent")
@@ -68,14 +68,14 @@ def test_an_agency_accepts_a_referral_from_its_inbox(pages: Pages) -> None:
     page = pages.page
     setup(
         pages,
-        'h = case("MTF-990002", "jcp", "nhs")\n'
+        'h = case("MTF-980002", "jcp", "nhs")\n'
         'Referral.objects.create(household=h, from_agency=Agency.objects.get(code="jcp"), '
         'to_agency=Agency.objects.get(code="nhs"), reason="Mental health assessment", sent_on=date(2026, 2, 3))',
     )
     pages.sign_in("caseworker.nhs")
     pages.goto("/referrals/inbox/")
     pages.check("inbox")
-    row = page.locator("tr", has_text="MTF-990002")
+    row = page.locator("tr", has_text="MTF-980002")
     assert "Mental health assessment" in row.inner_text()
     with page.expect_navigation():
         row.get_by_role("link", name=re.compile(r"^Accept")).click()
@@ -83,7 +83,7 @@ def test_an_agency_accepts_a_referral_from_its_inbox(pages: Pages) -> None:
     page.get_by_label("Allocate to").select_option(label="Noel Health")
     pages.click("Accept and allocate")
     assert page.get_by_text("accepted and allocated to Noel Health").is_visible()
-    assert "Noel Health" in page.locator("tr", has_text="MTF-990002").inner_text()
+    assert "Noel Health" in page.locator("tr", has_text="MTF-980002").inner_text()
     pages.check("inbox-accepted")
 
 
@@ -91,10 +91,10 @@ def test_a_duplicate_is_shown_on_entry_and_linked(pages: Pages) -> None:
     page = pages.page
     household = setup(
         pages,
-        'first = case("MTF-990003", "jcp")\n'
+        'first = case("MTF-980003", "jcp")\n'
         'person_register(household=first, relationship="head", joined_on=date(2026, 1, 5), '
         'given_name="Jordan", family_name="Pretend", date_of_birth=date(1984, 2, 29))\n'
-        'print("id=%d" % case("MTF-990004", "jcp").pk)',
+        'print("id=%d" % case("MTF-980004", "jcp").pk)',
     )
     pages.sign_in("caseworker")
     pages.goto(f"/households/{household}/members/new/")
