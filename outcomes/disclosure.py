@@ -19,6 +19,12 @@ Across tables: the same table is published for each ward alone and for the wards
 and the combined cell is the sum of the wards' cells. A cell hidden in just one of them would be the
 difference of the others, so `complementary` hides it in a second one too; a table is published `jointly`
 with the cells so forced, which then pass the within-table rules above like any other hidden cell.
+
+Across periods: a table over several years (`by_period`) is not published from its own raw figures but as
+the sum of the same table published for each single year: each count is the sum of the years' published
+counts, and "[c]" where any year shows "[c]". Every multi-year figure is then a function of single-year
+published figures, so differencing year ranges (2010-2012 less 2010-2011) gives back only a published
+single-year figure, or nothing, and never narrows a hidden one.
 """
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -60,6 +66,7 @@ class Joint:
 
     forced: Mapping[int, set[Cell]] = field(default_factory=dict)
     calls: list[tuple[dict[Cell, float], set[Cell]]] = field(default_factory=list)
+    tables: list[pd.DataFrame] = field(default_factory=list)  # what each call published
 
 
 _JOINT: ContextVar[Joint | None] = ContextVar("disclosure_joint", default=None)
@@ -74,6 +81,34 @@ def jointly(forced: Mapping[int, set[Cell]] | None = None) -> Iterator[Joint]:
         yield joint
     finally:
         _JOINT.reset(token)
+
+
+@dataclass
+class Periods:
+    """A multi-year table's single years as published, each year's tables in the order of its `publish`
+    calls; `calls` counts the multi-year table's own calls so far."""
+
+    years: Sequence[Sequence[pd.DataFrame]]
+    calls: int = 0
+
+    def next(self) -> list[pd.DataFrame]:
+        k, self.calls = self.calls, self.calls + 1
+        return [tables[k] for tables in self.years if k < len(tables)]
+
+
+_PERIODS: ContextVar[Periods | None] = ContextVar("disclosure_periods", default=None)
+
+
+@contextmanager
+def by_period(years: Sequence[Sequence[pd.DataFrame]]) -> Iterator[Periods]:
+    """Publish the tables built inside this block as sums of `years`, each year's published tables (the
+    same builder run for that year alone, in the same order of `publish` calls)."""
+    periods = Periods(years)
+    token = _PERIODS.set(periods)
+    try:
+        yield periods
+    finally:
+        _PERIODS.reset(token)
 
 
 def complementary(
@@ -112,9 +147,14 @@ COMBINED_MEMBER = "combined"
 MAX_ROUNDS = 20
 
 
-def publish_family(build: Callable[[str], T], members: Sequence[str]) -> dict[str, T]:
+def publish_family(
+    build: Callable[[str], T],
+    members: Sequence[str],
+    tables: dict[str, list[pd.DataFrame]] | None = None,
+) -> dict[str, T]:
     """`build(member)` for every member of a ward x total family (each ward, and COMBINED_MEMBER), each
-    published `jointly` with the cells `complementary` forces, round after round until none is left."""
+    published `jointly` with the cells `complementary` forces, round after round until none is left.
+    `tables`, if given, receives each member's published tables (for `by_period`)."""
     forced: dict[str, dict[int, set[Cell]]] = {name: {} for name in members}
     built: dict[str, T] = {}
     for _ in range(MAX_ROUNDS):
@@ -123,6 +163,8 @@ def publish_family(build: Callable[[str], T], members: Sequence[str]) -> dict[st
             with jointly(forced[name]) as joint:
                 built[name] = build(name)
             calls[name] = joint.calls
+            if tables is not None:
+                tables[name] = joint.tables
         extra = complementary(calls)
         if not extra:
             break
@@ -165,6 +207,10 @@ def publish(
     if not table.index.is_unique:
         raise ValueError("publish: the table's index labels must be unique")
 
+    periods = _PERIODS.get()
+    if periods is not None:
+        return _summed(table, periods.next(), counts=counts, rates=rate_of)
+
     raw = table[list(counts)].apply(pd.to_numeric).fillna(0)
     values = {
         (row, col): float(v) for col in counts for row, v in zip(table.index, raw[col].tolist(), strict=True)
@@ -191,6 +237,35 @@ def publish(
             hidden = pd.isna(n) or n < THRESHOLD or any((row, c) in suppressed for c in sources)
             shown.append(SUPPRESSED if hidden else value)
         out[col] = shown
+    if joint is not None:
+        joint.tables.append(out)
+    return out
+
+
+def _summed(
+    table: pd.DataFrame, years: Sequence[pd.DataFrame], *, counts: Sequence[str], rates: Mapping[str, Rate]
+) -> pd.DataFrame:
+    """`table` over several years as the sum of its single `years` as published (see the module
+    docstring): a row a year's table lacks counted 0 there, "[c]" where any year shows it. A rate is shown
+    only where its group has n >= 10 and no count of its row is hidden."""
+    out = table.copy()
+    hidden: set[Hashable] = set()
+    for col in counts:
+        shown: list[int | str] = []
+        for row in table.index:
+            parts = [year.loc[row, col] for year in years if row in year.index and col in year.columns]
+            if any(part == SUPPRESSED for part in parts):
+                hidden.add(row)
+                shown.append(SUPPRESSED)
+            else:
+                shown.append(int(sum(float(part) for part in parts if not pd.isna(part))))
+        out[col] = shown
+    for col, rate in rates.items():
+        groups = pd.to_numeric(table[rate.denominator], errors="coerce").tolist()
+        out[col] = [
+            SUPPRESSED if pd.isna(n) or n < THRESHOLD or row in hidden else value
+            for row, n, value in zip(table.index, groups, table[col].tolist(), strict=True)
+        ]
     return out
 
 

@@ -4,14 +4,21 @@ Who sees them is decided in `access`; every count on every panel passes through 
 whoever looks. The figures are computed for all wards and years at once and cached on a fingerprint of the
 records (`facts`); each panel built from them for an (audience, wards, period) is cached on the same key.
 Panels are data (`panel.Panel`): the page, its CSV downloads and the API's aggregates each present them.
+
+Year ranges: the panels in `SUMMED_OVER_YEARS` add their figures up over the years asked for; over more
+than one year they are published as the sum of the same panel published for each single year
+(`disclosure.by_period`), so no two ranges differ by anything but published single-year figures. The other
+panels show one row per year with no total over the years, or a snapshot at the end of the last year, so
+a row is published the same whatever range it is shown in.
 """
 
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 from django.core.cache import cache
 
-from ..disclosure import COMBINED_MEMBER, publish_family
+from ..disclosure import COMBINED_MEMBER, by_period, jointly, publish_family
 from . import benefits, casework, housing, place, placements
 from .access import COMBINED, Access, Filters, filters_from
 from .facts import CACHE_SECONDS, data_version, facts, staff_version
@@ -31,6 +38,9 @@ PANELS: dict[str, Callable[[dict[str, Any], Filters, str], Panel]] = {
     "turnover": place.turnover_panel,
 }
 
+# The panels whose figures are totals over the years asked for.
+SUMMED_OVER_YEARS = frozenset({"placements-authority", "placements-type", "interventions", "compliance"})
+
 
 def dashboard_for(access: Access, params: Any) -> tuple[Filters, list[Panel]]:
     """The filters from the query string and every panel for them, published and cached."""
@@ -42,7 +52,8 @@ def dashboard_for(access: Access, params: Any) -> tuple[Filters, list[Panel]]:
 
 def _panels(version: str, figures: dict[str, Any], filters: Filters, access: Access) -> list[Panel]:
     audience = access.audience
-    base = f"outcomes:dashboard-panel:{version}:{audience}:{','.join(filters.codes)}:{filters.first_year}-{filters.last_year}"
+    # The ward family (every ward the caller sees) is in the key: it decides which cells are hidden.
+    base = f"outcomes:dashboard-panel:{version}:{audience}:{_family(access)}:{filters.ward}:{filters.first_year}-{filters.last_year}"
     staff = staff_version()
     keys = {slug: f"{base}:{slug}" + (f":{staff}" if slug == "caseload" else "") for slug in PANELS}
     found = cache.get_many(list(keys.values()))
@@ -50,34 +61,72 @@ def _panels(version: str, figures: dict[str, Any], filters: Filters, access: Acc
     for slug in PANELS:
         panel = found.get(keys[slug])
         if panel is None:
-            panel = protected_panel(slug, figures, filters, access)
+            panel = protected_panel(slug, figures, filters, access, version=version)
             cache.set(keys[slug], panel, CACHE_SECONDS)
         panels.append(panel)
     return panels
 
 
+def _family(access: Access) -> str:
+    return ",".join(sorted(w.gss_code for w in access.wards))
+
+
 def dashboard_table(access: Access, params: Any, slug: str) -> tuple[Filters, Panel]:
     """One panel (the API's table endpoints): built from the cached figures, published like the page's,
     without building the rest of the dashboard."""
-    figures = facts(data_version())
+    version = data_version()
+    figures = facts(version)
     filters = filters_from(params, access, latest_year=figures["latest_year"])
-    return filters, protected_panel(slug, figures, filters, access)
+    return filters, protected_panel(slug, figures, filters, access, version=version)
 
 
-def protected_panel(slug: str, figures: dict[str, Any], filters: Filters, access: Access) -> Panel:
+def protected_panel(
+    slug: str, figures: dict[str, Any], filters: Filters, access: Access, *, version: str | None = None
+) -> Panel:
     """Panel `slug` for `filters`, published jointly with the same panel for each of the caller's wards and
     for the wards combined (for the same years): no cell hidden in one of them can be had as the difference
-    of the others (`disclosure.complementary`)."""
+    of the others (`disclosure.complementary`). Over several years, a panel summed over them is the sum of
+    its single years so published (`disclosure.by_period`); with the figures' `version`, each year's tables
+    are cached on it."""
     build = PANELS[slug]
+    if slug in SUMMED_OVER_YEARS and filters.first_year < filters.last_year:
+        base = f"outcomes:dashboard-year:{version}:{access.audience}:{_family(access)}:{filters.ward}:{slug}"
+        keys = {year: f"{base}:{year}" for year in filters.years}
+        found = cache.get_many(list(keys.values())) if version else {}
+        years = []
+        for year, key in keys.items():
+            tables = found.get(key)
+            if tables is None:
+                tables = _one_year(slug, figures, filters, access, year)[1]
+                if version:
+                    cache.set(key, tables, CACHE_SECONDS)
+            years.append(tables)
+        with by_period(years):
+            return build(figures, filters, access.audience)
+    return _one_year(slug, figures, filters, access, None)[0]
+
+
+def _one_year(
+    slug: str, figures: dict[str, Any], filters: Filters, access: Access, year: int | None
+) -> tuple[Panel, list[pd.DataFrame]]:
+    """The panel for `filters` (for `year` alone, if given) published with its ward family, and the tables
+    it published."""
+    build = PANELS[slug]
+    first, last = (filters.first_year, filters.last_year) if year is None else (year, year)
+
+    def filters_for(ward: str) -> Filters:
+        params = {"ward": ward, "from": first, "to": last}
+        return filters_from(params, access, latest_year=figures["latest_year"])
+
     if len(access.wards) < 2:
-        return build(figures, filters, access.audience)
+        with jointly() as joint:
+            panel = build(figures, filters if year is None else filters_for(filters.ward), access.audience)
+        return panel, joint.tables
     family = {
-        (COMBINED_MEMBER if ward == COMBINED else ward): filters_from(
-            {"ward": ward, "from": filters.first_year, "to": filters.last_year},
-            access,
-            latest_year=figures["latest_year"],
-        )
+        (COMBINED_MEMBER if ward == COMBINED else ward): filters_for(ward)
         for ward in [COMBINED, *(w.gss_code for w in access.wards)]
     }
-    panels = publish_family(lambda name: build(figures, family[name], access.audience), list(family))
-    return panels[COMBINED_MEMBER if filters.ward == COMBINED else filters.ward]
+    tables: dict[str, list[pd.DataFrame]] = {}
+    panels = publish_family(lambda name: build(figures, family[name], access.audience), list(family), tables)
+    member = COMBINED_MEMBER if filters.ward == COMBINED else filters.ward
+    return panels[member], tables[member]

@@ -8,7 +8,7 @@ import pandas as pd
 from ..disclosure import SUPPRESSED, Rate, numeric, publish
 from ..tables import Column, display
 from .access import Filters
-from .panel import BarChart, Panel, in_period, rows_of, year_index
+from .panel import BarChart, Panel, in_period, rows_of, shown, year_index
 
 
 def _one_way(counts: pd.Series, label: str) -> pd.DataFrame:
@@ -18,11 +18,24 @@ def _one_way(counts: pd.Series, label: str) -> pd.DataFrame:
     return table
 
 
+def _by_published(published: pd.DataFrame) -> pd.DataFrame:
+    """Largest published count first, then by name, hidden ones last and the Total at the end: the order
+    follows the published figures, so it tells nothing of a hidden one."""
+    body = published.drop(index="Total")
+
+    def key(label: object) -> tuple[bool, float, str]:
+        value = shown(body.loc[label, "placements"])
+        return (value is None, -(value or 0), str(label))
+
+    order = sorted(body.index, key=key)
+    return published.loc[[*order, "Total"]]
+
+
 def _placements_by(facts: dict[str, Any], filters: Filters, by: str, slug: str, title: str) -> Panel:
     rows = in_period(facts["placements"], filters)
     counts = rows.groupby(by).size().sort_values(ascending=False)
     table = _one_way(counts, by)
-    published = publish(table, counts=["placements"], total_row="Total")
+    published = _by_published(publish(table, counts=["placements"], total_row="Total"))
     columns = (
         Column(by, "Placing authority" if by == "authority" else "Type of placement", "text"),
         Column("placements", "Placements"),
@@ -30,7 +43,8 @@ def _placements_by(facts: dict[str, Any], filters: Filters, by: str, slug: str, 
     total = published.loc["Total", "placements"]
     summary = (
         f"{display(total, 'count')} placements into {filters.label} from {filters.first_year} to "
-        f"{filters.last_year}" + (f"; most from {counts.index[0]}." if len(counts) else ".")
+        f"{filters.last_year}"
+        + (f"; most from {published.index[0]}." if len(counts) and shown(published.iloc[0, 0]) else ".")
     )
     body = published.drop(index="Total")
     chart = BarChart(
