@@ -12,6 +12,9 @@ from demo.staff import DEMO_STAFF
 from jobs.models import Job
 from jobs.services import job_create, job_enqueue, job_run
 
+# How long the command waits for the dashboards' figures before leaving them to a worker (or the first viewer).
+FOLLOW_UP_WAIT_SECONDS = 120
+
 
 class Command(BaseCommand):
     help = "Load a deterministic, plainly synthetic demo of the two wards (idempotent: a second run does nothing)."
@@ -77,6 +80,7 @@ class Command(BaseCommand):
                 f"{job.result.get('households', 0):,} household cases in {time.monotonic() - started:.1f} s."
             )
         )
+        self._wait_for_follow_up(job, no_progress=no_progress)
         if truths:
             self.stdout.write(
                 f"2009 benefits bill £{truths['bill_2009'] / 1e6:.1f}m; at Kent-average rates "
@@ -84,6 +88,30 @@ class Command(BaseCommand):
                 f"{truths['household_effect_dependent']:+.3f} from {truths['start']}."
             )
         self._print_logins()
+
+    def _wait_for_follow_up(self, loaded: Job, *, no_progress: bool) -> None:
+        """Wait for the work the load queued after itself (the dashboards' figures, computed once so the first
+        viewer does not pay for them). Without a broker it runs in a thread of this process, which would die
+        with the command; with one, a worker runs it and this only waits."""
+        follow_up = Job.objects.filter(created_at__gte=loaded.created_at).exclude(pk=loaded.pk)
+        pending = [j for j in follow_up if not j.is_finished]
+        if not pending:
+            return
+        spinner = tqdm(total=None, disable=no_progress, desc="Computing the dashboards", file=self.stderr)
+        deadline = time.monotonic() + FOLLOW_UP_WAIT_SECONDS
+        try:
+            for waiting in pending:
+                while not waiting.is_finished and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    waiting.refresh_from_db()
+                    spinner.update(0)
+        finally:
+            spinner.close()
+        if any(not j.is_finished for j in pending):
+            self.stdout.write(
+                f"The dashboards' figures are still being computed (job {', '.join(str(j.pk) for j in pending)}): "
+                "a worker will finish them, or the first viewer will."
+            )
 
     def _print_logins(self) -> None:
         from demo.two_factor import demo_base32_secret, demo_two_factor_usernames
