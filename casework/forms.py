@@ -4,6 +4,7 @@ validates the record as a whole."""
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from households.models import Household
 from taskforce.org import scoping
@@ -196,17 +197,44 @@ class CaseNoteForm(GovukForm):
         super().__init__(*args, **kwargs)
 
 
+class _ColleagueChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
 class TaskForm(GovukForm):
     title = forms.CharField(label="Task", max_length=200, error_messages={"required": "Enter the task"})
     due_on = DateField(label="Date it is due")
+    assignee = _ColleagueChoice(
+        label="Assign to a colleague",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="No: assign it to me or to a team",
+        help_text="Someone in your agency.",
+    )
     team = forms.ModelChoiceField(
         label="Assign to a team",
         queryset=Agency.objects.none(),
         required=False,
         empty_label="No: assign it to me",
-        help_text="Leave as it is to keep the task yourself.",
+        help_text="Leave both as they are to keep the task yourself.",
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = _partners()  # type: ignore[attr-defined]
+        profile = scoping.profile_of(user)
+        colleagues = get_user_model().objects.none()
+        if profile is not None:
+            colleagues = (
+                get_user_model()
+                .objects.filter(is_active=True, staff_profile__agency=profile.agency)
+                .order_by("first_name", "last_name", "username")
+            )
+        self.fields["assignee"].queryset = colleagues  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("assignee") and data.get("team"):
+            self.add_error("team", "Assign the task to a colleague or to a team, not both")
+        return data

@@ -170,3 +170,35 @@ def test_roles_without_case_work_see_no_case_record(
     for profile in (housing_officer, policy_lead, data_protection_officer):
         for model in (CaseNote, Assessment, CasePlan, Goal, PlanAction, Review, Task):
             assert not model.objects.visible_to(profile.user).exists(), (profile.role, model.__name__)
+
+
+def test_a_task_goes_to_a_named_colleague_in_ones_own_agency_never_to_another_agencys_worker(
+    client: Client, caseworker: StaffProfile, caseworker_police: StaffProfile
+) -> None:
+    from tests.factories import StaffProfileFactory, UserFactory
+
+    colleague = StaffProfileFactory(
+        user=UserFactory(username="colin", first_name="Colin", last_name="League"),
+        role=StaffProfile.Role.CASEWORKER,
+        agency=caseworker.agency,
+    )
+    client = signed_in(client, caseworker)
+    form = client.get("/tasks/new/").content.decode()
+    assert "Colin League" in form
+    assert caseworker_police.user.username not in form
+    due = {"due_on_day": "20", "due_on_month": "6", "due_on_year": "2026"}
+    refused = client.post(
+        "/tasks/new/", {"title": "Call the school", "assignee": caseworker_police.user.pk, **due}
+    )
+    assert refused.status_code == 200
+    both = client.post(
+        "/tasks/new/",
+        {"title": "Call the school", "assignee": colleague.user.pk, "team": agency("nhs").pk, **due},
+    )
+    assert "to a colleague or to a team, not both" in both.content.decode()
+    assert not Task.objects.exists()
+    client.post("/tasks/new/", {"title": "Call the school", "assignee": colleague.user.pk, **due})
+    task = Task.objects.get()
+    assert (task.assignee, task.team, task.created_by) == (colleague.user, None, caseworker.user)
+    assert Task.objects.visible_to(colleague.user).get() == task
+    assert not Task.objects.visible_to(caseworker_police.user).exists()
