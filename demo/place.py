@@ -56,7 +56,7 @@ def place_geography(
     lsoas = []
     for n, (w, square) in enumerate(geo.lsoa_squares):
         lsoa = Area.objects.create(
-            gss_code=f"E0199{n + 1:05d}",
+            gss_code=f"E0199{n + 1:04d}",  # nine characters, as every GSS code
             vintage=2011,
             name=f"Synthetic LSOA {wards[w].name} {chr(65 + n % 4)}",
             type=Area.Type.LSOA,
