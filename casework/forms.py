@@ -232,9 +232,3 @@ class TaskForm(GovukForm):
                 .order_by("first_name", "last_name", "username")
             )
         self.fields["assignee"].queryset = colleagues  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("assignee") and data.get("team"):
-            self.add_error("team", "Assign the task to a colleague or to a team, not both")
-        return data

@@ -217,6 +217,8 @@ def task_create(
     property: Property | None = None,
 ) -> Task:
     """A task made by hand, for a person or a team; with neither, for its maker."""
+    if assignee is not None and team is not None:
+        raise ValidationError({"team": "Assign the task to a colleague or to a team, not both"})
     if assignee is None and team is None:
         assignee = created_by
     return create(

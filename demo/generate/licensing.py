@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from taskforce.org.dates import years_after
+
 from .world import TARGET_WARDS
 
 CLIFTONVILLE_WEST = TARGET_WARDS[0]
@@ -25,14 +27,6 @@ def _first_of_month(day: date) -> date:
     return day.replace(day=1)
 
 
-def _years_on(day: date, years: int) -> date:
-    return (
-        day.replace(year=day.year + years)
-        if not (day.month == 2 and day.day == 29)
-        else day.replace(year=day.year + years, day=28)
-    )
-
-
 def designation_table(today: date) -> pd.DataFrame:
     """An additional HMO designation over both wards from two years ago, a selective one over Cliftonville
     West from a year ago; each five years less a day."""
@@ -41,14 +35,14 @@ def designation_table(today: date) -> pd.DataFrame:
         ("Margate additional HMO licensing (demo)", "additional", list(TARGET_WARDS), 2),
         ("Cliftonville West selective licensing (demo)", "selective", [CLIFTONVILLE_WEST], 1),
     ):
-        starts = _first_of_month(_years_on(today, -began))
+        starts = _first_of_month(years_after(today, -began))
         rows.append(
             {
                 "name": name,
                 "scheme": scheme,
                 "wards": wards,
                 "starts_on": starts,
-                "ends_on": _years_on(starts, 5) - timedelta(days=1),
+                "ends_on": years_after(starts, 5) - timedelta(days=1),
                 "description": "Synthetic designation for the demo (Housing Act 2004 s56 / s80).",
             }
         )
@@ -82,7 +76,7 @@ def licence_table(properties: pd.DataFrame, *, today: date, seed: int) -> pd.Dat
             kind, start = "refused", today - timedelta(days=int(rng.integers(30, 300)))
         else:
             continue  # unlicensed: it stays in the work queue
-        expires = _years_on(start, 5) - timedelta(days=1)
+        expires = years_after(start, 5) - timedelta(days=1)
         occupiers = int(rng.integers(3, 9)) if hmo[i] else int(rng.integers(2, 7))
         rows.append(
             {
