@@ -7,7 +7,7 @@ given time, stops gunicorn and prints locust's summary with the load average bef
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tf_db CACHE_URL=redis://127.0.0.1:6379/1 \\
         .venv/bin/python bench/load.py [--users 50] [--time 2m] [--workers 3] [--threads 4]
 
-Needs locust and gunicorn (in the test virtualenv, not the application's dependencies). Never point it at
+Needs locust and gunicorn, the `bench` extra: `.venv/bin/pip install -e ".[test,bench]"`. Never point it at
 anything but loopback: it signs in as the demo accounts.
 """
 
@@ -51,6 +51,12 @@ def main() -> None:
     parser.add_argument("--time", default="2m", help="locust --run-time (bounded)")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=75,
+        help="seconds gunicorn keeps an idle connection open; longer than the users' pauses (1-3 s)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set DATABASE_URL to a PostgreSQL database with the demo loaded")
@@ -69,6 +75,11 @@ def main() -> None:
             str(args.workers),
             "--threads",
             str(args.threads),
+            # gunicorn's default keep-alive is 2 s, inside the users' 1-3 s pauses: the server closed idle
+            # connections just as a user sent its next request on them, and the request failed with a reset.
+            # A proxy in front of gunicorn keeps its connections open for longer than that too.
+            "--keep-alive",
+            str(args.keep_alive),
             "--log-level",
             "warning",
         ],
