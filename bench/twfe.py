@@ -8,7 +8,8 @@ one warm-up run each, and prints times, ratios and the largest differences in es
 ``--case person-property`` instead fits two high-dimensional effects and the month,
 ``dependent ~ treated | person + property + month`` clustered by person, on people who move home over the
 window (each of them lives in one to three properties, each property houses several people over time):
-here the project's absorber runs alternating projections, not its exact two-way pass.
+here the project's absorber eliminates the person effects by their means and finds the property and month
+effects by conjugate gradients (``absorb._reduced_conjugate_gradient``), not its exact two-way pass.
 
 pyfixest is timed twice: as called by default (its backend is printed: since 0.60 the default demeaner is
 its Rust implementation of alternating projections, "rust MAP", not numba) and with ``lean=True,

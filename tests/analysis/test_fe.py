@@ -168,8 +168,9 @@ def test_result_is_json_ready():
 
 
 def alternating(monkeypatch) -> None:
-    """Force the iterative absorber even where the exact two-way path applies."""
+    """Force alternating projections even where the exact two-way path or conjugate gradients apply."""
     monkeypatch.setattr(absorb, "EXACT_MAX_LEVELS", 0)
+    monkeypatch.setattr(absorb, "CONJUGATE_GRADIENT", False)
 
 
 def singleton_panel(seed: int) -> pd.DataFrame:
@@ -253,10 +254,17 @@ def test_exact_path_on_a_panel_in_disconnected_pieces(monkeypatch):
     np.testing.assert_allclose(exact, demean(values, codes, frame["w"].to_numpy(), tol=1e-14)[0], atol=1e-10)
 
 
-def test_many_levels_on_both_factors_still_iterate(monkeypatch):
+def test_many_levels_on_both_factors_use_conjugate_gradients(monkeypatch):
+    frame = random_panel(18)
     monkeypatch.setattr(absorb, "EXACT_MAX_LEVELS", 5)
-    result = feols(random_panel(18), "y", ["x1", "x2"], ["unit", "period"], cluster="unit")
+    result = feols(frame, "y", ["x1", "x2"], ["unit", "period"], cluster="unit", weights="w")
     assert result.demean_iterations > 1
+    theirs = peer(frame, {"CRV1": "unit"}, "w")
+    np.testing.assert_allclose(result.table()["estimate"], theirs["Estimate"], rtol=0, atol=1e-8)
+    np.testing.assert_allclose(result.table()["se"], theirs["Std. Error"], rtol=0, atol=1e-6)
+    alternating(monkeypatch)
+    iterated = feols(frame, "y", ["x1", "x2"], ["unit", "period"], cluster="unit", weights="w")
+    np.testing.assert_allclose(result.table().to_numpy(), iterated.table().to_numpy(), rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize(
