@@ -321,6 +321,10 @@ def _run_demo_readers_together(items: list[pytest.Item]) -> None:
     first = items.index(readers[0])
     others = [item for item in items if not _reads_the_demo(item)]
     items[:] = others[:first] + readers + others[first:]
+    # Over several processes (`make test` runs `pytest -n auto --dist loadgroup`), the readers go to one of
+    # them, in this order, so the demo is still loaded once.
+    for item in readers:
+        item.add_marker(pytest.mark.xdist_group("shared-demo"))
 
 
 @pytest.hookimpl(wrapper=True)
