@@ -151,6 +151,8 @@ def household_did(
     permutations in chunks (``fanout.serial_map`` here, ``fanout.ProcessMap`` over local processes, or the
     caller's own); each has its own stream from ``seed``, so the result is the same whichever runs them.
     """
+    if bootstrap_draws < 1 or permutations < 1:
+        raise AnalysisError("bootstrap_draws and permutations must be at least 1")
     panel = prepare_panel(frame, outcome, household, area, period, start)
     data = panel.frame
     result, design = fit(data, outcome, ["_treated"], [household, "_period"], cluster=household)

@@ -11,6 +11,7 @@ import pytest
 from outcomes.analysis import household_inference
 from outcomes.analysis.absorb import demean
 from outcomes.analysis.area import area_impact
+from outcomes.analysis.errors import AnalysisError
 from outcomes.analysis.fanout import ProcessMap, chunk_bounds, chunk_seeds, serial_map, shutdown_pools
 from outcomes.analysis.fe import feols
 from outcomes.analysis.household import household_did
@@ -121,6 +122,11 @@ def test_bootstrap_and_permutations_are_the_same_whatever_runs_the_chunks(hh_pan
         other.randomisation_p_value != area["randomisation_p_value"]
         or other.wild_p_value != area["wild_p_value"]
     )
+
+
+def test_no_draws_is_refused(hh_panel):
+    with pytest.raises(AnalysisError, match="at least 1"):
+        household_did(hh_panel, outcome="dependent", bootstrap_draws=0)
 
 
 def chunk_streams(seed: int, stream: int, sizes: list[int]) -> list[np.random.Generator]:
