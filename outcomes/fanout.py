@@ -21,11 +21,13 @@ from .analysis.area_did import did_placebo_chunk
 from .analysis.area_synthetic import placebo_chunk
 from .analysis.fanout import Mapper, ProcessMap
 from .analysis.household_inference import randomisation_chunk, wild_chunk
+from .analysis.staggered import cs_placebo_chunk
 
 # The only functions a worker will run for a chunk, by name: a message names one of these, never code.
 CHUNK_FUNCTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "area-placebos": placebo_chunk,
     "did-placebos": did_placebo_chunk,
+    "cs-placebos": cs_placebo_chunk,
     "wild-bootstrap": wild_chunk,
     "randomisation": randomisation_chunk,
 }

@@ -100,6 +100,7 @@ class ProcessMap:
                 [
                     "outcomes.analysis.area_synthetic",
                     "outcomes.analysis.area_did",
+                    "outcomes.analysis.staggered",
                     "outcomes.analysis.household_inference",
                 ]
             )

@@ -34,13 +34,15 @@ def test_chunks_cover_the_range_once():
     assert chunk_bounds(0) == []
 
 
-@pytest.mark.parametrize("method", ["sc", "sdid", "did"])
+@pytest.mark.parametrize("method", ["sc", "sdid", "did", "cs"])
 def test_result_is_the_same_whatever_runs_the_chunks(sim, method):
-    kwargs = dict(placebos=300, seed=11)
-    if method != "did":
+    # Three chunks of placebos for sc and sdid (125 each), two for did (250), three for cs (50).
+    n = 120 if method == "cs" else 300
+    kwargs: dict[str, Any] = dict(placebos=n, seed=11)
+    if method in ("sc", "sdid"):
         kwargs.update(in_time=False, leave_one_out=False)
     serial = area_impact(sim.panel, sim.treated, method, **kwargs).as_dict()
-    assert serial["placebo"]["n"] == 300  # three chunks (two for did)
+    assert serial["placebo"]["n"] == n
     assert area_impact(sim.panel, sim.treated, method, map_chunks=reversed_map, **kwargs).as_dict() == serial
     try:
         for workers in (1, 2, 3, 4):
