@@ -80,7 +80,10 @@ def main() -> None:
                     map_chunks=mapper,
                 )
                 rows.append((method, workers, time.perf_counter() - wall, time.process_time() - cpu))
-            print(f"  {method} with {workers} worker(s): estimate {result.estimate:.6f}, se {result.se:.6f}")
+            print(
+                f"  {method} with {workers} worker(s): estimate {result.estimate:.6f}, se {result.se:.6f} "
+                f"({result.placebo['n']} placebo fits)"
+            )
         if args.resampling:
             with threadpool_limits(limits=1, user_api="blas"):
                 wall, cpu = time.perf_counter(), time.process_time()
@@ -94,7 +97,9 @@ def main() -> None:
         shutdown_pools()
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.methods:
-        print(f"\n{args.donors} donors x {args.months} months, {args.placebos} placebo fits")
+        print(
+            f"\n{args.donors} donors x {args.months} months, {args.placebos} placebo fits (at most one per donor)"
+        )
     if args.resampling:
         print(
             f"{args.areas} areas ({len(households)} household-months), {args.draws} wild bootstrap draws, "
