@@ -227,7 +227,11 @@ def run_household_impact(params: Mapping[str, Any]) -> dict[str, Any]:
         return household_staggered_event_study(panel, outcome=outcome).as_dict()
     draws = _get(params, "bootstrap_draws", 999, int)
     return household_did(
-        panel, outcome=outcome, bootstrap_draws=draws, seed=_get(params, "seed", 0, int)
+        panel,
+        outcome=outcome,
+        bootstrap_draws=draws,
+        seed=_get(params, "seed", 0, int),
+        map_chunks=chunk_map(),
     ).as_dict()
 
 

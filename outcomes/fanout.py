@@ -1,4 +1,4 @@
-"""Where the evidence engine's chunks run: Celery workers when a broker is configured, local processes in
+"""Where the evidence engine's chunks (placebo fits, wild bootstrap draws, randomisation permutations) run: Celery workers when a broker is configured, local processes in
 the embedded default (and with a broker but no chunk queue named).
 
 The engine (``outcomes/analysis/fanout.py``) takes a map function and knows nothing of either. With a
@@ -17,11 +17,20 @@ import numpy as np
 from celery import group
 from django.conf import settings
 
+from .analysis.area_did import did_placebo_chunk
 from .analysis.area_synthetic import placebo_chunk
 from .analysis.fanout import Mapper, ProcessMap
+from .analysis.household_inference import randomisation_chunk, wild_chunk
+from .analysis.staggered import cs_placebo_chunk
 
 # The only functions a worker will run for a chunk, by name: a message names one of these, never code.
-CHUNK_FUNCTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"area-placebos": placebo_chunk}
+CHUNK_FUNCTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "area-placebos": placebo_chunk,
+    "did-placebos": did_placebo_chunk,
+    "cs-placebos": cs_placebo_chunk,
+    "wild-bootstrap": wild_chunk,
+    "randomisation": randomisation_chunk,
+}
 _NAMES = {fn: name for name, fn in CHUNK_FUNCTIONS.items()}
 
 

@@ -49,7 +49,7 @@ def area_impact(
     fits (default: every donor when one unit is treated, else 200 random donor sets). ``covariates``
     (unit + numeric columns) makes synthetic control match them with V weights. ``solver`` "synthdid"
     reproduces the reference R package's Frank-Wolfe stopping rule. ``control_group`` ("never" or
-    "not-yet") applies to "cs". ``map_chunks`` runs the synthetic methods' placebo fits in chunks
+    "not-yet") applies to "cs". ``map_chunks`` runs the placebo fits of "sc", "sdid", "did" and "cs" in chunks
     (``fanout.serial_map`` here, ``fanout.ProcessMap`` over local processes, or the caller's own); the
     result is the same whichever runs them.
     """
@@ -62,11 +62,17 @@ def area_impact(
     rng = np.random.default_rng(seed)
     if method == "cs":
         return att_gt_to_impact(
-            panel, treated, donors=donors, control_group=control_group, placebos=placebos, rng=rng
+            panel,
+            treated,
+            donors=donors,
+            control_group=control_group,
+            placebos=placebos,
+            rng=rng,
+            map_chunks=map_chunks,
         )
     ap = prepare_panel(panel, treated, donors=donors, min_pre=2)
     if method == "did":
-        return did_impact(ap, placebos=placebos, rng=rng)
+        return did_impact(ap, placebos=placebos, rng=rng, map_chunks=map_chunks)
     if method == "event-study":
         return event_study_impact(ap, placebos=placebos, rng=rng, window=window)
     return synthetic_impact(

@@ -18,9 +18,14 @@ from .area_inference import (
     studentised_test,
 )
 from .errors import AnalysisError
+from .fanout import Mapper, chunk_bounds, serial_map
 from .honest import sensitivity_bounds
 from .panel import AreaPanel
 from .pretrend import pretrend_test, pretrend_warnings
+
+# Placebo DiD fits per chunk: each is a few passes over a (donors x months) dummy, so a chunk of 250 on
+# 1,000 donors x 120 months takes about a second, well above the cost of sending it.
+DID_CHUNK = 250
 
 
 def _twfe(y: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -60,8 +65,13 @@ def _pre_rmspe(ap: AreaPanel, sets: list[np.ndarray] | None) -> np.ndarray:
     return np.sqrt(sq / total)
 
 
-def did_impact(ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator) -> AreaImpact:
-    """Two-way fixed-effects DiD, its uncertainty from the same starts reassigned to donor sets."""
+def did_impact(
+    ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator, map_chunks: Mapper = serial_map
+) -> AreaImpact:
+    """Two-way fixed-effects DiD, its uncertainty from the same starts reassigned to donor sets.
+
+    The donor sets are drawn here; their TWFE fits run in chunks through ``map_chunks`` (see ``fanout``),
+    so the result does not depend on where they run."""
     n, t = ap.y.shape
     periods = np.arange(t)
     d = np.zeros((1, n, t))
@@ -71,14 +81,11 @@ def did_impact(ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator)
     donors = ap.y[ap.n_treated :]
     j = ap.n_donors
     draws, exhaustive = placebo_draws(j, ap.n_treated, placebos, rng)
-    p_tau = np.empty(draws.shape[0])
-    chunk = max(1, int(4e6 // (j * t)))
-    for lo in range(0, draws.shape[0], chunk):
-        block = draws[lo : lo + chunk]
-        dp = np.zeros((block.shape[0], j, t))
-        for k, s in enumerate(ap.starts):
-            dp[np.arange(block.shape[0]), block[:, k]] = periods >= s
-        p_tau[lo : lo + chunk] = _twfe(donors, dp)
+    tasks = [
+        {"donors": donors, "starts": list(ap.starts), "draws": draws[lo:hi]}
+        for lo, hi in chunk_bounds(draws.shape[0], DID_CHUNK)
+    ]
+    p_tau = np.concatenate([o["tau"] for o in map_chunks(did_placebo_chunk, tasks)])
     se = float(np.std(p_tau, ddof=0))
     pre_rmspe = float(_pre_rmspe(ap, None)[0])
     p_pre = _pre_rmspe(ap, [draws[:, c.rows] for c in start_cohorts(ap)])
@@ -156,6 +163,26 @@ def did_impact(ap: AreaPanel, *, placebos: int | None, rng: np.random.Generator)
         },
         warnings=tuple(warnings),
     )
+
+
+def did_placebo_chunk(task: dict[str, Any]) -> dict[str, np.ndarray]:
+    """TWFE DiD of a chunk of donor sets given the treated units' starts (a plain dict in and out, so it
+    can travel to another process or machine); set k's row r takes start ``starts[r]``."""
+    donors = np.asarray(task["donors"], dtype=float)
+    j, t = donors.shape
+    starts = [int(s) for s in task["starts"]]
+    draws = np.asarray(task["draws"], dtype=np.intp).reshape(-1, len(starts))
+    periods = np.arange(t)
+    tau = np.empty(draws.shape[0])
+    # Sub-blocks bound the (sets, donors, months) dummy array at 4 million cells.
+    block = max(1, int(4e6 // (j * t)))
+    for lo in range(0, draws.shape[0], block):
+        rows = draws[lo : lo + block]
+        dp = np.zeros((rows.shape[0], j, t))
+        for k, s in enumerate(starts):
+            dp[np.arange(rows.shape[0]), rows[:, k]] = periods >= s
+        tau[lo : lo + block] = _twfe(donors, dp)
+    return {"tau": tau}
 
 
 def _event_coefficients(

@@ -23,6 +23,7 @@ from scipy import stats
 
 from .absorb import factor_codes
 from .errors import AnalysisError
+from .fanout import Mapper, serial_map
 from .fe import feols, fit
 from .household_inference import randomisation, wild_cluster_bootstrap
 from .results import ResultMixin
@@ -140,13 +141,18 @@ def household_did(
     bootstrap_draws: int = 9999,
     permutations: int = 2000,
     seed: int = 0,
+    map_chunks: Mapper = serial_map,
 ) -> HouseholdDiD:
     """DiD of ``outcome`` on being treated, with household and month effects.
 
     ``area_inference`` defaults to on exactly when the treatment start is shared by all households of
     each area. ``bootstrap_draws`` and ``permutations`` apply only when there are too many areas to
-    enumerate every sign vector or assignment.
+    enumerate every sign vector or assignment. ``map_chunks`` runs the bootstrap draws and the
+    permutations in chunks (``fanout.serial_map`` here, ``fanout.ProcessMap`` over local processes, or the
+    caller's own); each has its own stream from ``seed``, so the result is the same whichever runs them.
     """
+    if bootstrap_draws < 1 or permutations < 1:
+        raise AnalysisError("bootstrap_draws and permutations must be at least 1")
     panel = prepare_panel(frame, outcome, household, area, period, start)
     data = panel.frame
     result, design = fit(data, outcome, ["_treated"], [household, "_period"], cluster=household)
@@ -166,13 +172,15 @@ def household_did(
             "small; use the area-level wild bootstrap and randomisation inference"
         )
     if use_area:
-        rng = np.random.default_rng(seed)
+        wild_seed, ri_seed = np.random.SeedSequence(seed).spawn(2)
         area_codes = pd.factorize(data[area].to_numpy()[design.keep])[0].astype(np.intp)
         area_clustered = feols(data, outcome, ["_treated"], [household, "_period"], cluster=area)
-        wild = wild_cluster_bootstrap(design, area_codes, result.estimate, bootstrap_draws, rng)
+        wild = wild_cluster_bootstrap(
+            design, area_codes, result.estimate, bootstrap_draws, wild_seed, map_chunks
+        )
         # Reassigning start months between areas only makes sense when areas, not households, were assigned.
         ri = (
-            randomisation(design, data, area, panel.area_starts, permutations, rng)
+            randomisation(design, data, area, panel.area_starts, permutations, ri_seed, map_chunks)
             if panel.by_area
             else (math.nan, 0, False)
         )

@@ -93,3 +93,28 @@ def simulate_area_panel(
     )
     treated = {units[i]: labels[s] for i, s in enumerate(starts)}
     return SimulatedPanel(panel=panel, treated=treated, effect=effect)
+
+
+def simulate_area_households(
+    *,
+    areas: int,
+    treated: tuple[int, ...],
+    per_area: int,
+    months: int,
+    effect: float = -0.08,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Household-months of a 0/1 dependency flag (household, area, period, dependent, start) with
+    treatment assigned by area: the households of the ``treated`` areas start at mid-panel, when their
+    probability of the flag moves by ``effect``; each area-month has its own shock (SD 0.02). Area a's
+    households are a, a + areas, ..., so areas first appear in the order 0, 1, 2, ..."""
+    rng = np.random.default_rng(seed)
+    n = areas * per_area
+    hh = np.repeat(np.arange(n), months)
+    t = np.tile(np.arange(months), n)
+    a = hh % areas
+    begins = np.where(np.isin(a, treated), months // 2, np.nan)
+    shock = rng.normal(0, 0.02, (areas, months))[a, t]
+    prob = np.clip(rng.uniform(0.2, 0.6, n)[hh] + shock + effect * (t >= begins), 0, 1)
+    flag = (rng.random(hh.size) < prob).astype(float)
+    return pd.DataFrame({"household": hh, "area": a, "period": t, "dependent": flag, "start": begins})

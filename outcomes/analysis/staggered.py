@@ -21,10 +21,13 @@ from scipy import stats
 from .area_inference import AreaImpact, permutation_p, placebo_draws, placebo_kind
 from .constants import Z95
 from .errors import AnalysisError
+from .fanout import Mapper, chunk_bounds, serial_map
 from .panel import _align_key, to_matrix
 from .results import ResultMixin
 
 MIN_GROUP = 10
+# Placebo refits of the estimator per chunk (each a few milliseconds on a data frame of the donors).
+CS_CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -305,21 +308,49 @@ def _placebo_simple(
     control_group: str,
     placebos: int | None,
     rng: np.random.Generator,
+    map_chunks: Mapper = serial_map,
 ) -> tuple[np.ndarray, bool]:
     """The simple aggregation re-estimated with the treated units' starts given to sets of never-treated
-    units, the real treated units left out."""
+    units, the real treated units left out. The sets are drawn here; their fits run in chunks of
+    ``CS_CHUNK`` through ``map_chunks``, each chunk given the never-treated units' outcome matrix and the
+    starts as period positions."""
     treated_units = {str(u) for u in treated}
     pool = sorted({str(u) for u in panel["unit"].unique()} - treated_units)
     if donors is not None:
         pool = sorted(set(pool) & {str(d) for d in donors})
     own = panel[panel["unit"].astype(str).isin(pool)]
-    starts = list(treated.values())
-    draws, exhaustive = placebo_draws(len(pool), len(starts), placebos, rng)
-    values = np.empty(draws.shape[0])
-    for i, rows in enumerate(draws):
-        fake = {pool[r]: start for r, start in zip(rows, starts, strict=True)}
-        values[i] = att_gt(own, fake, control_group=control_group).simple["estimate"]
+    y, units, keys = to_matrix(own)
+    starts = [bisect.bisect_left(keys, _align_key(start, keys[0])) for start in treated.values()]
+    draws, exhaustive = placebo_draws(len(units), len(starts), placebos, rng)
+    tasks = [
+        {"y": y, "units": units, "starts": starts, "sets": draws[lo:hi], "control_group": control_group}
+        for lo, hi in chunk_bounds(draws.shape[0], CS_CHUNK)
+    ]
+    values = np.concatenate([o["simple"] for o in map_chunks(cs_placebo_chunk, tasks)])
     return values, exhaustive
+
+
+def cs_placebo_chunk(task: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Simple aggregations for a chunk of placebo sets (a plain dict in and out, so it can travel to another
+    process or machine): set k's row r takes start position ``starts[r]`` in the units x periods matrix
+    ``y``, whose periods are numbered 0, 1, ... (the estimator uses only their order)."""
+    y = np.asarray(task["y"], dtype=float)
+    units = [str(u) for u in task["units"]]
+    starts = [int(s) for s in task["starts"]]
+    sets = np.asarray(task["sets"], dtype=np.intp).reshape(-1, len(starts))
+    t_count = y.shape[1]
+    frame = pd.DataFrame(
+        {
+            "unit": np.repeat(units, t_count),
+            "period": np.tile(np.arange(t_count), len(units)),
+            "value": y.ravel(),
+        }
+    )
+    simple = np.empty(sets.shape[0])
+    for i, rows in enumerate(sets):
+        fake = {units[r]: start for r, start in zip(rows, starts, strict=True)}
+        simple[i] = att_gt(frame, fake, control_group=str(task["control_group"])).simple["estimate"]
+    return {"simple": simple}
 
 
 def att_gt_to_impact(
@@ -330,6 +361,7 @@ def att_gt_to_impact(
     control_group: str,
     placebos: int | None = None,
     rng: np.random.Generator | None = None,
+    map_chunks: Mapper = serial_map,
 ) -> AreaImpact:
     """Callaway-Sant'Anna as an AreaImpact: headline is the simple aggregation.
 
@@ -372,6 +404,7 @@ def att_gt_to_impact(
         control_group=control_group,
         placebos=placebos,
         rng=rng if rng is not None else np.random.default_rng(0),
+        map_chunks=map_chunks,
     )
     estimate = s["estimate"]
     se = float(placebo.std(ddof=0))
