@@ -1,10 +1,12 @@
 """The dashboards are recomputed by a job after a data change, so the first viewer finds them cached."""
 
 import importlib
+import io
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 
 from jobs.models import Job
 from jobs.registry import _AFTER_SUCCESS, _KINDS, Kind, on_success
@@ -69,3 +71,22 @@ def test_a_failing_follower_does_not_fail_the_job(monkeypatch):
 def test_imports_and_demo_loads_are_followed():
     assert warm_after in _AFTER_SUCCESS["import"]
     assert warm_after in _AFTER_SUCCESS["load_demo"]
+
+
+def test_the_command_warms_the_cache_as_the_job_does(monkeypatch):
+    calls: list[int] = []
+    monkeypatch.setattr("outcomes.dashboards.warm.dashboards_warm", lambda: calls.append(1) or {"views": 3})
+    out = io.StringIO()
+    call_command("warm_dashboards", stdout=out)
+    assert calls == [1]
+    assert "Warmed the dashboards for 3 views" in out.getvalue()
+    assert Job.objects.get(kind="dashboards-warm").state == Job.State.SUCCEEDED
+
+
+def test_the_command_says_so_when_warming_fails(monkeypatch):
+    def broken() -> dict:
+        raise RuntimeError("cache down")
+
+    monkeypatch.setattr("outcomes.dashboards.warm.dashboards_warm", broken)
+    with pytest.raises(CommandError, match=r"were not warmed: .*cache down"):
+        call_command("warm_dashboards", stdout=io.StringIO())
