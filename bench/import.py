@@ -14,7 +14,7 @@ then times
      into a temporary table, one INSERT ... SELECT) into the indexed, constrained benefit record table,
      which the batch is marked committed in;
 and prints rows per second and the ratios. Then it imports the same rows again from a different file, to
-time a re-import that finds every row already there, and once more into an empty table with PostgreSQL's
+time a re-import that finds every row already there (and so writes no record), and once more into an empty table with PostgreSQL's
 per-row foreign-key triggers left on (a database role without the grant of docs/imports.md). Each
 figure is the best of --repeat rounds, since other work on the machine only ever slows a round down.
 
@@ -189,6 +189,7 @@ def main() -> None:
     print(f"{'ratio import / bare COPY':<48} {rate['import'] / rate['bare']:>9.2f}")
     print(f"{'ratio import / COPY into the shaped table':<48} {rate['import'] / rate['shaped']:>9.2f}")
     print(f"{'ratio re-import / bare COPY':<48} {rate['reimport'] / rate['bare']:>9.2f}")
+    print(f"{'ratio re-import / COPY into the shaped table':<48} {rate['reimport'] / rate['shaped']:>9.2f}")
 
 
 if __name__ == "__main__":

@@ -167,7 +167,9 @@ def check(
     try:
         frame = pd.read_csv(
             io.BytesIO(body),
-            dtype=str,
+            # Python strings as the parser makes them: str would convert each column to Arrow strings
+            # first, which then iterate a value at a time.
+            dtype=object,
             keep_default_na=False,
             skip_blank_lines=False,
             skiprows=header_line - 1,
@@ -184,11 +186,12 @@ def check(
     codes: list[np.ndarray] = []
     distinct: list[_Distinct] = []
     for column, position in zip(columns, order, strict=True):
-        column_codes, uniques = pd.factorize(frame.iloc[:, position], sort=False)
-        if any(len(u) > settings.IMPORT_MAX_FIELD_CHARS for u in uniques):
+        column_codes, found = pd.factorize(frame.iloc[:, position], sort=False)
+        uniques = found.tolist()
+        if max(map(len, uniques), default=0) > settings.IMPORT_MAX_FIELD_CHARS:
             raise NotColumnar("a cell is over the length limit: the row path reports it")
         codes.append(column_codes)
-        distinct.append(_distinct(list(uniques), column.check))
+        distinct.append(_distinct(uniques, column.check))
         if progress:
             progress.advance(0, f"Checked the {column.name} column")
     del frame

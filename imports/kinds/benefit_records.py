@@ -12,7 +12,13 @@ from django.db import connection, transaction
 
 from households.models import Person
 from outcomes.models import BenefitRecord, BenefitType
-from taskforce.org.bulk import insert_rows, lock_referenced, may_skip_row_triggers, without_row_triggers
+from taskforce.org.bulk import (
+    insert_rows,
+    local_settings,
+    lock_referenced,
+    may_skip_row_triggers,
+    without_row_triggers,
+)
 from taskforce.org.validators import normalise_nino, validate_nino
 
 from .. import columnar
@@ -28,10 +34,11 @@ class BenefitRecordsImport(Kind):
     Insurance number, month, benefit and amount is checked once, by the same functions the row-by-row path
     uses. A file the column path cannot read exactly goes row by row (`parse_values`), each distinct value
     still checked once. Either way the rows are written in bulk: on PostgreSQL with a binary COPY and one
-    INSERT ... SELECT (with an UPDATE join for changed amounts when the months already hold records);
-    elsewhere the existing records of those months are read and the rows split into new and changed. No
-    per-row history is written: the batch (who, when, which file) is the record of the change, as for any
-    bulk load.
+    INSERT ... SELECT a chunk (when the months already hold records, one statement that matches the rows to
+    them set-wise, inserts the new, updates the changed amounts and writes nothing for the rest);
+    elsewhere the existing records of those months are read and the rows split into new, changed and
+    unchanged. No per-row history is written: the batch (who, when, which file) is the record of the
+    change, as for any bulk load.
     """
 
     name = "benefit-records"
@@ -246,6 +253,16 @@ COPY_ROW = np.dtype(
 PG_EPOCH = date(2000, 1, 1).toordinal()
 # Rows a statement: progress is reported after each.
 WRITE_CHUNK = 50_000
+# How a chunk's rows find the records they may repeat. When the chunk's months hold at most PROBE_ABOVE
+# records a row of the chunk, those months' records are read once into a hash table; when they hold more
+# (a big month imported again, a chunk at a time), each row looks its record up by the unique index, so
+# the work stays in proportion to the chunk, not to the month. Measured on 50,000-row chunks: left to
+# itself, PostgreSQL (default costs) read a month of 500,000 records into a hash table for every chunk,
+# two to three times slower than the look-ups; over months holding 60,000 records, reading them was two
+# to three times faster than looking the rows up.
+PROBE_ABOVE = 4
+READ_MONTHS = {"enable_nestloop": "off", "enable_mergejoin": "off"}
+LOOK_UP_ROWS = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
 
 
 def _copy_benefit_records(
@@ -257,47 +274,65 @@ def _copy_benefit_records(
     progress: Progress | None = None,
 ) -> Counts:
     """Write checked rows, WRITE_CHUNK at a time (progress after each): a binary COPY into a temporary
-    table, then INSERT ... SELECT from it (with an UPDATE join when the months already hold records).
+    table, then one statement that inserts the new rows, updates the changed amounts and writes nothing for
+    a row already recorded as it is.
+
+    The rows go in month order (otherwise in the file's), so a chunk spans as few months as it can. A chunk
+    whose months hold no records yet is one INSERT ... SELECT. Otherwise the chunk is matched set-wise, in
+    one join, to the records of its months by (person, month, benefit): the rows with no record are
+    inserted and those whose amount differs update their record, in the same statement. An unchanged row
+    is only read: INSERT ... ON CONFLICT DO UPDATE would lock, and so rewrite, every record it meets. ON
+    CONFLICT DO NOTHING only guards against another import of the same rows committing meanwhile.
 
     The people and benefit types referred to are locked as the foreign-key triggers would lock them, so
     the per-row trigger calls can be skipped where the connection may (taskforce/org/bulk.py).
     """
+    order = np.argsort(months, kind="stable")
     rows = np.empty(len(people), dtype=COPY_ROW)
     rows["fields"] = 4
     rows["person_size"] = rows["benefit_size"] = rows["pennies_size"] = 8
     rows["month_size"] = 4
     rows["person"], rows["month"], rows["benefit"], rows["pennies"] = (
-        people,
-        months - PG_EPOCH,
-        benefits,
-        pennies,
+        people[order],
+        months[order] - PG_EPOCH,
+        benefits[order],
+        pennies[order],
     )
     table = connection.ops.quote_name(BenefitRecord._meta.db_table)
+    columns = "person_id, month, benefit_id, amount"
+    insert_all = (
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608
+        "SELECT person_id, month, benefit_id, pennies / 100.0 FROM import_benefit_record"
+    )
+    # `months` (the chunk's) only narrows what the join reads: a row's record is in the row's month.
+    match_and_write = f"""
+        WITH differs AS MATERIALIZED (
+            SELECT s.person_id, s.month, s.benefit_id, s.pennies / 100.0 AS amount, b.id AS recorded
+            FROM import_benefit_record s
+            LEFT JOIN {table} b
+                ON b.person_id = s.person_id AND b.month = s.month AND b.benefit_id = s.benefit_id
+                AND b.month = ANY(%(months)s)
+            WHERE b.id IS NULL OR b.amount <> s.pennies / 100.0
+        ), inserted AS (
+            INSERT INTO {table} ({columns})
+            SELECT person_id, month, benefit_id, amount FROM differs WHERE recorded IS NULL
+            ON CONFLICT DO NOTHING
+            RETURNING 1
+        ), updated AS (
+            UPDATE {table} b SET amount = d.amount FROM differs d
+            WHERE b.id = d.recorded AND b.month = ANY(%(months)s)
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
+    """  # noqa: S608
     with connection.cursor() as cursor:
         lock_referenced(cursor, Person, np.unique(people).tolist())
         lock_referenced(cursor, BenefitType, np.unique(benefits).tolist())
         cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE month = ANY(%s))",  # noqa: S608
+            f"SELECT month, count(*) FROM {table} WHERE month = ANY(%s) GROUP BY month",  # noqa: S608
             [[date.fromordinal(m) for m in np.unique(months).tolist()]],
         )
-        (months_recorded,) = cursor.fetchone()
-        amount = "pennies / 100.0"
-        same_key = "b.person_id = s.person_id AND b.month = s.month AND b.benefit_id = s.benefit_id"
-        # New rows by an anti-join, changed ones by an UPDATE join: INSERT ... ON CONFLICT DO UPDATE would
-        # lock, and so rewrite, every existing row it meets, changed or not. ON CONFLICT DO NOTHING only
-        # guards against another import of the same rows committing meanwhile.
-        insert = (
-            f"INSERT INTO {table} (person_id, month, benefit_id, amount) "  # noqa: S608
-            f"SELECT person_id, month, benefit_id, {amount} FROM import_benefit_record s"
-        )
-        statements = [insert]
-        if months_recorded:
-            statements = [
-                "ANALYZE import_benefit_record",
-                f"{insert} WHERE NOT EXISTS (SELECT 1 FROM {table} b WHERE {same_key}) ON CONFLICT DO NOTHING",  # noqa: S608
-                f"UPDATE {table} b SET amount = {amount} FROM import_benefit_record s "  # noqa: S608
-                f"WHERE {same_key} AND b.amount <> {amount}",
-            ]
+        held = {month.toordinal() - PG_EPOCH: count for month, count in cursor.fetchall()}
         cursor.execute("DROP TABLE IF EXISTS import_benefit_record")
         cursor.execute(
             "CREATE TEMPORARY TABLE import_benefit_record "
@@ -306,21 +341,32 @@ def _copy_benefit_records(
         if progress:
             progress.start(len(rows), f"Writing {len(rows):,} rows")
 
+        def write_chunk(chunk: np.ndarray) -> tuple[int, int]:
+            cursor.execute("TRUNCATE import_benefit_record")
+            with cursor.cursor.copy("COPY import_benefit_record FROM STDIN (FORMAT binary)") as copy:
+                copy.write(COPY_SIGNATURE)
+                copy.write(chunk.tobytes())
+                copy.write(b"\xff\xff")
+            chunk_months = np.unique(chunk["month"]).tolist()
+            recorded = sum(held.get(month, 0) for month in chunk_months)
+            if not recorded:
+                cursor.execute(insert_all)
+                return cursor.rowcount, 0
+            join = LOOK_UP_ROWS if recorded > PROBE_ABOVE * len(chunk) else READ_MONTHS
+            with local_settings(cursor, join):
+                cursor.execute(
+                    match_and_write, {"months": [date.fromordinal(m + PG_EPOCH) for m in chunk_months]}
+                )
+                created, updated = cursor.fetchone()
+            return created, updated
+
         def write() -> tuple[int, int]:
             created = updated = 0
             for start in range(0, len(rows), WRITE_CHUNK):
                 chunk = rows[start : start + WRITE_CHUNK]
-                cursor.execute("TRUNCATE import_benefit_record")
-                with cursor.cursor.copy("COPY import_benefit_record FROM STDIN (FORMAT binary)") as copy:
-                    copy.write(COPY_SIGNATURE)
-                    copy.write(chunk.tobytes())
-                    copy.write(b"\xff\xff")
-                counts = []
-                for statement in statements:
-                    cursor.execute(statement)
-                    counts.append(cursor.rowcount)
-                created += counts[-2] if months_recorded else counts[-1]
-                updated += counts[-1] if months_recorded else 0
+                new, changed = write_chunk(chunk)
+                created += new
+                updated += changed
                 if progress:
                     progress.advance(len(chunk))
             return created, updated

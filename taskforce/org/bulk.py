@@ -5,7 +5,8 @@ libraries such as django-postgres-copy cover PostgreSQL only, and the embedded d
 Callers validate rows first: these writes bypass model validation but not database constraints.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -124,3 +125,18 @@ def without_row_triggers(cursor: Any, statement: Callable[[], Any]) -> Any:
         return statement()
     finally:
         cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
+
+
+@contextmanager
+def local_settings(cursor: Any, settings: Mapping[str, str]) -> Iterator[None]:
+    """PostgreSQL settings for the statements run inside, each put back as it was afterwards (in this
+    transaction; outside one, SET LOCAL lasts a single statement)."""
+    before = {}
+    for name, value in settings.items():
+        cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
+        before[name] = cursor.fetchone()[0]
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
