@@ -16,6 +16,7 @@ Rendering the page (charts drawn to SVG) is not included: it is `bench/pages.py 
 
     make run   # once, to load the demo
     PYTHONPATH=. .venv/bin/python bench/dashboard_cold.py [--repeat 3] [--profile out.prof] [--only default]
+        [--years 2006,2011]
 
 With `--profile`, each view's first cold run is also run under cProfile (outside the timings) and the
 profiles are written, merged, to the file; the top functions by cumulative time are printed.
@@ -87,6 +88,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="cold runs per view (best of)")
     parser.add_argument("--profile", help="write the merged cProfile of every view's cold run here")
     parser.add_argument("--only", choices=["default", "years", "widest"], help="time only these views")
+    parser.add_argument("--years", help="time only these single years (comma-separated), not every one")
     args = parser.parse_args()
 
     load_before = os.getloadavg()
@@ -107,6 +109,8 @@ def main() -> None:
         for name, query in views(latest_year):
             kind = "default" if not query else ("years" if query["from"] == query["to"] else "widest")
             if args.only and kind != args.only:
+                continue
+            if kind == "years" and args.years and str(query["from"]) not in args.years.split(","):
                 continue
 
             def run(access: Any = access, query: dict[str, Any] = query) -> object:
