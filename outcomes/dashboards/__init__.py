@@ -96,7 +96,7 @@ def protected_panel(
     for the wards combined (for the same years): no cell hidden in one of them can be had as the difference
     of the others (`disclosure.complementary`). Over several years, a panel summed over them is the sum of
     its single years so published (`disclosure.by_period`); with the figures' `version`, each year's tables
-    are cached on it."""
+    are cached on it, whether published for a range or for that year's own view."""
     with memo_scope():
         return _protected_panel(slug, figures, filters, access, version)
 
@@ -105,8 +105,14 @@ def _protected_panel(
     slug: str, figures: dict[str, Any], filters: Filters, access: Access, version: str | None
 ) -> Panel:
     build = PANELS[slug]
+    base = f"outcomes:dashboard-year:{version}:{access.audience}:{_family(access)}:{filters.ward}:{slug}"
+    if slug in SUMMED_OVER_YEARS and filters.first_year == filters.last_year and version:
+        # A single year's tables, kept for the ranges that take it in.
+        panel: Panel
+        panel, published = _one_year(slug, figures, filters, access, None)
+        cache.set(f"{base}:{filters.first_year}", published, CACHE_SECONDS)
+        return panel
     if slug in SUMMED_OVER_YEARS and filters.first_year < filters.last_year:
-        base = f"outcomes:dashboard-year:{version}:{access.audience}:{_family(access)}:{filters.ward}:{slug}"
         keys = {year: f"{base}:{year}" for year in filters.years}
         found = cache.get_many(list(keys.values())) if version else {}
         years = []

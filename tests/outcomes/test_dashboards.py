@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -242,8 +243,6 @@ def test_single_years_published_as_tables_alone_give_the_panels_built_in_full(
     """A range's single years are published through the panels' tables alone (`YEAR_TABLES`), within one
     memo scope: every panel of every range and ward is the one built from each year's full panel, each
     computed from scratch."""
-    from unittest import mock
-
     profile = ward_manager if audience == "manager" else policy_lead
     access = dashboard_access(profile.user)
     assert access is not None
@@ -256,3 +255,25 @@ def test_single_years_published_as_tables_alone_give_the_panels_built_in_full(
                 with mock.patch.dict(dashboards.YEAR_TABLES, clear=True):
                     full = dashboards.protected_panel(slug, figures, filters, access)
                 assert repr(fast) == repr(full), (slug, ward_param, first, last)
+
+
+def test_a_range_re_uses_the_single_years_already_viewed(ward_manager: StaffProfile) -> None:
+    """A single year's view keeps its tables in the cache; a range taking it in reads them and shows what
+    it shows when computed with nothing cached."""
+    access = dashboard_access(ward_manager.user)
+    assert access is not None
+    version = data_version()
+    figures = dashboards.facts(version)
+
+    def panel(first: int, last: int, slug: str) -> Panel:
+        filters = filters_from({"from": first, "to": last}, access, latest_year=2015)
+        return dashboards.protected_panel(slug, figures, filters, access, version=version)
+
+    for slug in sorted(dashboards.SUMMED_OVER_YEARS):
+        cache.clear()
+        cold = panel(2009, 2012, slug)
+        cache.clear()
+        for year in range(2009, 2013):
+            panel(year, year, slug)
+        with mock.patch.object(dashboards, "_one_year", side_effect=AssertionError("recomputed a year")):
+            assert repr(panel(2009, 2012, slug)) == repr(cold), slug
