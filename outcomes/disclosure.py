@@ -157,20 +157,29 @@ def publish_family(
     `tables`, if given, receives each member's published tables (for `by_period`)."""
     forced: dict[str, dict[int, set[Cell]]] = {name: {} for name in members}
     built: dict[str, T] = {}
+    calls: dict[str, list[tuple[dict[Cell, float], set[Cell]]]] = {}
+    # A member is built again only when its forced cells have grown: built from the same forced cells, it
+    # would publish the same tables.
+    stale = set(members)
     for _ in range(MAX_ROUNDS):
-        calls = {}
         for name in members:
+            if name not in stale:
+                continue
             with jointly(forced[name]) as joint:
                 built[name] = build(name)
             calls[name] = joint.calls
             if tables is not None:
                 tables[name] = joint.tables
         extra = complementary(calls)
-        if not extra:
-            break
+        stale = set()
         for name, by_call in extra.items():
             for k, cells in by_call.items():
+                before = len(forced[name].get(k, ()))
                 forced[name].setdefault(k, set()).update(cells)
+                if len(forced[name][k]) > before:
+                    stale.add(name)
+        if not stale:
+            break
     return built
 
 
@@ -211,9 +220,11 @@ def publish(
     if periods is not None:
         return _summed(table, periods.next(), counts=counts, rates=rate_of)
 
-    raw = table[list(counts)].apply(pd.to_numeric).fillna(0)
+    # Column by column (not through DataFrame.apply, which costs more than the rest of a small table).
     values = {
-        (row, col): float(v) for col in counts for row, v in zip(table.index, raw[col].tolist(), strict=True)
+        (row, col): float(v)
+        for col in counts
+        for row, v in zip(table.index, pd.to_numeric(table[col]).fillna(0).tolist(), strict=True)
     }
     suppressed = {cell for cell, v in values.items() if 0 < round(v) < THRESHOLD}
     joint = _JOINT.get()
@@ -250,10 +261,15 @@ def _summed(
     only where its group has n >= 10 and no count of its row is hidden."""
     out = table.copy()
     hidden: set[Hashable] = set()
+    # Each year's published column as a mapping from row label (labels are unique: see `publish`).
+    by_year = [
+        {col: dict(zip(year.index, year[col].tolist(), strict=True)) for col in counts if col in year.columns}
+        for year in years
+    ]
     for col in counts:
         shown: list[int | str] = []
         for row in table.index:
-            parts = [year.loc[row, col] for year in years if row in year.index and col in year.columns]
+            parts = [year[col][row] for year in by_year if col in year and row in year[col]]
             if any(part == SUPPRESSED for part in parts):
                 hidden.add(row)
                 shown.append(SUPPRESSED)

@@ -22,7 +22,7 @@ from ..disclosure import COMBINED_MEMBER, by_period, jointly, publish_family
 from . import benefits, casework, housing, place, placements
 from .access import COMBINED, Access, Filters, filters_from
 from .facts import CACHE_SECONDS, data_version, facts, staff_version
-from .panel import Panel
+from .panel import Panel, memo_scope
 
 PANELS: dict[str, Callable[[dict[str, Any], Filters, str], Panel]] = {
     "dependency": benefits.dependency_panel,
@@ -40,6 +40,14 @@ PANELS: dict[str, Callable[[dict[str, Any], Filters, str], Panel]] = {
 
 # The panels whose figures are totals over the years asked for.
 SUMMED_OVER_YEARS = frozenset({"placements-authority", "placements-type", "interventions", "compliance"})
+# For a panel summed over the years, the one table it publishes, built alone: its single years are
+# published for their tables only, without building the rest of the panel (summary, chart) each time.
+YEAR_TABLES: dict[str, Callable[[dict[str, Any], Filters, str], pd.DataFrame]] = {
+    "placements-authority": placements.placements_by_authority_table,
+    "placements-type": placements.placements_by_type_table,
+    "interventions": casework.interventions_table,
+    "compliance": placements.compliance_table,
+}
 
 
 def dashboard_for(access: Access, params: Any) -> tuple[Filters, list[Panel]]:
@@ -58,12 +66,13 @@ def _panels(version: str, figures: dict[str, Any], filters: Filters, access: Acc
     keys = {slug: f"{base}:{slug}" + (f":{staff}" if slug == "caseload" else "") for slug in PANELS}
     found = cache.get_many(list(keys.values()))
     panels = []
-    for slug in PANELS:
-        panel = found.get(keys[slug])
-        if panel is None:
-            panel = protected_panel(slug, figures, filters, access, version=version)
-            cache.set(keys[slug], panel, CACHE_SECONDS)
-        panels.append(panel)
+    with memo_scope():
+        for slug in PANELS:
+            panel = found.get(keys[slug])
+            if panel is None:
+                panel = protected_panel(slug, figures, filters, access, version=version)
+                cache.set(keys[slug], panel, CACHE_SECONDS)
+            panels.append(panel)
     return panels
 
 
@@ -87,10 +96,23 @@ def protected_panel(
     for the wards combined (for the same years): no cell hidden in one of them can be had as the difference
     of the others (`disclosure.complementary`). Over several years, a panel summed over them is the sum of
     its single years so published (`disclosure.by_period`); with the figures' `version`, each year's tables
-    are cached on it."""
+    are cached on it, whether published for a range or for that year's own view."""
+    with memo_scope():
+        return _protected_panel(slug, figures, filters, access, version)
+
+
+def _protected_panel(
+    slug: str, figures: dict[str, Any], filters: Filters, access: Access, version: str | None
+) -> Panel:
     build = PANELS[slug]
+    base = f"outcomes:dashboard-year:{version}:{access.audience}:{_family(access)}:{filters.ward}:{slug}"
+    if slug in SUMMED_OVER_YEARS and filters.first_year == filters.last_year and version:
+        # A single year's tables, kept for the ranges that take it in.
+        panel: Panel
+        panel, published = _one_year(slug, figures, filters, access, None)
+        cache.set(f"{base}:{filters.first_year}", published, CACHE_SECONDS)
+        return panel
     if slug in SUMMED_OVER_YEARS and filters.first_year < filters.last_year:
-        base = f"outcomes:dashboard-year:{version}:{access.audience}:{_family(access)}:{filters.ward}:{slug}"
         keys = {year: f"{base}:{year}" for year in filters.years}
         found = cache.get_many(list(keys.values())) if version else {}
         years = []
@@ -108,10 +130,12 @@ def protected_panel(
 
 def _one_year(
     slug: str, figures: dict[str, Any], filters: Filters, access: Access, year: int | None
-) -> tuple[Panel, list[pd.DataFrame]]:
-    """The panel for `filters` (for `year` alone, if given) published with its ward family, and the tables
-    it published."""
-    build = PANELS[slug]
+) -> tuple[Any, list[pd.DataFrame]]:
+    """The panel for `filters` published with its ward family, and the tables it published; for `year`
+    alone, if given, only its tables matter (for a panel in `YEAR_TABLES`, the first item is its table)."""
+    build: Callable[[dict[str, Any], Filters, str], Any] = PANELS[slug]
+    if year is not None and slug in YEAR_TABLES:
+        build = YEAR_TABLES[slug]  # only the tables it publishes are wanted
     first, last = (filters.first_year, filters.last_year) if year is None else (year, year)
 
     def filters_for(ward: str) -> Filters:

@@ -7,7 +7,7 @@ import pandas as pd
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column
 from .access import Filters
-from .panel import LineChart, Panel, last_shown, rows_of, shown, year_index
+from .panel import LineChart, Panel, last_shown, memoised, rows_of, shown, year_index
 
 
 def dependency_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
@@ -31,8 +31,11 @@ def dependency_panel(facts: dict[str, Any], filters: Filters, audience: str) -> 
             }
         ).assign(rate=lambda f: 100 * f["claimants"] / f["population"])
 
-    ward = yearly(list(filters.codes)).reindex(year_index(filters))
-    kent = yearly([facts["reference"]]).reindex(year_index(filters))
+    def memo_yearly(codes: tuple[str, ...]) -> pd.DataFrame:
+        return memoised(("dependency", id(stats), codes), lambda: yearly(list(codes)))
+
+    ward = memo_yearly(filters.codes).reindex(year_index(filters))
+    kent = memo_yearly((facts["reference"],)).reindex(year_index(filters))
     table = pd.DataFrame(
         {
             "claimants": ward["claimants"].round(),
@@ -98,8 +101,11 @@ def spend_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel
         wide = rows.pivot_table(index="period", columns="measure", values="value", aggfunc="sum")
         return wide.reindex(columns=["benefit_spend", "population"])
 
-    ward = totals(list(filters.codes)).reindex(year_index(filters))
-    kent = totals([facts["reference"]]).reindex(year_index(filters))
+    def memo_totals(codes: tuple[str, ...]) -> pd.DataFrame:
+        return memoised(("spend", id(stats), codes), lambda: totals(list(codes)))
+
+    ward = memo_totals(filters.codes).reindex(year_index(filters))
+    kent = memo_totals((facts["reference"],)).reindex(year_index(filters))
     table = pd.DataFrame(
         {
             "spend": ward["benefit_spend"],

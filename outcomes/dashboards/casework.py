@@ -10,30 +10,57 @@ from taskforce.org.models import StaffProfile
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column, display
 from .access import MANAGER, Filters
-from .panel import BarChart, LineChart, Panel, last_shown, rows_of, year_end
+from .panel import BarChart, LineChart, Panel, last_shown, memoised, rows_of, year_end
 
 INTERVENTION_STATUSES = ("referred", "active", "completed", "withdrawn")
 
 
-def interventions_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
-    frame = facts["interventions"]
+def _interventions_table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     rows = frame[frame["area"].isin(filters.codes)]
-    rows = rows[
-        rows["referred_on"].astype(str).str[:4].between(str(filters.first_year), str(filters.last_year))
-    ]
-    table = (
+    year = str(filters.first_year)
+    if filters.first_year == filters.last_year:
+        # A single year: its rows of the counts for every year, pivoted once for the wards (a panel summed
+        # over the years is built for each single year). A year with none is published as no year with any.
+        every_year = memoised(
+            ("interventions-years", id(frame), filters.codes),
+            lambda: rows.assign(year=rows["referred_on"].astype(str).str[:4]).pivot_table(
+                index=["year", "agency", "service"],
+                columns="status",
+                values="worker",
+                aggfunc="size",
+                fill_value=0,
+            ),
+        )
+        if year in every_year.index.get_level_values("year"):
+            return _with_totals(every_year.loc[year])
+    rows = rows[rows["referred_on"].astype(str).str[:4].between(year, str(filters.last_year))]
+    return _with_totals(
         rows.pivot_table(
             index=["agency", "service"], columns="status", values="worker", aggfunc="size", fill_value=0
         )
-        .reindex(columns=list(INTERVENTION_STATUSES), fill_value=0)
-        .fillna(0)
     )
+
+
+def _with_totals(counts: pd.DataFrame) -> pd.DataFrame:
+    """Interventions by (agency, service) and status, with a total column and a Total row."""
+    table = counts.reindex(columns=list(INTERVENTION_STATUSES), fill_value=0).fillna(0)
     table.index = [f"{a}: {s}" for a, s in table.index]
     table["total"] = table.sum(axis=1)
     table.loc["Total"] = table.sum(axis=0)
-    published = publish(
-        table, counts=[*INTERVENTION_STATUSES, "total"], total_row="Total", total_column="total"
-    )
+    return table
+
+
+def interventions_table(facts: dict[str, Any], filters: Filters, audience: str = "") -> pd.DataFrame:
+    """The table `interventions_panel` publishes, alone (its single years, `disclosure.by_period`)."""
+    frame = facts["interventions"]
+    key = ("interventions", id(frame), filters.codes, filters.first_year, filters.last_year)
+    table = memoised(key, lambda: _interventions_table(frame, filters))
+    return publish(table, counts=[*INTERVENTION_STATUSES, "total"], total_row="Total", total_column="total")
+
+
+def interventions_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
+    published = interventions_table(facts, filters)
+    services = len(published) - 1
     columns = (
         Column("service", "Agency: service", "text"),
         *(Column(s, s.capitalize()) for s in INTERVENTION_STATUSES),
@@ -41,7 +68,7 @@ def interventions_panel(facts: dict[str, Any], filters: Filters, audience: str) 
     )
     summary = (
         f"{display(published.loc['Total', 'total'], 'count')} interventions with households in {filters.label} were "
-        f"referred from {filters.first_year} to {filters.last_year}, across {len(table) - 1} services."
+        f"referred from {filters.first_year} to {filters.last_year}, across {services} services."
     )
     body = published.drop(index="Total")
     chart = BarChart(
@@ -62,6 +89,14 @@ def interventions_panel(facts: dict[str, Any], filters: Filters, audience: str) 
     )
 
 
+def _workers() -> dict[int, tuple[str, str]]:
+    """Each staff profile's name and agency (read once per `memo_scope`)."""
+    return {
+        p.pk: (p.user.get_full_name() or p.user.get_username(), p.agency.name)
+        for p in StaffProfile.objects.select_related("user", "agency")
+    }
+
+
 def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     end = year_end(filters.last_year)
     households = facts["households"]
@@ -77,10 +112,7 @@ def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
         & frame["started_on"].notna()
         & (frame["ended_on"].isna() | (frame["ended_on"].astype(str) > end))
     ]
-    workers = {
-        p.pk: (p.user.get_full_name() or p.user.get_username(), p.agency.name)
-        for p in StaffProfile.objects.select_related("user", "agency")
-    }
+    workers = memoised(("workers",), _workers)
     cases = open_cases.dropna(subset=["key_worker"]).groupby("key_worker").size()
     work = active.dropna(subset=["worker"]).groupby("worker").size()
     ids = sorted(set(cases.index) | set(work.index))

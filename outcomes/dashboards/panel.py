@@ -2,15 +2,19 @@
 and the steps the panel builders share. Panels are data; the page draws them (outcomes/templates/outcomes/
 _panel.html, the chart through `outcomes.charts`)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from ..disclosure import SUPPRESSED
 from ..tables import Column, display_rows
 from .access import Filters
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,35 @@ class Panel:
         return display_rows(self.columns, self.rows)
 
 
+_MEMO: ContextVar[dict[Hashable, Any] | None] = ContextVar("dashboard_memo", default=None)
+
+
+@contextmanager
+def memo_scope() -> Iterator[None]:
+    """Within this block (one computation of a dashboard's panels), `memoised` computes each key once: a
+    panel is built many times over (for each single year, each ward of the family, each round of
+    `disclosure.publish_family`) from the same raw tables, and only what is published differs."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def memoised(key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, or its value for the same `key` already computed in this `memo_scope`. The value is
+    shared: callers must not change it."""
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def year_index(filters: Filters) -> pd.Index:
     return pd.Index([str(y) for y in filters.years], name="year")
 
@@ -59,7 +92,12 @@ def year_end(year: int) -> str:
 
 
 def in_period(frame: pd.DataFrame, filters: Filters, year_column: str = "year") -> pd.DataFrame:
-    """The rows of the filters' wards and years."""
+    """The rows of the filters' wards and years (computed once per `memo_scope`: do not change them)."""
+    key = ("in_period", id(frame), year_column, filters.codes, filters.first_year, filters.last_year)
+    return memoised(key, lambda: _in_period(frame, filters, year_column))
+
+
+def _in_period(frame: pd.DataFrame, filters: Filters, year_column: str) -> pd.DataFrame:
     years = frame[year_column].astype(str)
     return frame[
         frame["area"].isin(filters.codes) & years.between(str(filters.first_year), str(filters.last_year))

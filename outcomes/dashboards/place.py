@@ -9,7 +9,7 @@ from ..analysis.transience import transience_by_year
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column
 from .access import Filters
-from .panel import LineChart, Panel, last_shown, rows_of
+from .panel import LineChart, Panel, last_shown, memoised, rows_of
 
 
 def comparator_turnover(stats: pd.DataFrame, years: list[int]) -> pd.Series:
@@ -21,8 +21,8 @@ def comparator_turnover(stats: pd.DataFrame, years: list[int]) -> pd.Series:
     return by_year.reindex([str(y) for y in years]).astype(float)
 
 
-def turnover_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
-    residences = facts["residences"]
+def _transience(residences: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Residents, arrivals, departures and the median stay of those leaving, per year, over the wards."""
     residences = residences[residences["area"].isin(filters.codes)]
     per_ward = transience_by_year(residences, years=filters.years)
     table = (
@@ -30,9 +30,21 @@ def turnover_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
         .sum()
         .reindex(filters.years, fill_value=0)
     )
-    # The median over the wards together needs the stays themselves, not the wards' medians.
-    together = transience_by_year(residences.assign(area="all"), years=filters.years).set_index("year")
+    # The median over the wards together needs the stays themselves, not the wards' medians; for one ward
+    # they are that ward's.
+    together = (
+        per_ward
+        if len(filters.codes) == 1
+        else transience_by_year(residences.assign(area="all"), years=filters.years)
+    ).set_index("year")
     table["median_years"] = together["median_years"].reindex(filters.years)
+    return table
+
+
+def turnover_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
+    frame = facts["residences"]
+    key = ("turnover", id(frame), filters.codes, filters.first_year, filters.last_year)
+    table = memoised(key, lambda: _transience(frame, filters)).copy()
     table.index = [str(y) for y in table.index]
     table.index.name = "year"
     table["turnover"] = (table["arrivals"] + table["departures"]) / table["resident"].where(

@@ -8,7 +8,7 @@ import pandas as pd
 from ..disclosure import SUPPRESSED, Rate, numeric, publish
 from ..tables import Column, display
 from .access import Filters
-from .panel import BarChart, Panel, in_period, rows_of, shown, year_index
+from .panel import BarChart, Panel, in_period, memoised, rows_of, shown, year_index
 
 
 def _one_way(counts: pd.Series, label: str) -> pd.DataFrame:
@@ -31,11 +31,42 @@ def _by_published(published: pd.DataFrame) -> pd.DataFrame:
     return published.loc[[*order, "Total"]]
 
 
+def _counts_by(facts: dict[str, Any], filters: Filters, by: str) -> tuple[pd.Series, pd.DataFrame]:
+    """Placements by `by`, largest first, and the table of them with a Total row (computed once per
+    `memo_scope`)."""
+    placements = facts["placements"]
+
+    def compute() -> tuple[pd.Series, pd.DataFrame]:
+        year = str(filters.first_year)
+        if filters.first_year == filters.last_year:
+            # A single year: its rows of the counts for every year, grouped once for the wards.
+            every_year = memoised(
+                ("placements-by-year", id(placements), by, filters.codes),
+                lambda: (
+                    _rows_of_codes(placements, filters.codes)
+                    .assign(year=lambda f: f["year"].astype(str))
+                    .groupby(["year", by])
+                    .size()
+                ),
+            )
+            if year in every_year.index.get_level_values("year"):
+                counts = every_year.loc[year].sort_values(ascending=False)
+                return counts, _one_way(counts, by)
+        counts = in_period(placements, filters).groupby(by).size().sort_values(ascending=False)
+        return counts, _one_way(counts, by)
+
+    key = ("placements-by", id(placements), by, filters.codes, filters.first_year, filters.last_year)
+    return memoised(key, compute)
+
+
+def placements_by_table(facts: dict[str, Any], filters: Filters, by: str) -> pd.DataFrame:
+    """The table `_placements_by` publishes, alone (the panel's single years, `disclosure.by_period`)."""
+    return publish(_counts_by(facts, filters, by)[1], counts=["placements"], total_row="Total")
+
+
 def _placements_by(facts: dict[str, Any], filters: Filters, by: str, slug: str, title: str) -> Panel:
-    rows = in_period(facts["placements"], filters)
-    counts = rows.groupby(by).size().sort_values(ascending=False)
-    table = _one_way(counts, by)
-    published = _by_published(publish(table, counts=["placements"], total_row="Total"))
+    counts = _counts_by(facts, filters, by)[0]
+    published = _by_published(placements_by_table(facts, filters, by))
     columns = (
         Column(by, "Placing authority" if by == "authority" else "Type of placement", "text"),
         Column("placements", "Placements"),
@@ -75,14 +106,32 @@ def placements_by_type_panel(facts: dict[str, Any], filters: Filters, audience: 
     return _placements_by(facts, filters, "type", "placements-type", "Placements by type")
 
 
+def placements_by_authority_table(facts: dict[str, Any], filters: Filters, audience: str) -> pd.DataFrame:
+    return placements_by_table(facts, filters, "authority")
+
+
+def placements_by_type_table(facts: dict[str, Any], filters: Filters, audience: str) -> pd.DataFrame:
+    return placements_by_table(facts, filters, "type")
+
+
 STATUSES = ("on time", "late", "missing", "pending", "no statutory rule")
 
 
-def compliance_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
-    rows = in_period(facts["placements"], filters)
+def _rows_of_codes(frame: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
+    return frame[frame["area"].isin(codes)]
+
+
+def _compliance_table(placements: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    # One count per year and status for the wards, every year at once (the same for any years asked for,
+    # whose rows are then taken from it): a panel summed over the years is built for each single year.
+    def every_year() -> pd.DataFrame:
+        rows = _rows_of_codes(placements, filters.codes)
+        return rows.assign(year=rows["year"].astype(str)).pivot_table(
+            index="year", columns="status", values="authority", aggfunc="size", fill_value=0
+        )
+
     table = (
-        rows.assign(year=rows["year"].astype(str))
-        .pivot_table(index="year", columns="status", values="authority", aggfunc="size", fill_value=0)
+        memoised(("compliance-years", id(placements), filters.codes), every_year)
         .reindex(index=year_index(filters), columns=list(STATUSES), fill_value=0)
         .fillna(0)
     )
@@ -91,14 +140,25 @@ def compliance_panel(facts: dict[str, Any], filters: Filters, audience: str) -> 
     table.loc["Total"] = table.sum(axis=0)
     table["judged"] = table["on_time"] + table["late"] + table["missing"]
     table["on_time_rate"] = 100 * table["on_time"] / table["judged"].where(table["judged"] > 0)
-    counts = ["on_time", "late", "missing", "pending", "no_statutory_rule", "total"]
-    published = publish(
+    return table
+
+
+def compliance_table(facts: dict[str, Any], filters: Filters, audience: str = "") -> pd.DataFrame:
+    """The table `compliance_panel` publishes, alone (the panel's single years, `disclosure.by_period`)."""
+    placements = facts["placements"]
+    key = ("compliance", id(placements), filters.codes, filters.first_year, filters.last_year)
+    table = memoised(key, lambda: _compliance_table(placements, filters))
+    return publish(
         table,
-        counts=counts,
+        counts=["on_time", "late", "missing", "pending", "no_statutory_rule", "total"],
         rates={"on_time_rate": Rate("judged", "on_time")},
         total_row="Total",
         total_column="total",
     )
+
+
+def compliance_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
+    published = compliance_table(facts, filters)
     columns = (
         Column("year", "Year placed", "text"),
         Column("on_time", "Notified on time"),

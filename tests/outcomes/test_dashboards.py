@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -199,3 +200,80 @@ def test_charts_stay_inline_svg_once_weasyprint_is_loaded() -> None:
     )
     assert svg.startswith("<svg ")
     assert "ns0:" not in svg
+
+
+@pytest.mark.parametrize("member", ["combined", *WARDS])
+def test_a_range_of_a_summed_panel_is_the_sum_of_its_single_years(
+    ward_manager: StaffProfile, member: str
+) -> None:
+    """Each count of a panel summed over the years, over 2008-2012, is the sum of the same cell in each
+    single year as published alone, and "[c]" where any year shows "[c]" (a row a year lacks counts 0)."""
+    access = dashboard_access(ward_manager.user)
+    assert access is not None
+    figures = dashboards.facts(data_version())
+
+    def cells(first: int, last: int, slug: str) -> dict[tuple[object, str], object]:
+        cache.clear()  # each view computed afresh: a range re-uses no single year cached by another
+        filters = filters_from({"ward": member, "from": first, "to": last}, access, latest_year=2015)
+        panel = dashboards.protected_panel(slug, figures, filters, access, version=data_version())
+        keys = [c.key for c in panel.columns]
+        return {
+            (row[0], key): value
+            for row in panel.rows
+            for key, value, column in zip(keys, row, panel.columns, strict=True)
+            if column.kind == "count"
+        }
+
+    shown = 0
+    for slug in sorted(dashboards.SUMMED_OVER_YEARS):
+        whole = cells(2008, 2012, slug)
+        years = [cells(year, year, slug) for year in range(2008, 2013)]
+        shown += sum(v not in (0, SUPPRESSED) for v in whole.values())
+        for cell, value in whole.items():
+            parts = [year.get(cell, 0) for year in years]
+            expected = SUPPRESSED if SUPPRESSED in parts else sum(parts)  # type: ignore[arg-type]
+            assert value == expected, (slug, member, cell, parts)
+    assert shown  # the demo has figures here, not only zeros and hidden cells
+
+
+@pytest.mark.parametrize("audience", ["manager", "policy"])
+def test_single_years_published_as_tables_alone_give_the_panels_built_in_full(
+    ward_manager: StaffProfile, policy_lead: StaffProfile, audience: str
+) -> None:
+    """A range's single years are published through the panels' tables alone (`YEAR_TABLES`), within one
+    memo scope: every panel of every range and ward is the one built from each year's full panel, each
+    computed from scratch."""
+    profile = ward_manager if audience == "manager" else policy_lead
+    access = dashboard_access(profile.user)
+    assert access is not None
+    figures = dashboards.facts(data_version())
+    for ward_param in ["combined", *(w.gss_code for w in access.wards)]:
+        for first, last in ((2006, 2015), (2009, 2011), (2014, 2020)):
+            filters = filters_from({"ward": ward_param, "from": first, "to": last}, access, latest_year=2015)
+            for slug in sorted(dashboards.SUMMED_OVER_YEARS):
+                fast = dashboards.protected_panel(slug, figures, filters, access)
+                with mock.patch.dict(dashboards.YEAR_TABLES, clear=True):
+                    full = dashboards.protected_panel(slug, figures, filters, access)
+                assert repr(fast) == repr(full), (slug, ward_param, first, last)
+
+
+def test_a_range_re_uses_the_single_years_already_viewed(ward_manager: StaffProfile) -> None:
+    """A single year's view keeps its tables in the cache; a range taking it in reads them and shows what
+    it shows when computed with nothing cached."""
+    access = dashboard_access(ward_manager.user)
+    assert access is not None
+    version = data_version()
+    figures = dashboards.facts(version)
+
+    def panel(first: int, last: int, slug: str) -> Panel:
+        filters = filters_from({"from": first, "to": last}, access, latest_year=2015)
+        return dashboards.protected_panel(slug, figures, filters, access, version=version)
+
+    for slug in sorted(dashboards.SUMMED_OVER_YEARS):
+        cache.clear()
+        cold = panel(2009, 2012, slug)
+        cache.clear()
+        for year in range(2009, 2013):
+            panel(year, year, slug)
+        with mock.patch.object(dashboards, "_one_year", side_effect=AssertionError("recomputed a year")):
+            assert repr(panel(2009, 2012, slug)) == repr(cold), slug
