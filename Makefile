@@ -41,7 +41,7 @@ test: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy taskforce jobs households interventions outcomes casework privacy imports api demo
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto
 
 lint: install-test
 	$(BIN)/ruff check .

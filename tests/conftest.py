@@ -321,10 +321,10 @@ def _run_demo_readers_together(items: list[pytest.Item]) -> None:
     first = items.index(readers[0])
     others = [item for item in items if not _reads_the_demo(item)]
     items[:] = others[:first] + readers + others[first:]
-    # Over several processes (`make test` runs `pytest -n auto --dist loadgroup`), the readers go to one of
-    # them, in this order, so the demo is still loaded once.
-    for item in readers:
-        item.add_marker(pytest.mark.xdist_group("shared-demo"))
+    # Over several processes (`make test` runs `pytest -n auto`), each process is handed the next tests in this
+    # order as it asks for more, so each takes a run of readers and loads the demo about once. (Grouping them
+    # with `--dist loadgroup` would keep them in one process, but the scope schedulers run only the first of
+    # the schema tests' cases, which share one node id.)
 
 
 @pytest.hookimpl(wrapper=True)
