@@ -331,6 +331,10 @@ ANALYSIS_WORKERS = env.int("ANALYSIS_WORKERS", default=min(2, os.cpu_count() or 
 # one computation per data version; in the embedded default a file cache under VAR_DIR, shared by the
 # processes of this machine. Any django-environ cache URL works (dbcache://table after createcachetable).
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    # The same files, compressed at zlib's fastest level: the default level cost the dashboards' first
+    # viewer 180 ms of CPU on the figures alone (taskforce/cache.py).
+    CACHES["default"]["BACKEND"] = "taskforce.cache.FastFileBasedCache"
 # Recompute the dashboards in a job after each import or demo load (outcomes/dashboards/warm.py).
 DASHBOARDS_WARM_AFTER_CHANGES = env.bool("DASHBOARDS_WARM_AFTER_CHANGES", default=True)
 

@@ -1,7 +1,10 @@
 """Rows from the database driver straight into a frame."""
 
+import gc
 import io
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -9,18 +12,33 @@ from django.db import connection
 from django.db.models import QuerySet
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while rows are fetched and transposed: each fetched row is a new
+    tuple, and tens of thousands of them set off collections over every object the process holds (on the
+    dashboards' figures, 85 ms of a 175 ms query). The rows hold only numbers, strings and None, so they
+    make no cycles; the collector runs as usual afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def values_frame(rows: QuerySet, columns: list[str]) -> pd.DataFrame:
     """Run a `values_list` query straight through the driver: Django's per-value converters (Decimal, date
     parsing) cost more than the query itself on a million rows. Dates may come back as text (SQLite)."""
     sql, params = rows.order_by().query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _collector_paused():
         cursor.execute(sql, params)
         return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
 
 
 def sql_frame(sql: str, params: list, columns: list[str]) -> pd.DataFrame:
     """Run raw SQL (the housing benefit sums) into a frame."""
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _collector_paused():
         cursor.execute(sql, params)
         return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
 
@@ -55,10 +73,10 @@ def columns_frame(sql: str, params: list, columns: dict[str, str]) -> pd.DataFra
         return pd.read_csv(
             buffer, header=None, names=names, dtype=columns, keep_default_na=False, na_values=[""]
         )
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _collector_paused():
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    arrays = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    return pd.DataFrame(
-        {n: np.array(values, dtype=t) for (n, t), values in zip(columns.items(), arrays, strict=True)}
-    )
+        arrays = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        return pd.DataFrame(
+            {n: np.array(values, dtype=t) for (n, t), values in zip(columns.items(), arrays, strict=True)}
+        )
