@@ -118,13 +118,8 @@ def may_skip_row_triggers(cursor: Any, table: str) -> bool:
 
 def without_row_triggers(cursor: Any, statement: Callable[[], Any]) -> Any:
     """Run `statement` with per-row triggers off, then put the setting back (see may_skip_row_triggers)."""
-    cursor.execute("SHOW session_replication_role")
-    before = cursor.fetchone()[0]
-    cursor.execute("SET LOCAL session_replication_role = replica")
-    try:
+    with local_settings(cursor, {"session_replication_role": "replica"}):
         return statement()
-    finally:
-        cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
 
 
 @contextmanager
