@@ -2,6 +2,7 @@
 
 import os
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -11,6 +12,22 @@ from jobs.services import job_create, job_enqueue
 from taskforce.celery import app
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(autouse=True)
+def _follow_up_jobs_end_first(transactional_db: None) -> Iterator[None]:
+    """A load the worker finished queues its follow-up (the dashboards' recomputation), which the worker may
+    still be running when the test ends: let it end before the teardown empties the tables under it, or the
+    two deadlock on their locks. (Set up after the database, so torn down before it.)"""
+    yield
+    deadline = time.monotonic() + 60
+    while (
+        time.monotonic() < deadline
+        and Job.objects.filter(
+            kind="dashboards-warm", state__in=[Job.State.PENDING, Job.State.RUNNING]
+        ).exists()
+    ):
+        time.sleep(0.25)
 
 
 def wait_for(job: Job, timeout: float = 120) -> Job:
