@@ -76,12 +76,23 @@ def test_only_policy_leads_may_build_the_pack(persona: str, request: pytest.Fixt
 
 @pytest.fixture
 def held_in_a_thread(settings, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """Jobs run in threads as without a broker, each analysis held until the test releases it. The test
-    touches the database only while the thread waits or after it ends: an in-memory SQLite database shared
-    between threads locks whole tables, where the embedded file database waits its turn."""
+    """Jobs run in threads as without a broker, each analysis held until the test releases it.
+
+    Only one side touches the database at a time: an in-memory SQLite database shared between threads
+    refuses a second writer at once ("database table is locked"), where the embedded file database waits
+    its turn. So the thread the request starts holds back until the test says the response is complete
+    (`request_done`), since the request still writes its session after the commit that started the job;
+    the test then waits for the held analysis before it reads, and reads the rest after the thread ends."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.JOBS_RUN_IN_BACKGROUND_WHEN_EAGER = True
-    held = SimpleNamespace(reached=threading.Event(), release=threading.Event(), threads=[])
+    held = SimpleNamespace(
+        request_done=threading.Event(), reached=threading.Event(), release=threading.Event(), threads=[]
+    )
+    run_in_thread = jobs_services._run_in_thread
+
+    def after_the_request(job_id: int) -> None:
+        assert held.request_done.wait(30), "the test never said the request was complete"
+        run_in_thread(job_id)
 
     def held_analysis(kind: str, params: dict) -> dict:
         held.reached.set()
@@ -94,8 +105,10 @@ def held_in_a_thread(settings, monkeypatch: pytest.MonkeyPatch):  # type: ignore
         return thread
 
     monkeypatch.setattr(analyses, "run_analysis", held_analysis)
+    monkeypatch.setattr(jobs_services, "_run_in_thread", after_the_request)
     monkeypatch.setattr(jobs_services, "job_start_thread", recorded_thread)
     yield held
+    held.request_done.set()
     held.release.set()
     for thread in held.threads:
         thread.join(30)
@@ -110,6 +123,7 @@ def test_without_a_broker_the_request_returns_at_once_and_the_job_finishes_in_a_
     response = client_for(policy_lead).post(reverse("outcomes:evidence_build"))
     assert time.monotonic() - started < 1.0
     assert response.status_code == 302
+    held_in_a_thread.request_done.set()
     assert held_in_a_thread.reached.wait(30)
     job = Job.objects.get(kind="evidence-pack")
     assert job.state == Job.State.RUNNING  # the request returned with its analyses still to run
@@ -134,6 +148,7 @@ def test_without_a_broker_one_analysis_request_returns_at_once_too(
     )
     assert time.monotonic() - started < 1.0
     assert response.status_code == 302
+    held_in_a_thread.request_done.set()
     assert held_in_a_thread.reached.wait(30)
     assert AnalysisRun.objects.select_related("job").get().job.state == Job.State.RUNNING
     held_in_a_thread.release.set()
