@@ -125,8 +125,8 @@ def sar_gather(*, user: User, sar: SubjectAccessRequest, client_address: str | N
         route=AccessLog.Route.WEB,
         action=AccessLog.Action.SUBJECT_ACCESS,
         resource="households.person",
-        object_ids=[person.pk],
-        person_ids=[person.pk],
+        object_ids=[row["id"] for row in tables["person"]],
+        person_ids=[row["id"] for row in tables["person"]],
         purpose=f"Subject access request {sar.reference}",
         client_address=client_address,
     )

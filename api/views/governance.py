@@ -127,8 +127,9 @@ class SubjectAccessViewSet(viewsets.GenericViewSet):
                 route=AccessLog.Route.API,
                 action=AccessLog.Action.SUBJECT_ACCESS,
                 resource="households.person",
-                object_ids=[person.pk],
-                person_ids=[person.pk],
+                # The person's record and every record linked to it as the same person.
+                object_ids=[row["id"] for row in tables["person"]],
+                person_ids=[row["id"] for row in tables["person"]],
                 purpose=request.headers.get("X-Purpose", "") or "Subject access request",
                 client_address=client_address(request),
             )
