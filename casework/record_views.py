@@ -4,11 +4,10 @@ case notes. Caseworkers write them (the WRITES entry "case"); each feeds one ser
 from typing import Any
 
 from django.db import models
-from django.shortcuts import get_object_or_404
 
 from households.models import Household
 from households.views.case_records import HouseholdFormView, section_url
-from taskforce.org import scoping
+from taskforce.org import audit, scoping
 
 from . import forms as f
 from . import services
@@ -43,8 +42,8 @@ class PlanCreate(CaseworkFormView):
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
-        self.assessment = get_object_or_404(
-            Assessment.objects.of_household(self.household, self.request.user), pk=kwargs["pk"]
+        self.assessment = audit.visible_or_404(
+            self.request, Assessment.objects.of_household(self.household, self.request.user), pk=kwargs["pk"]
         )
 
     def save(self, data: dict[str, Any]) -> CasePlan:
@@ -56,8 +55,8 @@ class _OnPlan(CaseworkFormView):
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
-        self.plan = get_object_or_404(
-            CasePlan.objects.of_household(self.household, self.request.user), pk=kwargs["pk"]
+        self.plan = audit.visible_or_404(
+            self.request, CasePlan.objects.of_household(self.household, self.request.user), pk=kwargs["pk"]
         )
 
 
@@ -91,7 +90,8 @@ class _OnGoal(CaseworkFormView):
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
-        self.goal = get_object_or_404(
+        self.goal = audit.visible_or_404(
+            self.request,
             Goal.objects.visible_to(self.request.user)
             .filter(plan__household=self.household)
             .select_related("plan"),

@@ -11,14 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from households.models import Household
 from outcomes.disclosure import Rate, publish
-from taskforce.org import scoping
+from taskforce.org import audit, scoping
 from taskforce.org.models import AccessLog, Area
 from taskforce.org.views import RecordFormView, log_read, require_role
 
@@ -88,7 +88,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     if not scoping.may_write(request.user, "task"):
         raise PermissionDenied("Your role cannot change tasks.")
     with transaction.atomic():
-        task = get_object_or_404(Task.objects.visible_to(request.user).select_for_update(), pk=pk)
+        task = audit.visible_or_404(request, Task.objects.visible_to(request.user).select_for_update(), pk=pk)
         if request.POST.get("undo"):
             services.task_reopen(task=task)
             messages.success(request, f"Task back on your list: {task.title}")

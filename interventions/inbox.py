@@ -8,11 +8,11 @@ from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from taskforce.org import scoping
+from taskforce.org import audit, scoping
 from taskforce.org.models import AccessLog
 from taskforce.org.views import RecordFormView, log_read, require_role
 
@@ -76,7 +76,8 @@ class ReferralAnswer(RecordFormView):
     instance: Referral
 
     def load(self, **kwargs: Any) -> None:
-        self.instance = get_object_or_404(
+        self.instance = audit.visible_or_404(
+            self.request,
             Referral.objects.inbox_of(self.request.user).select_related(
                 "household", "from_agency", "to_agency"
             ),

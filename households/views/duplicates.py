@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -61,8 +61,8 @@ def decide(request: HttpRequest) -> HttpResponse:
     if not all(i.isdigit() for i in ids) or kind not in PersonLink.Kind.values:
         messages.error(request, "Choose a pair from the list and whether they are the same person.")
         return HttpResponseRedirect(reverse("households:duplicates"))
-    person = get_object_or_404(visible, pk=int(ids[0]))
-    other = get_object_or_404(visible, pk=int(ids[1]))
+    person = audit.visible_or_404(request, visible, pk=int(ids[0]))
+    other = audit.visible_or_404(request, visible, pk=int(ids[1]))
     try:
         with transaction.atomic(), audit.route("web"):
             link = linking.person_link_record(
@@ -85,7 +85,7 @@ def decide(request: HttpRequest) -> HttpResponse:
 @require_POST
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
     _require_link_writer(request)
-    link = get_object_or_404(PersonLink.objects.visible_to(request.user), pk=pk)
+    link = audit.visible_or_404(request, PersonLink.objects.visible_to(request.user), pk=pk)
     try:
         with transaction.atomic(), audit.route("web"):
             linking.person_link_undo(

@@ -10,12 +10,12 @@ from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from taskforce.org import scoping
+from taskforce.org import audit, scoping
 from taskforce.org.models import AccessLog, Area
 from taskforce.org.views import RecordFormView, log_read, require_role
 
@@ -28,7 +28,9 @@ PAGE_SIZE = 25
 
 def visible_property(request: HttpRequest, pk: int) -> Property:
     require_role(request, scoping.sees_housing_records)
-    return get_object_or_404(Property.objects.visible_to(request.user).select_related("area"), pk=pk)
+    return audit.visible_or_404(
+        request, Property.objects.visible_to(request.user).select_related("area"), pk=pk
+    )
 
 
 NEEDS_LABELS = {
@@ -223,8 +225,10 @@ class LicenceEdit(HousingFormView):
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
-        self.instance = get_object_or_404(
-            Licence.objects.visible_to(self.request.user).filter(property=self.home), pk=kwargs["pk"]
+        self.instance = audit.visible_or_404(
+            self.request,
+            Licence.objects.visible_to(self.request.user).filter(property=self.home),
+            pk=kwargs["pk"],
         )
 
     def save(self, data: dict[str, Any]) -> Licence:
@@ -254,7 +258,8 @@ class HazardFindingCreate(HousingFormView):
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
-        self.inspection = get_object_or_404(
+        self.inspection = audit.visible_or_404(
+            self.request,
             Inspection.objects.visible_to(self.request.user).filter(property=self.home),
             pk=kwargs["inspection_pk"],
         )
@@ -277,7 +282,8 @@ class EnforcementCreate(HousingFormView):
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
         if "finding_pk" in kwargs:
-            self.finding = get_object_or_404(
+            self.finding = audit.visible_or_404(
+                self.request,
                 # A remedied hazard needs no enforcement: only an open one is offered.
                 HazardFinding.objects.visible_to(self.request.user)
                 .open()
@@ -313,7 +319,8 @@ class EnforcementEdit(EnforcementCreate):
 
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
-        self.instance = get_object_or_404(
+        self.instance = audit.visible_or_404(
+            self.request,
             EnforcementAction.objects.visible_to(self.request.user).filter(property=self.home),
             pk=kwargs["pk"],
         )

@@ -8,6 +8,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from casework.models import Task
+from households.models import PersonLink
 from privacy.selectors import probing_alerts
 from taskforce.org.models import AccessLog, StaffProfile
 from tests.factories import InterventionFactory, MembershipFactory, agency, shared_household
@@ -148,3 +150,35 @@ def test_an_intervention_on_another_household_is_404_and_logged(caseworker: Staf
     assert client.get(f"/households/{mine.pk}/interventions/{theirs.pk}/edit/").status_code == 404
     entry = AccessLog.objects.get(outcome=Outcome.OUT_OF_SCOPE)
     assert (entry.resource, entry.object_ids) == ("interventions.intervention", [theirs.pk])
+
+
+def test_out_of_scope_people_tasks_and_links_opened_from_pages_are_404_and_logged(
+    caseworker: StaffProfile, police_household: tuple[int, int]
+) -> None:
+    """The duplicates queue, the task list and link undo open records by id too: a miss leaves the same
+    trace as a household page."""
+    household, person = police_household
+    mine = MembershipFactory(household=shared_household(agency("jcp")))
+    task = Task.objects.create(
+        title="Police visit", due_on=timezone.localdate(), household_id=household, team=agency("police")
+    )
+    link = PersonLink.objects.create(
+        person_id=min(person, mine.person_id),
+        other_id=max(person, mine.person_id),
+        kind=PersonLink.Kind.DISTINCT,
+        recorded_on=timezone.localdate(),
+    )
+    client = Client()
+    client.force_login(caseworker.user)
+    decide = {"person": str(mine.person_id), "other": str(person), "kind": "same"}
+    assert client.post("/people/duplicates/decide/", decide).status_code == 404
+    assert client.post(f"/tasks/{task.pk}/done/").status_code == 404
+    assert client.post(f"/people/links/{link.pk}/undo/", {"reason": "Checked again"}).status_code == 404
+    entries = AccessLog.objects.filter(outcome=Outcome.OUT_OF_SCOPE).order_by("pk")
+    assert [(e.route, e.resource, e.object_ids) for e in entries] == [
+        ("web", "households.person", [person]),
+        ("web", "casework.task", [task.pk]),
+        ("web", "households.personlink", [link.pk]),
+    ]
+    assert [sorted(s.person_id for s in e.subjects.all()) for e in entries][:2] == [[person], [person]]
+    assert not PersonLink.objects.filter(kind=PersonLink.Kind.SAME).exists()
