@@ -45,13 +45,30 @@ def name_similarity(given: str, family: str, other_given: str, other_family: str
     )
 
 
+def _one_slip(x: int, y: int, width: int) -> bool:
+    """Two numbers written with `width` digits one keystroke apart: one digit different, or two neighbouring
+    digits swapped (1989 and 1998, 08 and 03; not 1943 and 1998)."""
+    a, b = f"{x:0{width}d}", f"{y:0{width}d}"
+    differ = [i for i in range(width) if a[i] != b[i]]
+    if len(differ) == 1:
+        return True
+    return (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and (a[differ[0]], a[differ[1]]) == (b[differ[1]], b[differ[0]])
+    )
+
+
 def _near_dates(a: date, b: date) -> bool:
-    """One typing slip apart: day and month swapped, or one of day, month or year different."""
+    """One typing slip apart: day and month swapped, or one of day, month or year a keystroke different
+    (`_one_slip`)."""
     if a == b:
         return True
     if (a.day, a.month, a.year) == (b.month, b.day, b.year):
         return True
-    return sum(x != y for x, y in ((a.day, b.day), (a.month, b.month), (a.year, b.year))) == 1
+    parts = [(a.day, b.day, 2), (a.month, b.month, 2), (a.year, b.year, 4)]
+    different = [part for part in parts if part[0] != part[1]]
+    return len(different) == 1 and _one_slip(*different[0])
 
 
 def judge(
@@ -204,27 +221,61 @@ class Pair:
     reasons: tuple[str, ...]
 
 
+def _blocks(person: Person, family: str) -> list[tuple]:
+    """The keys under which a person is compared with others in the review queue: a pair is judged when it
+    shares one. The same date of birth and, for the same family name, the dates that may be one slip apart
+    (`_near_dates`): two dates one part apart share the other two parts, and two with day and month
+    swapped share the year and the pair of them. `family` is the family name as rapidfuzz compares it
+    (`utils.default_process`). No key is needed for the National Insurance number: no two records share
+    one."""
+    born = person.date_of_birth
+    keys: list[tuple] = [("born", born)]
+    if family:
+        keys += [
+            ("family-month-day", family, born.month, born.day),
+            ("family-year-day", family, born.year, born.day),
+            ("family-year-month", family, born.year, born.month),
+        ]
+        if born.day <= 12 and born.day != born.month:  # else no date has them the other way round
+            keys.append(
+                (
+                    "family-year-swapped",
+                    family,
+                    born.year,
+                    min(born.day, born.month),
+                    max(born.day, born.month),
+                )
+            )
+    return keys
+
+
 def review_queue(user: scoping.User | None, *, limit: int = QUEUE_LIMIT) -> list[Pair]:
     """Likely duplicate pairs among the people the user may see, best first, leaving out pairs already
-    linked or marked as different people. People are blocked by date of birth, then compared by name."""
-    people = list(
-        Person.objects.visible_to(user)
-        .only("pk", "given_name", "family_name", "date_of_birth", "nino")
-        .order_by("pk")
-    )
+    linked or marked as different people. People are blocked (`_blocks`: the same date of birth, or the
+    same family name with a birth date one slip apart), then each pair
+    sharing a block is judged once, as on entry (`judge`)."""
+    visible = Person.objects.visible_to(user)
+    people = list(visible.only("pk", "given_name", "family_name", "date_of_birth", "nino").order_by("pk"))
     decided = set(
         PersonLink.objects.current()
-        .filter(person__in=[p.pk for p in people])
+        .filter(person__in=visible.values("pk"))
         .values_list("person_id", "other_id")
     )
-    by_birth: dict[date, list[Person]] = defaultdict(list)
-    for person in people:
-        by_birth[person.date_of_birth].append(person)
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    family_names = {p.family_name: utils.default_process(p.family_name) for p in people}
+    for position, person in enumerate(people):
+        for key in _blocks(person, family_names[person.family_name]):
+            blocks[key].append(position)
+    ids = [person.id for person in people]
+    judged: set[tuple[int, int]] = set()
     pairs: list[Pair] = []
-    for group in by_birth.values():
-        for a, b in combinations(group, 2):
-            if (a.pk, b.pk) in decided:
+    for group in blocks.values():
+        for i, j in combinations(group, 2):  # in id order, as `people` is
+            pair = (ids[i], ids[j])
+            if pair in decided or pair in judged:
                 continue
+            judged.add(pair)
+            a, b = people[i], people[j]
             match = judge(
                 given_name=a.given_name,
                 family_name=a.family_name,
@@ -234,5 +285,5 @@ def review_queue(user: scoping.User | None, *, limit: int = QUEUE_LIMIT) -> list
             )
             if match is not None:
                 pairs.append(Pair(person=a, other=b, score=match.score, reasons=match.reasons))
-    pairs.sort(key=lambda p: (-p.score, p.person.pk, p.other.pk))
+    pairs.sort(key=lambda p: (-p.score, p.person.id, p.other.id))
     return pairs[:limit]

@@ -4,6 +4,7 @@ merged) or different people; a decision can be undone."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -19,6 +20,7 @@ from .. import duplicates, linking
 from ..models import Person, PersonLink
 
 RECENT_LINKS = 25
+PAIRS_PER_PAGE = 25
 
 
 @login_required
@@ -26,6 +28,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     require_role(request, scoping.sees_cases)
     with transaction.atomic():
         pairs = duplicates.review_queue(request.user)
+        # Only the page shown is read (and logged); the count is of the whole queue.
+        page = Paginator(pairs, PAIRS_PER_PAGE).get_page(request.GET.get("page"))
         links = list(
             PersonLink.objects.visible_to(request.user)
             .current()
@@ -34,14 +38,19 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             .prefetch_related("person", "other", "recorded_by")[:RECENT_LINKS]
         )
         shown = sorted(
-            {p.pk for pair in pairs for p in (pair.person, pair.other)}
+            {p.pk for pair in page for p in (pair.person, pair.other)}
             | {p for link in links for p in (link.person_id, link.other_id)}
         )
         log_read(request, model=Person, ids=shown, action=AccessLog.Action.LIST, person_ids=shown)
         return render(
             request,
             "households/duplicates.html",
-            {"pairs": pairs, "links": links, "can_decide": scoping.may_write(request.user, "person_link")},
+            {
+                "pairs": pairs,
+                "page": page,
+                "links": links,
+                "can_decide": scoping.may_write(request.user, "person_link"),
+            },
         )
 
 

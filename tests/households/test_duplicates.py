@@ -266,3 +266,48 @@ def test_ward_manager_sees_open_cases_per_worker(
         'No key worker</td><td class="govuk-table__cell"></td><td class="govuk-table__cell govuk-table__cell--numeric">1</td>'
         in page
     )
+
+
+@pytest.mark.parametrize(
+    ("first_born", "born", "queued"),
+    [
+        (date(1984, 2, 28), date(1984, 2, 23), True),  # one digit of the day
+        (date(1984, 2, 28), date(1984, 12, 28), True),  # one digit of the month
+        (date(1984, 2, 28), date(1948, 2, 28), True),  # neighbouring digits of the year swapped
+        (date(1984, 2, 8), date(1984, 8, 2), True),  # day and month swapped
+        (date(1984, 2, 28), date(1943, 2, 28), False),  # the year two keystrokes away
+        (date(1984, 2, 28), date(1984, 11, 28), False),  # the month two keystrokes away
+        (date(1984, 2, 28), date(1984, 3, 27), False),  # two parts different
+    ],
+)
+def test_review_queue_pairs_birth_dates_one_slip_apart_not_only_the_same(
+    caseworker: StaffProfile, first_born: date, born: date, queued: bool
+) -> None:
+    first = member("Jordan", "Pretend", first_born)
+    second = member("Jordan", "Pretend", born)
+    pairs = [(p.person, p.other, p.reasons) for p in review_queue(caseworker.user)]
+    assert pairs == ([(first, second, ("the same name", "a date of birth one slip apart"))] if queued else [])
+
+
+def test_review_queue_page_shows_25_pairs_at_a_time_and_logs_only_those(
+    client: Client, caseworker: StaffProfile
+) -> None:
+    pairs = []
+    for i in range(27):
+        born = date(1950 + i, 1 + i % 12, 1 + i % 28)
+        pairs.append((member("Jordan", f"Pretend{i:02d}", born), member("Jordan", f"Pretend{i:02d}", born)))
+    client.force_login(caseworker.user)
+
+    first = client.get("/people/duplicates/").content.decode()
+    second = client.get("/people/duplicates/?page=2").content.decode()
+
+    assert "27 pairs to review: 1 to 25 shown" in first
+    assert "27 pairs to review: 26 to 27 shown" in second
+    assert first.count('name="kind" value="same"') == 25
+    assert second.count('name="kind" value="same"') == 2
+    logged = [sorted(e.object_ids) for e in AccessLog.objects.filter(username="casey").order_by("pk")]
+    ranked = [(p.person.pk, p.other.pk) for p in review_queue(caseworker.user)]
+    assert logged == [
+        sorted(x for pair in ranked[:25] for x in pair),
+        sorted(x for pair in ranked[25:] for x in pair),
+    ]
