@@ -80,6 +80,64 @@ class GoalSerializer(serializers.ModelSerializer):
         ]
 
 
+class PlanGoalSerializer(ModelSerializer):
+    """A goal of a case plan, with its actions and sustain checks; added to an open plan."""
+
+    outcome = CodeField(
+        slug_field="code",
+        queryset=HeadlineOutcome.objects.all(),
+        help_text="Code of the Supporting Families headline outcome the goal is towards.",
+    )
+    actions = PlanActionSerializer(many=True, read_only=True)
+    sustain_checks = SustainCheckSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Goal
+        fields = [
+            "id",
+            "plan",
+            "outcome",
+            "description",
+            "review_on",
+            "status",
+            "achieved_on",
+            "actions",
+            "sustain_checks",
+        ]
+        read_only_fields = ["status", "achieved_on"]
+
+
+class GoalProgressSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Goal.Status.choices)
+    achieved_on = serializers.DateField(
+        required=False, allow_null=True, help_text="The day it was achieved; only with status achieved."
+    )
+
+
+class SustainCheckEntrySerializer(serializers.Serializer):
+    months = serializers.ChoiceField(
+        choices=SustainCheck.Months.choices, help_text="Which check: 6 or 12 months after the case closed."
+    )
+    checked_on = serializers.DateField()
+    sustained = serializers.BooleanField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class PlanActionEntrySerializer(ModelSerializer):
+    """An action towards a goal, owned by an agency; added while the plan is open."""
+
+    class Meta:
+        model = PlanAction
+        fields = ["id", "goal", "description", "agency", "due_on", "done_on"]
+        read_only_fields = ["done_on"]
+
+
+class ActionDoneSerializer(serializers.Serializer):
+    done_on = serializers.DateField(
+        allow_null=True, help_text="The day it was done; null: not done after all."
+    )
+
+
 class CasePlanSerializer(ModelSerializer):
     goals = GoalSerializer(many=True, read_only=True)
 

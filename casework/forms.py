@@ -112,6 +112,26 @@ class ActionForm(GovukForm):
         self.fields["agency"].queryset = _partners()  # type: ignore[attr-defined]
 
 
+class ActionDoneForm(GovukForm):
+    done = forms.TypedChoiceField(
+        label="Has the action been done?",
+        choices=[("yes", "Yes"), ("no", "No, not yet")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the action has been done"},
+    )
+    done_on = DateField(label="Date it was done", required=False, help_text="Only when it has been done.")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("done") and not data.get("done_on") and "done_on" not in self.errors:
+            self.add_error("done_on", "Enter the date the action was done")
+        return data
+
+
 class GoalStatusForm(GovukForm):
     status = forms.ChoiceField(
         label="Progress",

@@ -11,7 +11,7 @@ from taskforce.org import audit, scoping
 
 from . import forms as f
 from . import services
-from .models import Assessment, CasePlan, Goal
+from .models import Assessment, CasePlan, Goal, PlanAction
 
 
 class CaseworkFormView(HouseholdFormView):
@@ -108,6 +108,34 @@ class ActionCreate(_OnGoal):
 
     def save(self, data: dict[str, Any]) -> models.Model:
         return services.action_add(goal=self.goal, **data)
+
+
+class ActionDone(CaseworkFormView):
+    """Mark one of a goal's actions done on a date, or not done after all."""
+
+    form_class = f.ActionDoneForm
+    title = "Record whether the action was done"
+    action: PlanAction
+
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.action = audit.visible_or_404(
+            self.request,
+            PlanAction.objects.visible_to(self.request.user)
+            .filter(goal__plan__household=self.household)
+            .select_related("goal__plan"),
+            pk=kwargs["pk"],
+        )
+
+    def caption(self) -> str:
+        return f"{self.household.case_reference}: {self.action.description}"
+
+    def initial(self) -> dict[str, Any]:
+        done = self.action.done_on is not None
+        return {"done": "yes" if done else "no", "done_on": self.action.done_on}
+
+    def save(self, data: dict[str, Any]) -> models.Model:
+        return services.action_update(action=self.action, done_on=data["done_on"] if data["done"] else None)
 
 
 class GoalProgress(_OnGoal):

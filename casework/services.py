@@ -103,6 +103,20 @@ def action_add(*, goal: Goal, description: str, agency: Agency, due_on: date | N
 
 
 @transaction.atomic
+def action_update(*, action: PlanAction, done_on: date | None) -> PlanAction:
+    """Mark a plan action done on a date, or (with no date) not done after all."""
+    _open(action.goal.plan)
+    if done_on is not None:
+        _not_future("done_on", done_on, "The date the action was done")
+        if done_on < action.goal.plan.agreed_on:
+            raise ValidationError({"done_on": "An action cannot be done before the plan was agreed."})
+    action.done_on = done_on
+    action.full_clean()
+    action.save(update_fields=["done_on"])
+    return action
+
+
+@transaction.atomic
 def goal_update(*, goal: Goal, status: str, achieved_on: date | None = None) -> Goal:
     """Mark a goal achieved (on a date), not achieved, or back to working towards it."""
     _open(goal.plan)

@@ -28,6 +28,11 @@ urlpatterns = [
         name="action_add",
     ),
     path(
+        "households/<int:household_pk>/actions/<int:pk>/done/",
+        r.ActionDone.as_view(),
+        name="action_done",
+    ),
+    path(
         "households/<int:household_pk>/goals/<int:pk>/progress/",
         r.GoalProgress.as_view(),
         name="goal_progress",

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from casework import services
-from casework.models import Assessment, CaseNote, CasePlan, Goal, Review, Task
+from casework.models import Assessment, CaseNote, CasePlan, Goal, PlanAction, Review, Task
 from taskforce.org import audit, scoping
 from taskforce.org.models import AccessLog
 
@@ -103,22 +103,15 @@ class CasePlanViewSet(CreatesOnly):
         return services.plan_agree(**data)
 
 
-class ReviewViewSet(CreatesOnly):
-    """Reviews of case plans; a review sets the plan's next review date."""
+class ReadThroughPlans(CreatesOnly):
+    """Records of a case plan that name no household themselves: a read exposes the people of the plan's
+    household (`plan_of`)."""
 
-    model = Review
-    serializer_class = s.ReviewSerializer
-    writes = "case"
-    filterset_class = filterset(
-        Review,
-        ids={"plan": "plan", "household": "plan__household", "ward": "plan__household__ward"},
-        dates=("reviewed_on", "next_review_on"),
-    )
-    ordering_fields = ["reviewed_on"]
+    def plan_of(self, record: models.Model) -> int:
+        raise NotImplementedError
 
     def log_read(self, action: str, records: Sequence[models.Model]) -> None:
-        # A review names no household itself: the people exposed are those of its plan's household.
-        plans = sorted({cast(Review, r).plan_id for r in records})
+        plans = sorted({self.plan_of(r) for r in records})
         audit.access_record(
             user=self.request.user,
             route=AccessLog.Route.API,
@@ -131,8 +124,140 @@ class ReviewViewSet(CreatesOnly):
             client_address=client_address(self.request),
         )
 
+
+class ReviewViewSet(ReadThroughPlans):
+    """Reviews of case plans; a review sets the plan's next review date."""
+
+    model = Review
+    serializer_class = s.ReviewSerializer
+    writes = "case"
+    filterset_class = filterset(
+        Review,
+        ids={"plan": "plan", "household": "plan__household", "ward": "plan__household__ward"},
+        dates=("reviewed_on", "next_review_on"),
+    )
+    ordering_fields = ["reviewed_on"]
+
+    def plan_of(self, record: models.Model) -> int:
+        return cast(Review, record).plan_id
+
     def create_record(self, data: dict[str, Any]) -> models.Model:
         return services.review_record(**data, reviewer=self.me())
+
+
+class GoalViewSet(ReadThroughPlans):
+    """Goals of case plans: added to an open plan, their progress recorded (achieved on a day, not achieved,
+    or working towards), and, once the case has closed, whether an achieved goal was sustained."""
+
+    model = Goal
+    serializer_class = s.PlanGoalSerializer
+    writes = "case"
+    action_writes = {"progress": "case", "sustained": "case"}
+    related = ("outcome", "plan")
+    filterset_class = filterset(
+        Goal,
+        ids={"plan": "plan", "household": "plan__household", "ward": "plan__household__ward"},
+        exact=("status",),
+        dates=("review_on", "achieved_on"),
+    )
+    ordering_fields = ["review_on"]
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().prefetch_related("actions", "sustain_checks")
+
+    def get_serializer_class(self) -> Any:
+        return {"progress": s.GoalProgressSerializer, "sustained": s.SustainCheckEntrySerializer}.get(
+            self.action, s.PlanGoalSerializer
+        )
+
+    def plan_of(self, record: models.Model) -> int:
+        return cast(Goal, record).plan_id
+
+    def create_record(self, data: dict[str, Any]) -> models.Model:
+        return services.goal_add(**data)
+
+    def _changed(self, goal: Goal) -> Response:
+        fresh = self.get_queryset().get(pk=goal.pk)
+        data = s.PlanGoalSerializer(fresh, context=self.get_serializer_context()).data
+        return Response(data, headers={"ETag": etag_of(fresh)})
+
+    @extend_schema(
+        request=s.GoalProgressSerializer,
+        responses={200: s.PlanGoalSerializer},
+        description="Record the goal's progress: achieved (with the day), not achieved, or working towards.",
+    )
+    @action(detail=True, methods=["post"])
+    def progress(self, request: Request, pk: str) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            goal = services.goal_update(goal=cast(Goal, self.get_object()), **serializer.validated_data)
+            return self._changed(goal)
+
+    @extend_schema(
+        request=s.SustainCheckEntrySerializer,
+        responses={201: s.PlanGoalSerializer},
+        description="Record whether an achieved goal was sustained 6 or 12 months after the case closed.",
+    )
+    @action(detail=True, methods=["post"])
+    def sustained(self, request: Request, pk: str) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            goal = cast(Goal, self.get_object())
+            services.sustain_check_record(goal=goal, **serializer.validated_data)
+            response = self._changed(goal)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+class PlanActionViewSet(ReadThroughPlans):
+    """Actions towards the goals of case plans, each owned by an agency: added while the plan is open, and
+    marked done on a day (or not done after all)."""
+
+    model = PlanAction
+    serializer_class = s.PlanActionEntrySerializer
+    writes = "case"
+    action_writes = {"done": "case"}
+    related = ("goal", "agency")
+    filterset_class = filterset(
+        PlanAction,
+        ids={
+            "goal": "goal",
+            "plan": "goal__plan",
+            "household": "goal__plan__household",
+            "agency": "agency",
+            "ward": "goal__plan__household__ward",
+        },
+        dates=("due_on", "done_on"),
+    )
+    ordering_fields = ["due_on"]
+
+    def get_serializer_class(self) -> Any:
+        return s.ActionDoneSerializer if self.action == "done" else s.PlanActionEntrySerializer
+
+    def plan_of(self, record: models.Model) -> int:
+        return cast(PlanAction, record).goal.plan_id
+
+    def create_record(self, data: dict[str, Any]) -> models.Model:
+        return services.action_add(**data)
+
+    @extend_schema(
+        request=s.ActionDoneSerializer,
+        responses={200: s.PlanActionEntrySerializer},
+        description="Mark the action done on a day, or (done_on null) not done after all.",
+    )
+    @action(detail=True, methods=["post"])
+    def done(self, request: Request, pk: str) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            done = services.action_update(
+                action=cast(PlanAction, self.get_object()), done_on=serializer.validated_data["done_on"]
+            )
+            fresh = self.get_queryset().get(pk=done.pk)
+            data = s.PlanActionEntrySerializer(fresh, context=self.get_serializer_context()).data
+        return Response(data, headers={"ETag": etag_of(fresh)})
 
 
 class TaskViewSet(CreatesOnly):

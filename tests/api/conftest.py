@@ -12,7 +12,13 @@ from outcomes.services import analysis_request
 from privacy.models import SharingAgreement, SubjectAccessRequest
 from taskforce.org.models import AccessLog, Area, StaffProfile
 from taskforce.org.services import api_token_create
-from tests.casework.factories import CaseNoteFactory, ReviewFactory, TaskFactory
+from tests.casework.factories import (
+    CaseNoteFactory,
+    GoalFactory,
+    PlanActionFactory,
+    ReviewFactory,
+    TaskFactory,
+)
 from tests.factories import (
     AreaStatisticFactory,
     BenefitRecordFactory,
@@ -102,6 +108,8 @@ def world(caseworker: StaffProfile, ward_manager: StaffProfile, policy_lead: Sta
         "assessments": review.plan.assessment_id,
         "case-plans": review.plan_id,
         "plan-reviews": review.pk,
+        "plan-goals": (goal := GoalFactory(plan=review.plan)).pk,
+        "plan-actions": PlanActionFactory(goal=goal).pk,
         "tasks": TaskFactory(household=household, assignee=caseworker.user, team=None).pk,
         "analysis-runs": analysis_request(kind="gap", requested_by=policy_lead.user, enqueue=False).pk,
         "subject-access-requests": SubjectAccessRequest.objects.create(
