@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from households.models import Person
 from outcomes.models import BenefitRecord, BenefitType
-from taskforce.org.bulk import insert_rows, lock_referenced
+from taskforce.org.bulk import insert_rows, lock_referenced, may_skip_row_triggers
 
 
 @pytest.fixture
@@ -70,3 +70,25 @@ def test_a_missing_referenced_row_is_named_when_locking(db: None) -> None:
         pytest.skip("FOR KEY SHARE is PostgreSQL's")
     with connection.cursor() as cursor, pytest.raises(IntegrityError, match="no longer exists"):
         lock_referenced(cursor, BenefitType, [999_999])
+
+
+def test_with_the_callers_word_the_reference_triggers_are_skipped(person: Person) -> None:
+    """The proof that the switch takes effect: a row whose reference is broken, which the triggers would
+    refuse (the test above), is written when the caller vouches for its references. (Never done outside this
+    test: the caller's word is only given for references it has checked and locked.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger switch is PostgreSQL's")
+    with connection.cursor() as cursor:
+        if not may_skip_row_triggers(cursor, BenefitRecord._meta.db_table):
+            pytest.skip("this connection may not switch the triggers off")
+    with transaction.atomic():
+        written = insert_rows(
+            BenefitRecord,
+            ["person_id", "month", "benefit_id", "amount"],
+            [(person.pk + 1000, "2010-09-01", benefit().pk, "12.50")],
+            references_checked=True,
+        )
+        assert written == 1
+        assert BenefitRecord.objects.filter(person_id=person.pk + 1000).count() == 1
+        # Undone here: the test's own transaction never commits, but nothing else should see the row.
+        BenefitRecord.objects.filter(person_id=person.pk + 1000).delete()
