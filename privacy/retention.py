@@ -1,14 +1,19 @@
 """Retention: closed cases kept past the retention period, and the two ways a case leaves the records.
 
 - **Erasure** deletes the case: its memberships, homes, placements, data-sharing bases, interventions,
-  referrals, the people who belong to no other case and their benefit records, and the change history of
-  all of them. A case a ward manager opened by break glass is refused: the grant and its review are the
+  referrals, case work (case notes, assessments, case plans with their goals, actions, reviews and sustain
+  checks, and tasks), the people who belong to no other case with their benefit records and the links
+  recorded about them, and the change history of all of them. A case a ward manager opened by break glass is refused: the grant and its review are the
   audit of that decision, so such a case is anonymised instead.
 - **Anonymisation** keeps what the statistics need (ward, opening and closing dates, status; each person's
   sex and year of birth, stored as 1 July of that year; homes and moves, placements, interventions with
   their service, dates, status, outcome and cost; referrals' agencies and dates; benefit records by month,
-  benefit and amount) and removes what names anyone: names, National Insurance numbers, exact dates of
-  birth, case notes, referral reasons and outcomes, and the change history that still holds them.
+  benefit and amount; assessments' needs, plans' dates and status, goals' headline outcome, dates and
+  status, actions' agency and dates, sustain checks' result) and removes what names anyone: names,
+  National Insurance numbers, exact dates of birth, case notes (deleted), intervention notes, referral
+  reasons and outcomes, the free text of assessments, reviews, goals, actions and sustain checks, the
+  case's tasks (deleted), the reasons given for links between records, and the change history that still
+  holds any of it.
 
 Both run in one transaction: a failure anywhere writes nothing. The access log keeps its rows: it names
 records by id only, and who read a person's data is itself a record the law asks to keep.
@@ -20,7 +25,16 @@ from datetime import date
 from django.db import models
 from django.db.models import Count, QuerySet
 
-from households.models import DataSharingBasis, Household, Membership, Person, Placement, Residence
+from casework.models import Assessment, CaseNote, CasePlan, Goal, PlanAction, Review, SustainCheck, Task
+from households.models import (
+    DataSharingBasis,
+    Household,
+    Membership,
+    Person,
+    PersonLink,
+    Placement,
+    Residence,
+)
 from interventions.models import Intervention, Referral
 from outcomes.models import BenefitRecord
 from taskforce.org.models import BreakGlassGrant
@@ -69,7 +83,19 @@ def erase(household: Household) -> dict[str, int]:
             "review keep the case they are about."
         )
     people = _only_here(household)
+    plans = CasePlan.objects.filter(household=household)
+    goals = Goal.objects.filter(plan__in=plans)
+    # Children before parents: a plan protects its assessment.
     rows: list[tuple[type[models.Model], QuerySet]] = [
+        (SustainCheck, SustainCheck.objects.filter(goal__in=goals)),
+        (PlanAction, PlanAction.objects.filter(goal__in=goals)),
+        (Review, Review.objects.filter(plan__in=plans)),
+        (Goal, goals),
+        (CasePlan, plans),
+        (Assessment, Assessment.objects.filter(household=household)),
+        (CaseNote, CaseNote.objects.filter(household=household)),
+        (Task, Task.objects.filter(household=household)),
+        (PersonLink, PersonLink.objects.filter(models.Q(person__in=people) | models.Q(other__in=people))),
         (BenefitRecord, BenefitRecord.objects.filter(person__in=people)),
         (Referral, Referral.objects.filter(household=household)),
         (Intervention, Intervention.objects.filter(household=household)),
@@ -113,8 +139,36 @@ def anonymise(household: Household) -> dict[str, int]:
     counts["referral reasons removed"] = Referral.objects.filter(household=household).update(
         reason=ANONYMISED_NAME, outcome=""
     )
+    plans = CasePlan.objects.filter(household=household)
+    goals = Goal.objects.filter(plan__in=plans)
+    case_notes = list(CaseNote.objects.filter(household=household).values_list("pk", flat=True))
+    tasks = list(Task.objects.filter(household=household).values_list("pk", flat=True))
+    CaseNote.objects.filter(pk__in=case_notes).delete()
+    Task.objects.filter(pk__in=tasks).delete()
+    counts["case notes removed"] += len(case_notes)
+    counts["tasks removed"] = len(tasks)
+    free_text = [
+        (Assessment, Assessment.objects.filter(household=household), {"summary": ANONYMISED_NAME}),
+        (Review, Review.objects.filter(plan__in=plans), {"summary": ANONYMISED_NAME}),
+        (Goal, goals, {"description": ANONYMISED_NAME}),
+        (PlanAction, PlanAction.objects.filter(goal__in=goals), {"description": ANONYMISED_NAME}),
+        (SustainCheck, SustainCheck.objects.filter(goal__in=goals), {"note": ""}),
+        (
+            PersonLink,
+            PersonLink.objects.filter(models.Q(person__in=only_here) | models.Q(other__in=only_here)),
+            {"reason": "", "undo_reason": ""},
+        ),
+    ]
+    cleared: list[tuple[type[models.Model], list[int]]] = []
+    for model, queryset, blank in free_text:
+        ids = list(queryset.values_list("pk", flat=True))
+        model._default_manager.filter(pk__in=ids).update(**blank)
+        cleared.append((model, ids))
+    counts["case work texts removed"] = sum(len(ids) for model, ids in cleared if model is not PersonLink)
     history = _history_of(Person, only_here)
     for model in (Intervention, Referral):
         history += _history_of(model, model.objects.filter(household=household).values_list("pk", flat=True))
+    history += _history_of(CaseNote, case_notes) + _history_of(Task, tasks)
+    history += sum(_history_of(model, ids) for model, ids in cleared)
     counts["change history rows"] = history
     return counts

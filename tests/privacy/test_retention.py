@@ -7,12 +7,20 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from households.models import Household, Membership, Person
+from casework.models import Assessment, CaseNote, CasePlan, Goal, PlanAction, Review, SustainCheck, Task
+from households.models import Household, Membership, Person, PersonLink
 from interventions.models import Intervention
 from outcomes.models import BenefitRecord
 from privacy import retention, services
 from privacy.models import RetentionAction
 from taskforce.org.models import StaffProfile
+from tests.casework.factories import (
+    CaseNoteFactory,
+    GoalFactory,
+    PlanActionFactory,
+    ReviewFactory,
+    TaskFactory,
+)
 from tests.factories import (
     BenefitRecordFactory,
     BreakGlassGrantFactory,
@@ -180,3 +188,79 @@ def test_erasure_through_the_pages(closed_case: Household, data_protection_offic
     client.post(response["Location"], {"confirmation": closed_case.case_reference})
     assert not Household.objects.filter(pk=closed_case.pk).exists()
     assert "Carried out" in client.get(response["Location"]).content.decode()
+
+
+def _case_work(household: Household) -> dict[str, object]:
+    """Case work on the closed case, each free text naming the person, and a link between their records."""
+    person = household.memberships.get().person
+    goal = GoalFactory(
+        plan__assessment__household=household,
+        plan__assessment__summary="Sam Named: arrears",
+        plan__household=household,
+        description="Sam Named keeps the tenancy",
+        status="achieved",
+        achieved_on=date(2014, 6, 1),
+    )
+    return {
+        "note": CaseNoteFactory(household=household, text="Visited Sam Named at home"),
+        "task": TaskFactory(household=household, title="Call Sam Named"),
+        "goal": goal,
+        "action": PlanActionFactory(goal=goal, description="Sam Named to see the landlord"),
+        "review": ReviewFactory(plan=goal.plan, summary="Sam Named on track"),
+        "check": SustainCheck.objects.create(
+            goal=goal, months=6, checked_on=date(2015, 9, 1), sustained=True, note="Sam Named still there"
+        ),
+        "link": PersonLink.objects.create(
+            person=person,
+            other=PersonFactory(family_name="Elsewhere"),
+            kind=PersonLink.Kind.DISTINCT,
+            reason="Sam Named has a brother",
+            recorded_on=date(2014, 1, 1),
+        ),
+    }
+
+
+CASE_WORK = (CaseNote, Task, Assessment, CasePlan, Goal, PlanAction, Review, SustainCheck)
+
+
+def test_erasure_removes_the_case_work_and_its_history(
+    closed_case: Household, data_protection_officer: StaffProfile
+) -> None:
+    made = _case_work(closed_case)
+    dpo = data_protection_officer.user
+    action = _propose(dpo, closed_case, "erase")
+    services.retention_approve(user=dpo, action=action, confirmation=closed_case.case_reference)
+    assert [model.objects.count() for model in CASE_WORK] == [0] * len(CASE_WORK)
+    assert [model.history.count() for model in CASE_WORK] == [0] * len(CASE_WORK)
+    assert not PersonLink.objects.exists()
+    assert not PersonLink.history.exists()
+    assert Person.objects.filter(pk=made["link"].other_id).exists()  # the other record is not this case's
+    action.refresh_from_db()
+    assert action.summary["case notes"] == 1
+
+
+def test_anonymisation_removes_the_case_works_free_text_and_keeps_its_outcomes(
+    closed_case: Household, data_protection_officer: StaffProfile
+) -> None:
+    made = _case_work(closed_case)
+    dpo = data_protection_officer.user
+    action = _propose(dpo, closed_case, "anonymise")
+    services.retention_approve(user=dpo, action=action, confirmation=closed_case.case_reference)
+    assert (CaseNote.objects.count(), Task.objects.count()) == (0, 0)
+    goal = Goal.objects.get()
+    assert (goal.description, goal.status, goal.achieved_on) == ("Anonymised", "achieved", date(2014, 6, 1))
+    assert goal.outcome == made["goal"].outcome
+    assert Assessment.objects.get().summary == "Anonymised"
+    assert Review.objects.get().summary == "Anonymised"
+    assert PlanAction.objects.get().description == "Anonymised"
+    check = SustainCheck.objects.get()
+    assert (check.note, check.sustained) == ("", True)
+    assert PersonLink.objects.get().reason == ""
+    # Nothing anywhere still holds the name, live or in the change history.
+    for model in (*CASE_WORK, PersonLink):
+        for table in (model.objects, model.history):
+            for row in table.values():
+                assert not any("Sam Named" in str(value) for value in row.values()), (model, row)
+    action.refresh_from_db()
+    # The case note, and the intervention's notes the case already had.
+    assert (action.summary["case notes removed"], action.summary["tasks removed"]) == (2, 1)
