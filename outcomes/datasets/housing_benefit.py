@@ -164,6 +164,13 @@ def _claimant_homes(first_month: date, last_month: date) -> _Homes:
     )
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted: np.unique, by a sort, which for tens of thousands of
+    values is several times faster than the hash table np.unique uses for integers since numpy 2.3."""
+    values = np.sort(values)
+    return values[np.concatenate([[True], values[1:] != values[:-1]])[: len(values)]]
+
+
 def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For counts of items per group, each item's group and its position within the group."""
     group = np.repeat(np.arange(len(counts)), counts)
@@ -210,7 +217,7 @@ def _housing_benefit_spans(first_month: date, last_month: date) -> _Spans:
     # of the homes that have it, and a home's consecutive pieces join again.
     home_start = homes.person * width + (homes.start - first)
     home_end = homes.person * width + (homes.end - first)
-    bounds = np.unique(np.concatenate([home_start, home_end]))
+    bounds = _distinct(np.concatenate([home_start, home_end]))
     low = np.searchsorted(bounds, home_start)
     home, nth = _expand(np.searchsorted(bounds, home_end) - low)
     piece = low[home] + nth  # the piece from bounds[piece] to bounds[piece + 1], in order of home and start
@@ -249,8 +256,8 @@ def _housing_benefit_spans(first_month: date, last_month: date) -> _Spans:
     change_at = np.concatenate([hazards[1], hazards[2], licences[1], licences[2]])
     inside = (change_at > first) & (change_at < stop)
     new_years = np.arange(first // 12 * 12 + 12, stop, 12)
-    spanned = np.unique(span_property)
-    cuts = np.unique(
+    spanned = _distinct(span_property)
+    cuts = _distinct(
         np.concatenate(
             [
                 change_property[inside] * width + (change_at[inside] - first),
@@ -423,7 +430,7 @@ def housing_benefit_by_ward(
 
     def homes(paid: np.ndarray) -> np.ndarray:
         """The number of distinct homes in each group among the spans `paid` selects."""
-        pairs = np.unique(group[paid] * homes_each + home[paid])
+        pairs = _distinct(group[paid] * homes_each + home[paid])
         return np.bincount(pairs // homes_each, minlength=len(groups))
 
     group_ward, group_year = np.divmod(groups, year.max(initial=0) - first_year + 1)
