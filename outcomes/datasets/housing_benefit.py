@@ -414,8 +414,9 @@ def housing_benefit_by_ward(
     ward, wards = pd.factorize(spans.area[span])
     ward = np.argsort(np.argsort(wards))[ward]
     year = spans.year[span]
-    first_year = year.min(initial=0)
-    group = ward * (year.max(initial=0) - first_year + 1) + (year - first_year)
+    first_year = year.min() if len(year) else 0
+    years = year.max() - first_year + 1 if len(year) else 1
+    group = ward * years + (year - first_year)
     groups, group = np.unique(group, return_inverse=True)
     category_1 = spans.category_1[span]
     unlicensed = spans.is_hmo[span] & ~spans.licensed[span]
@@ -440,7 +441,7 @@ def housing_benefit_by_ward(
         pairs = _distinct(group[paid] * homes_each + home[paid])
         return np.bincount(pairs // homes_each, minlength=len(groups))
 
-    group_ward, group_year = np.divmod(groups, year.max(initial=0) - first_year + 1)
+    group_ward, group_year = np.divmod(groups, years)
     return pd.DataFrame(
         {
             "area": pd.Series(np.sort(wards)[group_ward], dtype=str),
