@@ -1,8 +1,9 @@
 """The figures every panel reads, computed for all wards and years at once and cached on a fingerprint of
 the records (`data_version`).
 
-Computing them takes about half a second on the full demo, most of it the housing benefit sums, done in
-the database; the panels built from them are cached on the same fingerprint (`outcomes.dashboards`).
+Computing them takes about a third of a second of CPU on the full demo, most of it the database's work:
+the housing benefit sums (one index range per span) and the rows of the other readers; the panels built
+from them are cached on the same fingerprint (`outcomes.dashboards`).
 """
 
 import hashlib
