@@ -1,8 +1,10 @@
 """Panels of the task force's casework: interventions by agency and service, caseloads, and how often
 households move home."""
 
+from collections import Counter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from taskforce.org.models import StaffProfile
@@ -10,34 +12,77 @@ from taskforce.org.models import StaffProfile
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column, display
 from .access import MANAGER, Filters
-from .panel import BarChart, LineChart, Panel, last_shown, memoised, rows_of, year_end
+from .panel import BarChart, LineChart, Panel, last_shown, memoised, rows_of, values_of, ward_rows, year_end
 
 INTERVENTION_STATUSES = ("referred", "active", "completed", "withdrawn")
 
 
 def _interventions_table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    first, last = str(filters.first_year), str(filters.last_year)
+    # The wards' interventions counted once by (year of referral, agency, service, status); a table for
+    # any years is made from these counts (a panel summed over the years is built for each single year).
+    by_year = memoised(
+        ("interventions-counts", id(frame), filters.codes), lambda: _counts_by_year(frame, filters)
+    )
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for (year, agency, service, status), n in by_year.items():
+        if first <= year <= last:
+            cell = counts.setdefault((agency, service), {})
+            cell[status] = cell.get(status, 0) + n
+    if counts:
+        return _from_counts(counts)
+    # No intervention in these years: the table as pivoted from no rows (the same for any such years).
+    if not any(
+        first <= year <= last
+        for year in memoised(
+            ("interventions-any-years", id(frame), filters.codes), lambda: _years_with_rows(frame, filters)
+        )
+    ):
+        return memoised(("interventions-none", id(frame), filters.codes), lambda: _pivoted(frame, filters))
+    return _pivoted(frame, filters)
+
+
+def _counts_by_year(frame: pd.DataFrame, filters: Filters) -> Counter[tuple[str, str, str, str]]:
+    """The wards' interventions by (year of referral, agency, service, status), where none is missing
+    (as a pivot table groups them)."""
+    rows = ward_rows(frame, filters.codes)
+    columns = [values_of(frame, c)[rows] for c in ("referred_on", "agency", "service", "status")]
+    return Counter(
+        (referred[:4], agency, service, status)
+        for referred, agency, service, status in zip(*columns, strict=True)
+        if referred is not None and agency is not None and service is not None and status is not None
+    )
+
+
+def _years_with_rows(frame: pd.DataFrame, filters: Filters) -> set[str]:
+    """The years of referral of the wards' interventions, whatever else is missing from them."""
+    return {r[:4] for r in values_of(frame, "referred_on")[ward_rows(frame, filters.codes)] if r is not None}
+
+
+def _pivoted(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """`_interventions_table` through a pivot table of the rows themselves."""
     rows = frame[frame["area"].isin(filters.codes)]
     year = str(filters.first_year)
-    if filters.first_year == filters.last_year:
-        # A single year: its rows of the counts for every year, pivoted once for the wards (a panel summed
-        # over the years is built for each single year). A year with none is published as no year with any.
-        every_year = memoised(
-            ("interventions-years", id(frame), filters.codes),
-            lambda: rows.assign(year=rows["referred_on"].astype(str).str[:4]).pivot_table(
-                index=["year", "agency", "service"],
-                columns="status",
-                values="worker",
-                aggfunc="size",
-                fill_value=0,
-            ),
-        )
-        if year in every_year.index.get_level_values("year"):
-            return _with_totals(every_year.loc[year])
     rows = rows[rows["referred_on"].astype(str).str[:4].between(year, str(filters.last_year))]
     return _with_totals(
         rows.pivot_table(
             index=["agency", "service"], columns="status", values="worker", aggfunc="size", fill_value=0
         )
+    )
+
+
+def _from_counts(counts: dict[tuple[str, str], dict[str, int]]) -> pd.DataFrame:
+    """The table `_with_totals` makes of a pivot table of these counts by (agency, service) and status."""
+    keys = sorted(counts)
+    body = np.array(
+        [[counts[key].get(status, 0) for status in INTERVENTION_STATUSES] for key in keys], dtype=np.int64
+    ).reshape(len(keys), len(INTERVENTION_STATUSES))
+    body = np.column_stack([body, body.sum(axis=1)])
+    body = np.vstack([body, body.sum(axis=0)])
+    return pd.DataFrame(
+        body,
+        index=[*(f"{a}: {s}" for a, s in keys), "Total"],
+        columns=pd.Index([*INTERVENTION_STATUSES, "total"], name="status"),
     )
 
 

@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from ..disclosure import SUPPRESSED
@@ -123,3 +124,25 @@ def last_shown(table: pd.DataFrame, column: str) -> tuple[str, Any] | None:
         if value != SUPPRESSED and not pd.isna(value):
             return str(label), value
     return None
+
+
+def values_of(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A figures frame's column as an array of Python objects, None where missing (converted once per
+    `memo_scope`: the figures' text columns are Arrow-backed, slow to filter and group a few rows at a
+    time)."""
+    return memoised(
+        ("values_of", id(frame), column), lambda: frame[column].to_numpy(dtype=object, na_value=None)
+    )
+
+
+def ward_rows(frame: pd.DataFrame, codes: tuple[str, ...]) -> np.ndarray:
+    """Which rows of a figures frame are of the wards `codes` (as `frame["area"].isin(codes)`)."""
+
+    def compute() -> np.ndarray:
+        area = values_of(frame, "area")
+        rows = np.zeros(len(area), dtype=bool)
+        for code in codes:
+            rows |= area == code
+        return rows
+
+    return memoised(("ward_rows", id(frame), codes), compute)
