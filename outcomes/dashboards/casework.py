@@ -12,7 +12,18 @@ from taskforce.org.models import StaffProfile
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column, display
 from .access import MANAGER, Filters
-from .panel import BarChart, LineChart, Panel, last_shown, memoised, rows_of, values_of, ward_rows, year_end
+from .panel import (
+    BarChart,
+    LineChart,
+    Panel,
+    last_shown,
+    memoised,
+    rows_of,
+    text_of,
+    values_of,
+    ward_rows,
+    year_end,
+)
 
 INTERVENTION_STATUSES = ("referred", "active", "completed", "withdrawn")
 
@@ -142,31 +153,45 @@ def _workers() -> dict[int, tuple[str, str]]:
     }
 
 
+def _sizes(ids: np.ndarray) -> dict[Any, int]:
+    """How many times each id occurs, missing ones left out (as a groupby of them counts), by the id as a
+    Python number."""
+    ids = ids[~pd.isna(ids)]
+    values, counts = np.unique(ids, return_counts=True)
+    return dict(zip(values.tolist(), counts.tolist(), strict=True))
+
+
 def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     end = year_end(filters.last_year)
+    # Open households and active interventions at the end of the last year, compared as ISO text.
     households = facts["households"]
-    open_cases = households[
-        households["area"].isin(filters.codes)
-        & (households["opened_on"].astype(str) <= end)
-        & (households["closed_on"].isna() | (households["closed_on"].astype(str) > end))
-    ]
+    opened, opened_missing = text_of(households, "opened_on")
+    closed, closed_missing = text_of(households, "closed_on")
+    open_cases = (
+        ward_rows(households, filters.codes)
+        & ~opened_missing
+        & (opened <= end)
+        & (closed_missing | (closed > end))
+    )
     frame = facts["interventions"]
-    active = frame[
-        frame["area"].isin(filters.codes)
-        & (frame["started_on"].astype(str) <= end)
-        & frame["started_on"].notna()
-        & (frame["ended_on"].isna() | (frame["ended_on"].astype(str) > end))
-    ]
+    started, started_missing = text_of(frame, "started_on")
+    ended, ended_missing = text_of(frame, "ended_on")
+    active = (
+        ward_rows(frame, filters.codes)
+        & ~started_missing
+        & (started <= end)
+        & (ended_missing | (ended > end))
+    )
     workers = memoised(("workers",), _workers)
-    cases = open_cases.dropna(subset=["key_worker"]).groupby("key_worker").size()
-    work = active.dropna(subset=["worker"]).groupby("worker").size()
-    ids = sorted(set(cases.index) | set(work.index))
+    cases = _sizes(households["key_worker"].to_numpy()[open_cases])
+    work = _sizes(frame["worker"].to_numpy()[active])
+    ids = sorted(set(cases) | set(work))
     per_worker = pd.DataFrame(
         {
             "worker": [workers.get(int(i), (f"Worker {i}", "Unknown agency"))[0] for i in ids],
             "agency": [workers.get(int(i), ("", "Unknown agency"))[1] for i in ids],
-            "cases": [int(cases.get(i, 0)) for i in ids],
-            "interventions": [int(work.get(i, 0)) for i in ids],
+            "cases": [cases.get(i, 0) for i in ids],
+            "interventions": [work.get(i, 0) for i in ids],
         }
     )
     if audience == MANAGER:

@@ -146,3 +146,15 @@ def ward_rows(frame: pd.DataFrame, codes: tuple[str, ...]) -> np.ndarray:
         return rows
 
     return memoised(("ward_rows", id(frame), codes), compute)
+
+
+def text_of(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """A figures frame's text column (ISO dates) as a numpy string array, "" where missing, and where it is
+    missing: compared with a string as the column's text would be, a missing value never matching."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        values = values_of(frame, column)
+        missing = np.array([v is None for v in values], dtype=bool)
+        return np.array(["" if v is None else str(v) for v in values], dtype=str), missing
+
+    return memoised(("text_of", id(frame), column), compute)
