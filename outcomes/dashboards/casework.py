@@ -267,14 +267,22 @@ def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
 
 def transience_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     moves = facts["moves"]
-    moves = moves[moves["area"].isin(filters.codes)].sort_values(["household", "moved_in"])
-    later = moves[moves.duplicated("household", keep="first")]  # a household's first home is not a move
-    move_years = later["moved_in"].astype(str).str[:4].to_numpy()
+    rows = ward_rows(moves, filters.codes)
+    moved_in, moved_in_missing = (column[rows] for column in text_of(moves, "moved_in"))
+    household = moves["household"].to_numpy()[rows]
+    # A household's first home is not a move: each household's earliest day moved in (a missing day last)
+    # is left out, and the rest counted by year.
+    order = np.lexsort((moved_in, moved_in_missing, household))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = household[order][1:] != household[order][:-1]
+    later = ~first
+    move_years = np.where(moved_in_missing, "", moved_in.astype("U4"))[order][later]
     households = facts["households"]
-    households = households[households["area"].isin(filters.codes)]
-    opened = households["opened_on"].astype(str).to_numpy()
-    closed = households["closed_on"].astype(str).fillna("").to_numpy()
-    still_open = households["closed_on"].isna().to_numpy()
+    rows = ward_rows(households, filters.codes)
+    opened, opened_missing = (column[rows] for column in text_of(households, "opened_on"))
+    closed, still_open = (column[rows] for column in text_of(households, "closed_on"))
+    if opened_missing.any():  # as compared by the text of pandas' own columns
+        opened = households["opened_on"].astype(str).to_numpy()[rows]
     records = []
     for year in filters.years:
         start, end = f"{year}-01-01", year_end(year)
