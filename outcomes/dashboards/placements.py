@@ -167,12 +167,11 @@ def _compliance_table(placements: pd.DataFrame, filters: Filters) -> pd.DataFram
     ).reshape(len(years), len(STATUSES))
     body = np.column_stack([body, body.sum(axis=1)])
     body = np.vstack([body, body.sum(axis=0)])
-    table = pd.DataFrame(
-        body,
-        index=pd.Index([*years, "Total"], name="year"),
-        columns=[*(c.replace(" ", "_") for c in STATUSES), "total"],
-    )
-    return _with_rate(table)
+    columns = {name: body[:, i] for i, name in enumerate([*(c.replace(" ", "_") for c in STATUSES), "total"])}
+    judged = columns["on_time"] + columns["late"] + columns["missing"]
+    columns["judged"] = judged
+    columns["on_time_rate"] = 100 * columns["on_time"] / np.where(judged > 0, judged, np.nan)
+    return pd.DataFrame(columns, index=pd.Index([*years, "Total"], name="year"))
 
 
 def _compliance_pivoted(placements: pd.DataFrame, filters: Filters) -> pd.DataFrame:
