@@ -82,7 +82,7 @@ def transience_counts(
     household, area = household[order], area[order]
     moved_in, moved_out = moved_in[order], moved_out[order]
     in_known, out_known = in_known[order], out_known[order]
-    known = np.array([a is not None for a in area], dtype=bool)
+    known = np.not_equal(area, None)
     # An arrival is a residence not continuing the same household's previous one in the same area (one
     # that ended no earlier than the day before this one began).
     day = np.timedelta64(1, "D")
@@ -120,7 +120,7 @@ def transience_counts(
     days = (span // day).astype(float)
     length = np.where(unknown_length, np.nan, days / 365.25)
     counts = {}
-    for name in sorted({a for a in area if a is not None}):
+    for name in sorted(set(area[known].tolist())):
         here = stay_area == name
         counts[name] = _counts(
             arrived[here], left[here], arrived_year[here], left_year[here], length[here], years

@@ -161,6 +161,33 @@ def _sizes(ids: np.ndarray) -> dict[Any, int]:
     return dict(zip(values.tolist(), counts.tolist(), strict=True))
 
 
+def _by_agency(per_worker: pd.DataFrame) -> pd.DataFrame:
+    """Key workers, cases and interventions by agency (as a groupby of `per_worker` by agency sums them)."""
+    if per_worker.empty:
+        return per_worker.groupby("agency").agg(
+            workers=("worker", "size"), cases=("cases", "sum"), interventions=("interventions", "sum")
+        )
+    sums: dict[str, list[int]] = {}
+    for agency, cases, interventions in zip(
+        per_worker["agency"].tolist(),
+        per_worker["cases"].tolist(),
+        per_worker["interventions"].tolist(),
+        strict=True,
+    ):
+        counts = sums.setdefault(agency, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += cases
+        counts[2] += interventions
+    agencies = sorted(sums)
+    return pd.DataFrame(
+        {
+            name: np.array([sums[agency][i] for agency in agencies], dtype=np.int64)
+            for i, name in enumerate(("workers", "cases", "interventions"))
+        },
+        index=pd.Index(agencies, name="agency"),
+    )
+
+
 def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     end = year_end(filters.last_year)
     # Open households and active interventions at the end of the last year, compared as ISO text.
@@ -201,9 +228,7 @@ def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
         )
         index_key, label = "worker", "Worker"
     else:
-        table = per_worker.groupby("agency").agg(
-            workers=("worker", "size"), cases=("cases", "sum"), interventions=("interventions", "sum")
-        )
+        table = _by_agency(per_worker)
         table["per_worker"] = table["cases"] / table["workers"]
         index_key, label = "agency", "Agency"
     table.loc["Total", ["cases", "interventions"]] = table[["cases", "interventions"]].sum()
