@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionDtype
+from pandas.core.dtypes.cast import maybe_box_native
 
 from ..disclosure import SUPPRESSED
 from ..tables import Column, display_rows
@@ -107,6 +109,27 @@ def _in_period(frame: pd.DataFrame, filters: Filters, year_column: str) -> pd.Da
 
 def rows_of(table: pd.DataFrame, columns: tuple[Column, ...], *, index_key: str | None = None) -> tuple:
     """A published table's rows in column order, its index as the column `index_key`."""
+    # Column by column, each value as `table.to_dict(orient="records")` gives it (Python numbers, also in
+    # columns of objects), without building a dict per row.
+    if not table.columns.is_unique:
+        return _rows_of_records(table, columns, index_key=index_key)
+    values = {c.key: _native(table[c.key]) for c in columns if c.key != index_key}
+    labels = table.index.tolist()
+    return tuple(
+        tuple(label if c.key == index_key else values[c.key][i] for c in columns)
+        for i, label in enumerate(labels)
+    )
+
+
+def _native(column: pd.Series) -> list[Any]:
+    """A column's values as `to_dict` gives them: numbers in columns of objects as Python numbers."""
+    values = column.tolist()
+    if column.dtype == np.dtype(object) or isinstance(column.dtype, ExtensionDtype):
+        return [maybe_box_native(v) for v in values]
+    return values
+
+
+def _rows_of_records(table: pd.DataFrame, columns: tuple[Column, ...], *, index_key: str | None) -> tuple:
     rows = []
     for label, row in zip(table.index, table.to_dict(orient="records"), strict=True):
         rows.append(tuple(label if c.key == index_key else row[c.key] for c in columns))

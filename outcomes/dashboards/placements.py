@@ -23,13 +23,18 @@ def _one_way(counts: pd.Series, label: str) -> pd.DataFrame:
 def _by_published(published: pd.DataFrame) -> pd.DataFrame:
     """Largest published count first, then by name, hidden ones last and the Total at the end: the order
     follows the published figures, so it tells nothing of a hidden one."""
-    body = published.drop(index="Total")
+    # Labels are unique (`publish` checks): each label's published count, read once.
+    counts = {
+        label: shown(value)
+        for label, value in zip(published.index.tolist(), published["placements"].tolist(), strict=True)
+        if label != "Total"
+    }
 
     def key(label: object) -> tuple[bool, float, str]:
-        value = shown(body.loc[label, "placements"])
+        value = counts[label]
         return (value is None, -(value or 0), str(label))
 
-    order = sorted(body.index, key=key)
+    order = sorted(counts, key=key)
     return published.loc[[*order, "Total"]]
 
 
