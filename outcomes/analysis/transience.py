@@ -71,7 +71,7 @@ def transience_counts(
     household: np.ndarray, area: np.ndarray, moved_in: np.ndarray, moved_out: np.ndarray, *, years: list[int]
 ) -> dict[str, Counts]:
     """Each area's counts (in order of area) from the residences' columns as arrays: households, areas
-    (objects, None where there is none) and the days moved in and out (datetime64, NaT where unknown or
+    (objects, None where there is none, or a numpy string array) and the days moved in and out (datetime64, NaT where unknown or
     still there). Numpy throughout: the dashboards compute this for each ward of a family and for the wards
     together."""
     n = len(household)

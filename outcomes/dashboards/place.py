@@ -11,7 +11,7 @@ from ..analysis.transience import COLUMNS, transience_counts, transience_of_arra
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column
 from .access import Filters
-from .panel import LineChart, Panel, last_shown, memoised, rows_of
+from .panel import LineChart, Panel, last_shown, memoised, rows_of, text_of, ward_rows
 
 
 def comparator_turnover(stats: pd.DataFrame, years: list[int]) -> pd.Series:
@@ -24,12 +24,12 @@ def comparator_turnover(stats: pd.DataFrame, years: list[int]) -> pd.Series:
 
 
 def _residence_arrays(residences: pd.DataFrame) -> tuple[np.ndarray, ...]:
-    """The residences' columns as arrays for `transience_of_arrays`, converted once per `memo_scope`."""
+    """The residences' households and days moved in and out as arrays for `transience_counts`, converted
+    once per `memo_scope`."""
 
     def compute() -> tuple[np.ndarray, ...]:
         return (
             residences["household"].to_numpy(),
-            residences["area"].to_numpy(dtype=object, na_value=None),
             pd.to_datetime(residences["moved_in"]).to_numpy(),
             pd.to_datetime(residences["moved_out"]).to_numpy(),
         )
@@ -42,11 +42,11 @@ def _transience(residences: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in residences.columns]
     if missing:
         raise AnalysisError(f"The residences frame has no column {', '.join(missing)}.")
-    household, area, moved_in, moved_out = _residence_arrays(residences)
-    rows = np.zeros(len(area), dtype=bool)
-    for code in filters.codes:
-        rows |= area == code
-    household, area, moved_in, moved_out = household[rows], area[rows], moved_in[rows], moved_out[rows]
+    household, moved_in, moved_out = _residence_arrays(residences)
+    # The wards' rows, their areas as a numpy string array (none missing there): compared in C.
+    rows = ward_rows(residences, filters.codes)
+    area = text_of(residences, "area")[0][rows]
+    household, moved_in, moved_out = household[rows], moved_in[rows], moved_out[rows]
     per_ward = transience_counts(household, area, moved_in, moved_out, years=filters.years)
     if not per_ward:
         return _transience_frames(household, area, moved_in, moved_out, filters)
@@ -63,9 +63,7 @@ def _transience(residences: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     together = (
         per_ward
         if len(filters.codes) == 1
-        else transience_counts(
-            household, np.full(len(area), "all", dtype=object), moved_in, moved_out, years=filters.years
-        )
+        else transience_counts(household, np.full(len(area), "all"), moved_in, moved_out, years=filters.years)
     )
     (medians,) = [counts.median_years for counts in together.values()]
     table["median_years"] = np.array(medians, dtype=float)
