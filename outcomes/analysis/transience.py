@@ -82,7 +82,7 @@ def transience_counts(
     household, area = household[order], area[order]
     moved_in, moved_out = moved_in[order], moved_out[order]
     in_known, out_known = in_known[order], out_known[order]
-    known = np.not_equal(area, None)
+    known = np.not_equal(area, None)  # type: ignore[call-overload]  # element by element
     # An arrival is a residence not continuing the same household's previous one in the same area (one
     # that ended no earlier than the day before this one began).
     day = np.timedelta64(1, "D")

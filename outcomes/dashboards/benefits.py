@@ -1,7 +1,7 @@
 """Panels of out-of-work dependency and benefit spend in the wards, against the Kent average."""
 
 import math
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -56,12 +56,12 @@ def _totals(stats: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
 
 
 def _sums(
-    stats: pd.DataFrame, codes: tuple[str, ...], frequency: str, key: Callable[[str], Hashable]
-) -> dict[Hashable, dict[str, float]]:
+    stats: pd.DataFrame, codes: tuple[str, ...], frequency: str, key: Callable[[str], Any]
+) -> dict[Any, dict[str, float]]:
     """The wards' figures of `frequency`, by `key(period)` and measure, summed over the wards (rows with
     no period or measure left out, as a pivot table leaves them)."""
     rows = ward_rows(stats, codes) & (values_of(stats, "frequency") == frequency)
-    values: dict[Hashable, dict[str, list[float]]] = {}
+    values: dict[Any, dict[str, list[float]]] = {}
     for period, measure, value in zip(
         values_of(stats, "period")[rows],
         values_of(stats, "measure")[rows],

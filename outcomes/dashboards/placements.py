@@ -172,7 +172,9 @@ def _compliance_table(placements: pd.DataFrame, filters: Filters) -> pd.DataFram
     ).reshape(len(years), len(STATUSES))
     body = np.column_stack([body, body.sum(axis=1)])
     body = np.vstack([body, body.sum(axis=0)])
-    columns = {name: body[:, i] for i, name in enumerate([*(c.replace(" ", "_") for c in STATUSES), "total"])}
+    columns: dict[str, np.ndarray] = {
+        name: body[:, i] for i, name in enumerate([*(c.replace(" ", "_") for c in STATUSES), "total"])
+    }
     judged = columns["on_time"] + columns["late"] + columns["missing"]
     columns["judged"] = judged
     columns["on_time_rate"] = 100 * columns["on_time"] / np.where(judged > 0, judged, np.nan)
