@@ -101,10 +101,17 @@ def in_period(frame: pd.DataFrame, filters: Filters, year_column: str = "year") 
 
 
 def _in_period(frame: pd.DataFrame, filters: Filters, year_column: str) -> pd.DataFrame:
-    years = frame[year_column].astype(str)
-    return frame[
-        frame["area"].isin(filters.codes) & years.between(str(filters.first_year), str(filters.last_year))
-    ]
+    # The years as text (as `astype(str)` gives them) once per frame, compared as text; a missing one is
+    # in no period.
+    def as_text() -> tuple[np.ndarray, np.ndarray]:
+        years = frame[year_column].astype(str).to_numpy(dtype=object, na_value=None)
+        missing = np.array([y is None for y in years], dtype=bool)
+        return np.array(["" if y is None else y for y in years], dtype=str), missing
+
+    years, missing = memoised(("in_period-years", id(frame), year_column), as_text)
+    first, last = str(filters.first_year), str(filters.last_year)
+    rows = ward_rows(frame, filters.codes) & ~missing & (years >= first) & (years <= last)
+    return frame[rows]
 
 
 def rows_of(table: pd.DataFrame, columns: tuple[Column, ...], *, index_key: str | None = None) -> tuple:
