@@ -33,6 +33,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 T = TypeVar("T")
@@ -221,10 +222,9 @@ def publish(
         return _summed(table, periods.next(), counts=counts, rates=rate_of)
 
     # Column by column (not through DataFrame.apply, which costs more than the rest of a small table).
+    rows = table.index.tolist()
     values = {
-        (row, col): float(v)
-        for col in counts
-        for row, v in zip(table.index, pd.to_numeric(table[col]).fillna(0).tolist(), strict=True)
+        (row, col): float(v) for col in counts for row, v in zip(rows, _counts_of(table[col]), strict=True)
     }
     suppressed = {cell for cell, v in values.items() if 0 < round(v) < THRESHOLD}
     joint = _JOINT.get()
@@ -251,6 +251,17 @@ def publish(
     if joint is not None:
         joint.tables.append(out)
     return out
+
+
+def _counts_of(column: pd.Series) -> list[Any]:
+    """A count column's values as numbers, missing ones 0 (`pd.to_numeric(column).fillna(0)`, read straight
+    from the array where the column is already numeric: this runs for every column of every table)."""
+    values = column.to_numpy()
+    if values.dtype.kind in "iub":
+        return values.tolist()
+    if values.dtype.kind == "f":
+        return np.where(np.isnan(values), 0.0, values).tolist()
+    return pd.to_numeric(column).fillna(0).tolist()
 
 
 def _summed(

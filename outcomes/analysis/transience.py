@@ -7,6 +7,8 @@ departure is a residence ending with no next home in the same ward (a case close
 Turnover is (arrivals + departures) per household resident at the start of the year.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -21,50 +23,134 @@ def transience_by_year(residences: pd.DataFrame, *, years: list[int]) -> pd.Data
     missing = [c for c in COLUMNS if c not in residences.columns]
     if missing:
         raise AnalysisError(f"The residences frame has no column {', '.join(missing)}.")
-    frame = residences.loc[:, list(COLUMNS)].copy()
-    frame["moved_in"] = pd.to_datetime(frame["moved_in"])
-    frame["moved_out"] = pd.to_datetime(frame["moved_out"])
-    frame = frame.sort_values(["household", "moved_in"]).reset_index(drop=True)
-    same_household = frame["household"].eq(frame["household"].shift())
-    previous_area = frame["area"].shift().where(same_household)
-    previous_out = frame["moved_out"].shift().where(same_household)
-    continuing = previous_out.notna() & (previous_out >= frame["moved_in"] - pd.Timedelta(days=1))
-    frame["arrival"] = ~(continuing & previous_area.eq(frame["area"]))
-    next_same = frame["household"].eq(frame["household"].shift(-1))
-    next_area = frame["area"].shift(-1).where(next_same)
-    next_in = frame["moved_in"].shift(-1).where(next_same)
-    carries_on = next_in.notna() & (next_in <= frame["moved_out"] + pd.Timedelta(days=1))
-    frame["departure"] = frame["moved_out"].notna() & ~(carries_on & next_area.eq(frame["area"]))
-    # A stay in a ward runs from its arrival to its departure, over moves within the ward.
-    frame["stay"] = frame["arrival"].cumsum()
-    stays = frame.groupby("stay").agg(
-        area=("area", "first"), arrived=("moved_in", "first"), left=("moved_out", "last")
+    return transience_of_arrays(
+        residences["household"].to_numpy(),
+        residences["area"].to_numpy(dtype=object, na_value=None),
+        pd.to_datetime(residences["moved_in"]).to_numpy(),
+        pd.to_datetime(residences["moved_out"]).to_numpy(),
+        years=years,
     )
-    records = []
-    for area in sorted(frame["area"].dropna().unique()):
-        here = stays[stays["area"] == area]
-        arrived_year = here["arrived"].dt.year.to_numpy()
-        left = here["left"]
-        left_year = left.dt.year.to_numpy()
-        length = ((left - here["arrived"]).dt.days / 365.25).to_numpy()
-        for year in years:
-            start = pd.Timestamp(year=year, month=1, day=1)
-            resident = int(((here["arrived"] < start) & (left.isna() | (left >= start))).sum())
-            arrivals = int((arrived_year == year).sum())
-            ended = left_year == year
-            departures = int(ended.sum())
-            records.append(
-                {
-                    "area": area,
-                    "year": year,
-                    "resident": resident,
-                    "arrivals": arrivals,
-                    "departures": departures,
-                    "median_years": float(np.median(length[ended])) if departures else np.nan,
-                    "turnover": (arrivals + departures) / resident if resident else np.nan,
-                }
-            )
+
+
+def transience_of_arrays(
+    household: np.ndarray, area: np.ndarray, moved_in: np.ndarray, moved_out: np.ndarray, *, years: list[int]
+) -> pd.DataFrame:
+    """`transience_by_year` of the residences' columns as arrays (see `transience_counts`)."""
+    records = [
+        {
+            "area": name,
+            "year": year,
+            "resident": resident,
+            "arrivals": arrivals,
+            "departures": departures,
+            "median_years": median,
+            "turnover": (arrivals + departures) / resident if resident else np.nan,
+        }
+        for name, counts in transience_counts(household, area, moved_in, moved_out, years=years).items()
+        for year, resident, arrivals, departures, median in zip(
+            years, counts.resident, counts.arrivals, counts.departures, counts.median_years, strict=True
+        )
+    ]
     return pd.DataFrame(
         records,
         columns=["area", "year", "resident", "arrivals", "departures", "median_years", "turnover"],
     )
+
+
+@dataclass(frozen=True)
+class Counts:
+    """One area's figures, a value for each year asked for."""
+
+    resident: list[int]
+    arrivals: list[int]
+    departures: list[int]
+    median_years: list[float]
+
+
+def transience_counts(
+    household: np.ndarray, area: np.ndarray, moved_in: np.ndarray, moved_out: np.ndarray, *, years: list[int]
+) -> dict[str, Counts]:
+    """Each area's counts (in order of area) from the residences' columns as arrays: households, areas
+    (objects, None where there is none, or a numpy string array) and the days moved in and out (datetime64, NaT where unknown or
+    still there). Numpy throughout: the dashboards compute this for each ward of a family and for the wards
+    together."""
+    n = len(household)
+    # Each household's residences in order of moving in (a stable sort, an unknown day last).
+    in_known, out_known = ~np.isnat(moved_in), ~np.isnat(moved_out)
+    sort_in = np.where(in_known, moved_in.view("i8"), np.iinfo(np.int64).max)
+    order = np.lexsort((sort_in, household))
+    household, area = household[order], area[order]
+    moved_in, moved_out = moved_in[order], moved_out[order]
+    in_known, out_known = in_known[order], out_known[order]
+    known = np.not_equal(area, None)  # type: ignore[call-overload]  # element by element
+    # An arrival is a residence not continuing the same household's previous one in the same area (one
+    # that ended no earlier than the day before this one began).
+    day = np.timedelta64(1, "D")
+    continues = np.zeros(n, dtype=bool)
+    if n > 1:
+        continues[1:] = (
+            (household[1:] == household[:-1])
+            & known[1:]
+            & known[:-1]
+            & (area[1:] == area[:-1])
+            & out_known[:-1]
+            & in_known[1:]
+            & (moved_out[:-1] >= moved_in[1:] - day)
+        )
+    arrival = ~continues
+    # A stay in a ward runs from its arrival to its departure, over moves within the ward: its area is
+    # its first residence's, its day of arrival the first known one, its day of leaving the last known one.
+    starts = np.flatnonzero(arrival)
+    index = np.arange(n)
+    if n:
+        first_in = np.minimum.reduceat(np.where(in_known, index, n), starts)
+        last_out = np.maximum.reduceat(np.where(out_known, index, -1), starts)
+    else:
+        first_in = last_out = np.zeros(0, dtype=np.int64)
+    stay_area = area[starts]
+    nat_in, nat_out = (
+        np.datetime64("NaT").astype(moved_in.dtype),
+        np.datetime64("NaT").astype(moved_out.dtype),
+    )
+    arrived = np.where(first_in < n, moved_in[np.minimum(first_in, max(n - 1, 0))], nat_in) if n else moved_in
+    left = np.where(last_out >= 0, moved_out[np.maximum(last_out, 0)], nat_out) if n else moved_out
+    arrived_year, left_year = _years(arrived), _years(left)
+    unknown_length = np.isnat(arrived) | np.isnat(left)
+    span = np.where(unknown_length, np.timedelta64(0, "D"), left - arrived)
+    days = (span // day).astype(float)
+    length = np.where(unknown_length, np.nan, days / 365.25)
+    counts = {}
+    for name in sorted(set(area[known].tolist())):
+        here = stay_area == name
+        counts[name] = _counts(
+            arrived[here], left[here], arrived_year[here], left_year[here], length[here], years
+        )
+    return counts
+
+
+def _counts(
+    arrived: np.ndarray,
+    left: np.ndarray,
+    arrived_year: np.ndarray,
+    left_year: np.ndarray,
+    length: np.ndarray,
+    years: list[int],
+) -> Counts:
+    """One area's counts for each year, from its stays."""
+    still_there = np.isnat(left)
+    counts = Counts([], [], [], [])
+    for year in years:
+        start = np.datetime64(f"{year:04d}-01-01").astype(arrived.dtype)
+        counts.resident.append(int(((arrived < start) & (still_there | (left >= start))).sum()))
+        counts.arrivals.append(int((arrived_year == year).sum()))
+        ended = left_year == year
+        departures = int(ended.sum())
+        counts.departures.append(departures)
+        counts.median_years.append(float(np.median(length[ended])) if departures else np.nan)
+    return counts
+
+
+def _years(days: np.ndarray) -> np.ndarray:
+    """The calendar year of each datetime64, and a year no one asks for (0) where it is NaT."""
+    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    return np.where(np.isnat(days), 0, years)

@@ -1,38 +1,132 @@
 """Panels of out-of-work dependency and benefit spend in the wards, against the Kent average."""
 
+import math
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column
 from .access import Filters
-from .panel import LineChart, Panel, last_shown, memoised, rows_of, shown, year_index
+from .panel import LineChart, Panel, last_shown, memoised, rows_of, shown, values_of, ward_rows, year_index
+
+MONTHLY = ("out_of_work_claimants", "working_age_population")
+YEARLY = ("benefit_spend", "population")
+
+
+def _yearly(stats: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
+    """The wards' monthly claimants and working-age population summed over the wards, averaged over the
+    months of each year, and the rate: the figures a pivot table of them by (year, month) and measure
+    averaged by year gives, added up in the same order the same way (`_sum`)."""
+    months = _sums(stats, codes, "month", lambda period: (period[:4], period))
+    if not months:
+        return _yearly_frames(stats, codes)
+    by_year: dict[str, dict[str, list[float]]] = {}
+    for (year, _), sums in sorted(months.items()):
+        for measure in MONTHLY:
+            by_year.setdefault(year, {}).setdefault(measure, []).append(sums.get(measure, math.nan))
+    years = sorted(by_year)
+    table = pd.DataFrame(
+        {
+            name: np.array([_mean(by_year[year][measure]) for year in years], dtype=float)
+            for name, measure in zip(("claimants", "population"), MONTHLY, strict=True)
+        },
+        index=pd.Index(years, name="year"),
+    )
+    return table.assign(rate=lambda f: 100 * f["claimants"] / f["population"])
+
+
+def _totals(stats: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
+    """The wards' yearly benefit spend and population summed over the wards (as a pivot table of them by
+    period and measure gives them)."""
+    years = _sums(stats, codes, "year", lambda period: period)
+    if not years:
+        return _totals_frames(stats, codes)
+    periods = sorted(years)
+    return pd.DataFrame(
+        {
+            measure: np.array([years[period].get(measure, math.nan) for period in periods], dtype=float)
+            for measure in YEARLY
+        },
+        index=pd.Index(periods, name="period"),
+        columns=pd.Index(list(YEARLY), name="measure"),
+    )
+
+
+def _sums(
+    stats: pd.DataFrame, codes: tuple[str, ...], frequency: str, key: Callable[[str], Any]
+) -> dict[Any, dict[str, float]]:
+    """The wards' figures of `frequency`, by `key(period)` and measure, summed over the wards (rows with
+    no period or measure left out, as a pivot table leaves them)."""
+    rows = ward_rows(stats, codes) & (values_of(stats, "frequency") == frequency)
+    values: dict[Any, dict[str, list[float]]] = {}
+    for period, measure, value in zip(
+        values_of(stats, "period")[rows],
+        values_of(stats, "measure")[rows],
+        stats["value"].to_numpy(dtype=float)[rows].tolist(),
+        strict=True,
+    ):
+        if period is None or measure is None:
+            continue
+        values.setdefault(key(period), {}).setdefault(measure, []).append(value)
+    return {k: {m: _sum(v) for m, v in by_measure.items()} for k, by_measure in values.items()}
+
+
+def _sum(values: list[float]) -> float:
+    """The sum of the numbers among `values` as pandas adds up a group: in order, with Kahan's compensation
+    for rounding (so the figures are those of a groupby sum to the last bit)."""
+    total = compensation = 0.0
+    for value in values:
+        if value != value:  # NaN: left out
+            continue
+        y = value - compensation
+        t = total + y
+        compensation = t - total - y
+        if compensation != compensation:  # an infinite value: no compensation
+            compensation = 0.0
+        total = t
+    return total
+
+
+def _mean(values: list[float]) -> float:
+    """The mean of the numbers among `values` as a groupby mean gives it (NaN where there are none)."""
+    known = [v for v in values if v == v]
+    return _sum(known) / len(known) if known else math.nan
+
+
+def _yearly_frames(stats: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
+    """`_yearly` through a pivot table, where the wards have no monthly figures."""
+    # astype(str): with no figures at all the empty period column is not text.
+    monthly = stats[stats["frequency"] == "month"].assign(year=lambda f: f["period"].astype(str).str[:4])
+    rows = monthly[monthly["area"].isin(codes)]
+    wide = rows.pivot_table(index=["year", "period"], columns="measure", values="value", aggfunc="sum")
+    if wide.empty:
+        return pd.DataFrame(columns=["claimants", "population", "rate"])
+    # A measure with no figures (claimants published, population not yet) is a column of gaps.
+    by_year = wide.reindex(columns=list(MONTHLY)).groupby("year").mean()
+    return pd.DataFrame(
+        {
+            "claimants": by_year["out_of_work_claimants"],
+            "population": by_year["working_age_population"],
+        }
+    ).assign(rate=lambda f: 100 * f["claimants"] / f["population"])
+
+
+def _totals_frames(stats: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
+    """`_totals` through a pivot table, where the wards have no yearly figures."""
+    yearly = stats[stats["frequency"] == "year"]
+    rows = yearly[yearly["area"].isin(codes)]
+    wide = rows.pivot_table(index="period", columns="measure", values="value", aggfunc="sum")
+    return wide.reindex(columns=list(YEARLY))
 
 
 def dependency_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     stats = facts["stats"]
-    # astype(str): with no figures at all the empty period column is not text.
-    monthly = stats[stats["frequency"] == "month"].assign(year=lambda f: f["period"].astype(str).str[:4])
-
-    def yearly(codes: list[str]) -> pd.DataFrame:
-        rows = monthly[monthly["area"].isin(codes)]
-        wide = rows.pivot_table(index=["year", "period"], columns="measure", values="value", aggfunc="sum")
-        if wide.empty:
-            return pd.DataFrame(columns=["claimants", "population", "rate"])
-        # A measure with no figures (claimants published, population not yet) is a column of gaps.
-        by_year = (
-            wide.reindex(columns=["out_of_work_claimants", "working_age_population"]).groupby("year").mean()
-        )
-        return pd.DataFrame(
-            {
-                "claimants": by_year["out_of_work_claimants"],
-                "population": by_year["working_age_population"],
-            }
-        ).assign(rate=lambda f: 100 * f["claimants"] / f["population"])
 
     def memo_yearly(codes: tuple[str, ...]) -> pd.DataFrame:
-        return memoised(("dependency", id(stats), codes), lambda: yearly(list(codes)))
+        return memoised(("dependency", id(stats), codes), lambda: _yearly(stats, codes))
 
     ward = memo_yearly(filters.codes).reindex(year_index(filters))
     kent = memo_yearly((facts["reference"],)).reindex(year_index(filters))
@@ -94,15 +188,9 @@ def dependency_panel(facts: dict[str, Any], filters: Filters, audience: str) -> 
 
 def spend_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     stats = facts["stats"]
-    yearly = stats[stats["frequency"] == "year"]
-
-    def totals(codes: list[str]) -> pd.DataFrame:
-        rows = yearly[yearly["area"].isin(codes)]
-        wide = rows.pivot_table(index="period", columns="measure", values="value", aggfunc="sum")
-        return wide.reindex(columns=["benefit_spend", "population"])
 
     def memo_totals(codes: tuple[str, ...]) -> pd.DataFrame:
-        return memoised(("spend", id(stats), codes), lambda: totals(list(codes)))
+        return memoised(("spend", id(stats), codes), lambda: _totals(stats, codes))
 
     ward = memo_totals(filters.codes).reindex(year_index(filters))
     kent = memo_totals((facts["reference"],)).reindex(year_index(filters))

@@ -1,8 +1,10 @@
 """Panels of the task force's casework: interventions by agency and service, caseloads, and how often
 households move home."""
 
+from collections import Counter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from taskforce.org.models import StaffProfile
@@ -10,34 +12,88 @@ from taskforce.org.models import StaffProfile
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column, display
 from .access import MANAGER, Filters
-from .panel import BarChart, LineChart, Panel, last_shown, memoised, rows_of, year_end
+from .panel import (
+    BarChart,
+    LineChart,
+    Panel,
+    last_shown,
+    memoised,
+    rows_of,
+    text_of,
+    values_of,
+    ward_rows,
+    year_end,
+)
 
 INTERVENTION_STATUSES = ("referred", "active", "completed", "withdrawn")
 
 
 def _interventions_table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    first, last = str(filters.first_year), str(filters.last_year)
+    # The wards' interventions counted once by (year of referral, agency, service, status); a table for
+    # any years is made from these counts (a panel summed over the years is built for each single year).
+    by_year = memoised(
+        ("interventions-counts", id(frame), filters.codes), lambda: _counts_by_year(frame, filters)
+    )
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for (year, agency, service, status), n in by_year.items():
+        if first <= year <= last:
+            cell = counts.setdefault((agency, service), {})
+            cell[status] = cell.get(status, 0) + n
+    if counts:
+        return _from_counts(counts)
+    # No intervention in these years: the table as pivoted from no rows (the same for any such years).
+    if not any(
+        first <= year <= last
+        for year in memoised(
+            ("interventions-any-years", id(frame), filters.codes), lambda: _years_with_rows(frame, filters)
+        )
+    ):
+        return memoised(("interventions-none", id(frame), filters.codes), lambda: _pivoted(frame, filters))
+    return _pivoted(frame, filters)
+
+
+def _counts_by_year(frame: pd.DataFrame, filters: Filters) -> Counter[tuple[str, str, str, str]]:
+    """The wards' interventions by (year of referral, agency, service, status), where none is missing
+    (as a pivot table groups them)."""
+    rows = ward_rows(frame, filters.codes)
+    columns = [values_of(frame, c)[rows] for c in ("referred_on", "agency", "service", "status")]
+    return Counter(
+        (referred[:4], agency, service, status)
+        for referred, agency, service, status in zip(*columns, strict=True)
+        if referred is not None and agency is not None and service is not None and status is not None
+    )
+
+
+def _years_with_rows(frame: pd.DataFrame, filters: Filters) -> set[str]:
+    """The years of referral of the wards' interventions, whatever else is missing from them."""
+    return {r[:4] for r in values_of(frame, "referred_on")[ward_rows(frame, filters.codes)] if r is not None}
+
+
+def _pivoted(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """`_interventions_table` through a pivot table of the rows themselves."""
     rows = frame[frame["area"].isin(filters.codes)]
     year = str(filters.first_year)
-    if filters.first_year == filters.last_year:
-        # A single year: its rows of the counts for every year, pivoted once for the wards (a panel summed
-        # over the years is built for each single year). A year with none is published as no year with any.
-        every_year = memoised(
-            ("interventions-years", id(frame), filters.codes),
-            lambda: rows.assign(year=rows["referred_on"].astype(str).str[:4]).pivot_table(
-                index=["year", "agency", "service"],
-                columns="status",
-                values="worker",
-                aggfunc="size",
-                fill_value=0,
-            ),
-        )
-        if year in every_year.index.get_level_values("year"):
-            return _with_totals(every_year.loc[year])
     rows = rows[rows["referred_on"].astype(str).str[:4].between(year, str(filters.last_year))]
     return _with_totals(
         rows.pivot_table(
             index=["agency", "service"], columns="status", values="worker", aggfunc="size", fill_value=0
         )
+    )
+
+
+def _from_counts(counts: dict[tuple[str, str], dict[str, int]]) -> pd.DataFrame:
+    """The table `_with_totals` makes of a pivot table of these counts by (agency, service) and status."""
+    keys = sorted(counts)
+    body = np.array(
+        [[counts[key].get(status, 0) for status in INTERVENTION_STATUSES] for key in keys], dtype=np.int64
+    ).reshape(len(keys), len(INTERVENTION_STATUSES))
+    body = np.column_stack([body, body.sum(axis=1)])
+    body = np.vstack([body, body.sum(axis=0)])
+    return pd.DataFrame(
+        body,
+        index=[*(f"{a}: {s}" for a, s in keys), "Total"],
+        columns=pd.Index([*INTERVENTION_STATUSES, "total"], name="status"),
     )
 
 
@@ -97,31 +153,72 @@ def _workers() -> dict[int, tuple[str, str]]:
     }
 
 
+def _sizes(ids: np.ndarray) -> dict[Any, int]:
+    """How many times each id occurs, missing ones left out (as a groupby of them counts), by the id as a
+    Python number."""
+    ids = ids[~pd.isna(ids)]
+    values, counts = np.unique(ids, return_counts=True)
+    return dict(zip(values.tolist(), counts.tolist(), strict=True))
+
+
+def _by_agency(per_worker: pd.DataFrame) -> pd.DataFrame:
+    """Key workers, cases and interventions by agency (as a groupby of `per_worker` by agency sums them)."""
+    if per_worker.empty:
+        return per_worker.groupby("agency").agg(
+            workers=("worker", "size"), cases=("cases", "sum"), interventions=("interventions", "sum")
+        )
+    sums: dict[str, list[int]] = {}
+    for agency, cases, interventions in zip(
+        per_worker["agency"].tolist(),
+        per_worker["cases"].tolist(),
+        per_worker["interventions"].tolist(),
+        strict=True,
+    ):
+        counts = sums.setdefault(agency, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += cases
+        counts[2] += interventions
+    agencies = sorted(sums)
+    return pd.DataFrame(
+        {
+            name: np.array([sums[agency][i] for agency in agencies], dtype=np.int64)
+            for i, name in enumerate(("workers", "cases", "interventions"))
+        },
+        index=pd.Index(agencies, name="agency"),
+    )
+
+
 def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     end = year_end(filters.last_year)
+    # Open households and active interventions at the end of the last year, compared as ISO text.
     households = facts["households"]
-    open_cases = households[
-        households["area"].isin(filters.codes)
-        & (households["opened_on"].astype(str) <= end)
-        & (households["closed_on"].isna() | (households["closed_on"].astype(str) > end))
-    ]
+    opened, opened_missing = text_of(households, "opened_on")
+    closed, closed_missing = text_of(households, "closed_on")
+    open_cases = (
+        ward_rows(households, filters.codes)
+        & ~opened_missing
+        & (opened <= end)
+        & (closed_missing | (closed > end))
+    )
     frame = facts["interventions"]
-    active = frame[
-        frame["area"].isin(filters.codes)
-        & (frame["started_on"].astype(str) <= end)
-        & frame["started_on"].notna()
-        & (frame["ended_on"].isna() | (frame["ended_on"].astype(str) > end))
-    ]
+    started, started_missing = text_of(frame, "started_on")
+    ended, ended_missing = text_of(frame, "ended_on")
+    active = (
+        ward_rows(frame, filters.codes)
+        & ~started_missing
+        & (started <= end)
+        & (ended_missing | (ended > end))
+    )
     workers = memoised(("workers",), _workers)
-    cases = open_cases.dropna(subset=["key_worker"]).groupby("key_worker").size()
-    work = active.dropna(subset=["worker"]).groupby("worker").size()
-    ids = sorted(set(cases.index) | set(work.index))
+    cases = _sizes(households["key_worker"].to_numpy()[open_cases])
+    work = _sizes(frame["worker"].to_numpy()[active])
+    ids = sorted(set(cases) | set(work))
     per_worker = pd.DataFrame(
         {
             "worker": [workers.get(int(i), (f"Worker {i}", "Unknown agency"))[0] for i in ids],
             "agency": [workers.get(int(i), ("", "Unknown agency"))[1] for i in ids],
-            "cases": [int(cases.get(i, 0)) for i in ids],
-            "interventions": [int(work.get(i, 0)) for i in ids],
+            "cases": [cases.get(i, 0) for i in ids],
+            "interventions": [work.get(i, 0) for i in ids],
         }
     )
     if audience == MANAGER:
@@ -131,9 +228,7 @@ def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
         )
         index_key, label = "worker", "Worker"
     else:
-        table = per_worker.groupby("agency").agg(
-            workers=("worker", "size"), cases=("cases", "sum"), interventions=("interventions", "sum")
-        )
+        table = _by_agency(per_worker)
         table["per_worker"] = table["cases"] / table["workers"]
         index_key, label = "agency", "Agency"
     table.loc["Total", ["cases", "interventions"]] = table[["cases", "interventions"]].sum()
@@ -197,14 +292,22 @@ def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
 
 def transience_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     moves = facts["moves"]
-    moves = moves[moves["area"].isin(filters.codes)].sort_values(["household", "moved_in"])
-    later = moves[moves.duplicated("household", keep="first")]  # a household's first home is not a move
-    move_years = later["moved_in"].astype(str).str[:4].to_numpy()
+    rows = ward_rows(moves, filters.codes)
+    moved_in, moved_in_missing = (column[rows] for column in text_of(moves, "moved_in"))
+    household = moves["household"].to_numpy()[rows]
+    # A household's first home is not a move: each household's earliest day moved in (a missing day last)
+    # is left out, and the rest counted by year.
+    order = np.lexsort((moved_in, moved_in_missing, household))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = household[order][1:] != household[order][:-1]
+    later = ~first
+    move_years = np.where(moved_in_missing, "", moved_in.astype("U4"))[order][later]
     households = facts["households"]
-    households = households[households["area"].isin(filters.codes)]
-    opened = households["opened_on"].astype(str).to_numpy()
-    closed = households["closed_on"].astype(str).fillna("").to_numpy()
-    still_open = households["closed_on"].isna().to_numpy()
+    rows = ward_rows(households, filters.codes)
+    opened, opened_missing = (column[rows] for column in text_of(households, "opened_on"))
+    closed, still_open = (column[rows] for column in text_of(households, "closed_on"))
+    if opened_missing.any():  # as compared by the text of pandas' own columns
+        opened = households["opened_on"].astype(str).to_numpy()[rows]
     records = []
     for year in filters.years:
         start, end = f"{year}-01-01", year_end(year)

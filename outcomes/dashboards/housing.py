@@ -3,26 +3,46 @@ homes with an open hazard or without a licence."""
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..disclosure import SUPPRESSED, Rate, numeric, publish
 from ..tables import Column, display
 from .access import Filters
-from .panel import BarChart, LineChart, Panel, in_period, rows_of, year_end, year_index
+from .panel import BarChart, LineChart, Panel, in_period, rows_of, text_of, ward_rows, year_end, year_index
 
 
-def housing_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
-    housing = facts["housing"]
+def _dates(housing: dict[str, pd.DataFrame], filters: Filters) -> tuple[np.ndarray, ...]:
+    """The wards' hazards' days found and remedied ("" where not), whether not remedied, the years of
+    both, and their licences' first and last days: ISO dates as text, compared as text."""
+    hazards, licences = housing["hazards"], housing["licences"]
+    rows, licensed = ward_rows(hazards, filters.codes), ward_rows(licences, filters.codes)
+    found, found_missing = (column[rows] for column in text_of(hazards, "found_on"))
+    remedied, not_remedied = (column[rows] for column in text_of(hazards, "remedied_on"))
+    starts, starts_missing = (column[licensed] for column in text_of(licences, "starts_on"))
+    expires, expires_missing = (column[licensed] for column in text_of(licences, "expires_on"))
+    if found_missing.any() or starts_missing.any() or expires_missing.any():
+        return _dates_frames(housing, filters)  # compared as pandas' own text columns would be
+    return found, remedied, not_remedied, found.astype("U4"), remedied.astype("U4"), starts, expires
+
+
+def _dates_frames(housing: dict[str, pd.DataFrame], filters: Filters) -> tuple[np.ndarray, ...]:
     hazards = housing["hazards"][housing["hazards"]["area"].isin(filters.codes)]
     licences = housing["licences"][housing["licences"]["area"].isin(filters.codes)]
-    homes = housing["homes"][housing["homes"]["area"].isin(filters.codes)]
     # ISO dates compare as text; each column is converted once, not once a year.
     found, remedied = hazards["found_on"].astype(str), hazards["remedied_on"].astype(str).fillna("")
     not_remedied = hazards["remedied_on"].isna().to_numpy()
     found_year, remedied_year = found.str[:4].to_numpy(), remedied.str[:4].to_numpy()
-    found, remedied = found.to_numpy(), remedied.to_numpy()
     starts = licences["starts_on"].astype(str).to_numpy()
     expires = licences["expires_on"].astype(str).to_numpy()
+    return found.to_numpy(), remedied.to_numpy(), not_remedied, found_year, remedied_year, starts, expires
+
+
+def housing_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
+    housing = facts["housing"]
+    found, remedied, not_remedied, found_year, remedied_year, starts, expires = _dates(housing, filters)
+    homes = housing["homes"]
+    is_hmo = homes["is_hmo"].to_numpy()[ward_rows(homes, filters.codes)]
     records = []
     for year in filters.years:
         end, y = year_end(year), str(year)
@@ -39,7 +59,7 @@ def housing_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pan
         )
     table = pd.DataFrame(records).set_index("year")
     published = publish(table, counts=["found", "remedied", "open", "licences"])
-    hmos = publish(pd.DataFrame({"n": [int(homes["is_hmo"].astype(bool).sum())]}), counts=["n"]).loc[0, "n"]
+    hmos = publish(pd.DataFrame({"n": [int(is_hmo.astype(bool).sum())]}), counts=["n"]).loc[0, "n"]
     columns = (
         Column("year", "Year", "text"),
         Column("found", "Category 1 hazards found"),

@@ -8,7 +8,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionDtype
+from pandas.core.dtypes.cast import maybe_box_native
 
 from ..disclosure import SUPPRESSED
 from ..tables import Column, display_rows
@@ -98,14 +101,42 @@ def in_period(frame: pd.DataFrame, filters: Filters, year_column: str = "year") 
 
 
 def _in_period(frame: pd.DataFrame, filters: Filters, year_column: str) -> pd.DataFrame:
-    years = frame[year_column].astype(str)
-    return frame[
-        frame["area"].isin(filters.codes) & years.between(str(filters.first_year), str(filters.last_year))
-    ]
+    # The years as text (as `astype(str)` gives them) once per frame, compared as text; a missing one is
+    # in no period.
+    def as_text() -> tuple[np.ndarray, np.ndarray]:
+        years = frame[year_column].astype(str).to_numpy(dtype=object, na_value=None)
+        missing = np.array([y is None for y in years], dtype=bool)
+        return np.array(["" if y is None else y for y in years], dtype=str), missing
+
+    years, missing = memoised(("in_period-years", id(frame), year_column), as_text)
+    first, last = str(filters.first_year), str(filters.last_year)
+    rows = ward_rows(frame, filters.codes) & ~missing & (years >= first) & (years <= last)
+    return frame[rows]
 
 
 def rows_of(table: pd.DataFrame, columns: tuple[Column, ...], *, index_key: str | None = None) -> tuple:
     """A published table's rows in column order, its index as the column `index_key`."""
+    # Column by column, each value as `table.to_dict(orient="records")` gives it (Python numbers, also in
+    # columns of objects), without building a dict per row.
+    if not table.columns.is_unique:
+        return _rows_of_records(table, columns, index_key=index_key)
+    values = {c.key: _native(table[c.key]) for c in columns if c.key != index_key}
+    labels = table.index.tolist()
+    return tuple(
+        tuple(label if c.key == index_key else values[c.key][i] for c in columns)
+        for i, label in enumerate(labels)
+    )
+
+
+def _native(column: pd.Series) -> list[Any]:
+    """A column's values as `to_dict` gives them: numbers in columns of objects as Python numbers."""
+    values = column.tolist()
+    if column.dtype == np.dtype(object) or isinstance(column.dtype, ExtensionDtype):
+        return [maybe_box_native(v) for v in values]
+    return values
+
+
+def _rows_of_records(table: pd.DataFrame, columns: tuple[Column, ...], *, index_key: str | None) -> tuple:
     rows = []
     for label, row in zip(table.index, table.to_dict(orient="records"), strict=True):
         rows.append(tuple(label if c.key == index_key else row[c.key] for c in columns))
@@ -123,3 +154,37 @@ def last_shown(table: pd.DataFrame, column: str) -> tuple[str, Any] | None:
         if value != SUPPRESSED and not pd.isna(value):
             return str(label), value
     return None
+
+
+def values_of(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A figures frame's column as an array of Python objects, None where missing (converted once per
+    `memo_scope`: the figures' text columns are Arrow-backed, slow to filter and group a few rows at a
+    time)."""
+    return memoised(
+        ("values_of", id(frame), column), lambda: frame[column].to_numpy(dtype=object, na_value=None)
+    )
+
+
+def ward_rows(frame: pd.DataFrame, codes: tuple[str, ...]) -> np.ndarray:
+    """Which rows of a figures frame are of the wards `codes` (as `frame["area"].isin(codes)`)."""
+
+    def compute() -> np.ndarray:
+        area = values_of(frame, "area")
+        rows = np.zeros(len(area), dtype=bool)
+        for code in codes:
+            rows |= area == code
+        return rows
+
+    return memoised(("ward_rows", id(frame), codes), compute)
+
+
+def text_of(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """A figures frame's text column (ISO dates) as a numpy string array, "" where missing, and where it is
+    missing: compared with a string as the column's text would be, a missing value never matching."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        values = values_of(frame, column)
+        missing = np.array([v is None for v in values], dtype=bool)
+        return np.array(["" if v is None else str(v) for v in values], dtype=str), missing
+
+    return memoised(("text_of", id(frame), column), compute)

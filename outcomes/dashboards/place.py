@@ -3,13 +3,15 @@ annual turnover, against the comparator wards' published turnover where area sta
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ..analysis.transience import transience_by_year
+from ..analysis.errors import AnalysisError
+from ..analysis.transience import COLUMNS, transience_counts, transience_of_arrays
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column
 from .access import Filters
-from .panel import LineChart, Panel, last_shown, memoised, rows_of
+from .panel import LineChart, Panel, last_shown, memoised, rows_of, text_of, ward_rows
 
 
 def comparator_turnover(stats: pd.DataFrame, years: list[int]) -> pd.Series:
@@ -21,23 +23,64 @@ def comparator_turnover(stats: pd.DataFrame, years: list[int]) -> pd.Series:
     return by_year.reindex([str(y) for y in years]).astype(float)
 
 
+def _residence_arrays(residences: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """The residences' households and days moved in and out as arrays for `transience_counts`, converted
+    once per `memo_scope`."""
+
+    def compute() -> tuple[np.ndarray, ...]:
+        return (
+            residences["household"].to_numpy(),
+            pd.to_datetime(residences["moved_in"]).to_numpy(),
+            pd.to_datetime(residences["moved_out"]).to_numpy(),
+        )
+
+    return memoised(("residence-arrays", id(residences)), compute)
+
+
 def _transience(residences: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """Residents, arrivals, departures and the median stay of those leaving, per year, over the wards."""
-    residences = residences[residences["area"].isin(filters.codes)]
-    per_ward = transience_by_year(residences, years=filters.years)
-    table = (
-        per_ward.groupby("year")[["resident", "arrivals", "departures"]]
-        .sum()
-        .reindex(filters.years, fill_value=0)
+    missing = [c for c in COLUMNS if c not in residences.columns]
+    if missing:
+        raise AnalysisError(f"The residences frame has no column {', '.join(missing)}.")
+    household, moved_in, moved_out = _residence_arrays(residences)
+    # The wards' rows, their areas as a numpy string array (none missing there): compared in C.
+    rows = ward_rows(residences, filters.codes)
+    area = text_of(residences, "area")[0][rows]
+    household, moved_in, moved_out = household[rows], moved_in[rows], moved_out[rows]
+    per_ward = transience_counts(household, area, moved_in, moved_out, years=filters.years)
+    if not per_ward:
+        return _transience_frames(household, area, moved_in, moved_out, filters)
+    # The wards' counts summed, year by year (the figures are published per year).
+    table = pd.DataFrame(
+        {
+            name: np.sum([getattr(counts, name) for counts in per_ward.values()], axis=0, dtype=np.int64)
+            for name in ("resident", "arrivals", "departures")
+        },
+        index=pd.Index(filters.years, name="year"),
     )
     # The median over the wards together needs the stays themselves, not the wards' medians; for one ward
     # they are that ward's.
     together = (
         per_ward
         if len(filters.codes) == 1
-        else transience_by_year(residences.assign(area="all"), years=filters.years)
-    ).set_index("year")
-    table["median_years"] = together["median_years"].reindex(filters.years)
+        else transience_counts(household, np.full(len(area), "all"), moved_in, moved_out, years=filters.years)
+    )
+    (medians,) = [counts.median_years for counts in together.values()]
+    table["median_years"] = np.array(medians, dtype=float)
+    return table
+
+
+def _transience_frames(
+    household: np.ndarray, area: np.ndarray, moved_in: np.ndarray, moved_out: np.ndarray, filters: Filters
+) -> pd.DataFrame:
+    """`_transience` through frames, where the wards have no residences at all (a table of zeros)."""
+    per_ward = transience_of_arrays(household, area, moved_in, moved_out, years=filters.years)
+    table = (
+        per_ward.groupby("year")[["resident", "arrivals", "departures"]]
+        .sum()
+        .reindex(filters.years, fill_value=0)
+    )
+    table["median_years"] = per_ward.set_index("year")["median_years"].reindex(filters.years)
     return table
 
 

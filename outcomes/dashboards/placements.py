@@ -1,14 +1,16 @@
 """Panels of placements into the wards by other authorities: who places, what kind, and whether they gave
 notice in time."""
 
+from collections import Counter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..disclosure import SUPPRESSED, Rate, numeric, publish
 from ..tables import Column, display
 from .access import Filters
-from .panel import BarChart, Panel, in_period, memoised, rows_of, shown, year_index
+from .panel import BarChart, Panel, in_period, memoised, rows_of, shown, values_of, ward_rows, year_index
 
 
 def _one_way(counts: pd.Series, label: str) -> pd.DataFrame:
@@ -21,13 +23,18 @@ def _one_way(counts: pd.Series, label: str) -> pd.DataFrame:
 def _by_published(published: pd.DataFrame) -> pd.DataFrame:
     """Largest published count first, then by name, hidden ones last and the Total at the end: the order
     follows the published figures, so it tells nothing of a hidden one."""
-    body = published.drop(index="Total")
+    # Labels are unique (`publish` checks): each label's published count, read once.
+    counts = {
+        label: shown(value)
+        for label, value in zip(published.index.tolist(), published["placements"].tolist(), strict=True)
+        if label != "Total"
+    }
 
     def key(label: object) -> tuple[bool, float, str]:
-        value = shown(body.loc[label, "placements"])
+        value = counts[label]
         return (value is None, -(value or 0), str(label))
 
-    order = sorted(body.index, key=key)
+    order = sorted(counts, key=key)
     return published.loc[[*order, "Total"]]
 
 
@@ -37,26 +44,55 @@ def _counts_by(facts: dict[str, Any], filters: Filters, by: str) -> tuple[pd.Ser
     placements = facts["placements"]
 
     def compute() -> tuple[pd.Series, pd.DataFrame]:
-        year = str(filters.first_year)
-        if filters.first_year == filters.last_year:
-            # A single year: its rows of the counts for every year, grouped once for the wards.
-            every_year = memoised(
-                ("placements-by-year", id(placements), by, filters.codes),
-                lambda: (
-                    _rows_of_codes(placements, filters.codes)
-                    .assign(year=lambda f: f["year"].astype(str))
-                    .groupby(["year", by])
-                    .size()
-                ),
-            )
-            if year in every_year.index.get_level_values("year"):
-                counts = every_year.loc[year].sort_values(ascending=False)
-                return counts, _one_way(counts, by)
-        counts = in_period(placements, filters).groupby(by).size().sort_values(ascending=False)
-        return counts, _one_way(counts, by)
+        first, last = str(filters.first_year), str(filters.last_year)
+        # The wards' placements counted once by (year, `by`); a table for any years is made from these
+        # counts (a panel summed over the years is built for each single year).
+        by_year, years_with_rows = memoised(
+            ("placements-counts", id(placements), by, filters.codes),
+            lambda: _counts_by_year(placements, filters.codes, by),
+        )
+        totals: dict[str, int] = {}
+        for (year, label), n in by_year.items():
+            if first <= year <= last:
+                totals[label] = totals.get(label, 0) + n
+        if not totals:
+            # None in these years: the table as grouped from no rows (the same for any such years).
+            if not any(first <= year <= last for year in years_with_rows):
+                return memoised(
+                    ("placements-by-none", id(placements), by, filters.codes),
+                    lambda: _grouped(placements, filters, by),
+                )
+            return _grouped(placements, filters, by)
+        labels = sorted(totals)
+        counts = pd.Series(
+            np.array([totals[label] for label in labels], dtype=np.int64), index=pd.Index(labels, name=by)
+        ).sort_values(ascending=False)
+        table = pd.DataFrame(
+            {"placements": np.array([*counts.tolist(), sum(counts.tolist())], dtype=np.int64)},
+            index=pd.Index([*counts.index.tolist(), "Total"], name=by),
+        )
+        return counts, table
 
     key = ("placements-by", id(placements), by, filters.codes, filters.first_year, filters.last_year)
     return memoised(key, compute)
+
+
+def _counts_by_year(
+    placements: pd.DataFrame, codes: tuple[str, ...], by: str
+) -> tuple[Counter[tuple[str, str]], set[str]]:
+    """The wards' placements by (year as text, `by`), where `by` is known (as a groupby counts them), and
+    the years of any of their placements."""
+    rows = ward_rows(placements, codes)
+    years = [str(y) for y in values_of(placements, "year")[rows].tolist()]
+    labels = values_of(placements, by)[rows]
+    counts = Counter((year, label) for year, label in zip(years, labels, strict=True) if label is not None)
+    return counts, set(years)
+
+
+def _grouped(placements: pd.DataFrame, filters: Filters, by: str) -> tuple[pd.Series, pd.DataFrame]:
+    """`_counts_by` grouped from the rows themselves."""
+    counts = in_period(placements, filters).groupby(by).size().sort_values(ascending=False)
+    return counts, _one_way(counts, by)
 
 
 def placements_by_table(facts: dict[str, Any], filters: Filters, by: str) -> pd.DataFrame:
@@ -124,20 +160,43 @@ def _rows_of_codes(frame: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
 def _compliance_table(placements: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     # One count per year and status for the wards, every year at once (the same for any years asked for,
     # whose rows are then taken from it): a panel summed over the years is built for each single year.
-    def every_year() -> pd.DataFrame:
-        rows = _rows_of_codes(placements, filters.codes)
-        return rows.assign(year=rows["year"].astype(str)).pivot_table(
-            index="year", columns="status", values="authority", aggfunc="size", fill_value=0
-        )
+    by_year, years_with_rows = memoised(
+        ("placements-counts", id(placements), "status", filters.codes),
+        lambda: _counts_by_year(placements, filters.codes, "status"),
+    )
+    if not years_with_rows:
+        return _compliance_pivoted(placements, filters)
+    years = [str(y) for y in filters.years]
+    body = np.array(
+        [[by_year.get((year, status), 0) for status in STATUSES] for year in years], dtype=np.int64
+    ).reshape(len(years), len(STATUSES))
+    body = np.column_stack([body, body.sum(axis=1)])
+    body = np.vstack([body, body.sum(axis=0)])
+    columns: dict[str, np.ndarray] = {
+        name: body[:, i] for i, name in enumerate([*(c.replace(" ", "_") for c in STATUSES), "total"])
+    }
+    judged = columns["on_time"] + columns["late"] + columns["missing"]
+    columns["judged"] = judged
+    columns["on_time_rate"] = 100 * columns["on_time"] / np.where(judged > 0, judged, np.nan)
+    return pd.DataFrame(columns, index=pd.Index([*years, "Total"], name="year"))
 
+
+def _compliance_pivoted(placements: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """`_compliance_table` through a pivot table, where the wards have no placements at all."""
+    rows = _rows_of_codes(placements, filters.codes)
     table = (
-        memoised(("compliance-years", id(placements), filters.codes), every_year)
+        rows.assign(year=rows["year"].astype(str))
+        .pivot_table(index="year", columns="status", values="authority", aggfunc="size", fill_value=0)
         .reindex(index=year_index(filters), columns=list(STATUSES), fill_value=0)
         .fillna(0)
     )
     table.columns = [c.replace(" ", "_") for c in table.columns]
     table["total"] = table.sum(axis=1)
     table.loc["Total"] = table.sum(axis=0)
+    return _with_rate(table)
+
+
+def _with_rate(table: pd.DataFrame) -> pd.DataFrame:
     table["judged"] = table["on_time"] + table["late"] + table["missing"]
     table["on_time_rate"] = 100 * table["on_time"] / table["judged"].where(table["judged"] > 0)
     return table
