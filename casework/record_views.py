@@ -131,8 +131,10 @@ class ActionDone(CaseworkFormView):
         return f"{self.household.case_reference}: {self.action.description}"
 
     def initial(self) -> dict[str, Any]:
-        done = self.action.done_on is not None
-        return {"done": "yes" if done else "no", "done_on": self.action.done_on}
+        # Nothing chosen for an action not yet done: the caseworker came to say whether it is.
+        if self.action.done_on is None:
+            return {}
+        return {"done": "yes", "done_on": self.action.done_on}
 
     def save(self, data: dict[str, Any]) -> models.Model:
         return services.action_update(action=self.action, done_on=data["done_on"] if data["done"] else None)

@@ -55,6 +55,8 @@ def test_a_caseworker_marks_an_action_done_on_the_household_page(
     url = f"/households/{household.pk}/actions/{action.pk}/done/"
     assert f'href="{url}"' in client.get(f"/households/{household.pk}/plan/").content.decode()
 
+    form = client.get(url).content.decode()
+    assert "checked" not in form  # not yet done: no answer chosen for the caseworker
     refused = client.post(url, {"done": "yes"})
     assert "Enter the date the action was done" in refused.content.decode()
     assert client.post(url, {"done": "yes", **_date("done_on", date(2026, 4, 2))}).status_code == 302
@@ -62,6 +64,8 @@ def test_a_caseworker_marks_an_action_done_on_the_household_page(
     assert action.done_on == date(2026, 4, 2)
     page = client.get(f"/households/{household.pk}/plan/").content.decode()
     assert "Done</strong> 2 Apr 2026" in page
+    again = client.get(url).content.decode()
+    assert 'value="yes" checked' in again
     client.post(url, {"done": "no"})
     action.refresh_from_db()
     assert action.done_on is None
