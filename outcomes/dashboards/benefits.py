@@ -10,7 +10,18 @@ import pandas as pd
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column
 from .access import Filters
-from .panel import LineChart, Panel, last_shown, memoised, rows_of, shown, values_of, ward_rows, year_index
+from .panel import (
+    LineChart,
+    Panel,
+    frame_key,
+    last_shown,
+    memoised,
+    rows_of,
+    shown,
+    values_of,
+    ward_rows,
+    year_index,
+)
 
 MONTHLY = ("out_of_work_claimants", "working_age_population")
 YEARLY = ("benefit_spend", "population")
@@ -126,7 +137,7 @@ def dependency_panel(facts: dict[str, Any], filters: Filters, audience: str) -> 
     stats = facts["stats"]
 
     def memo_yearly(codes: tuple[str, ...]) -> pd.DataFrame:
-        return memoised(("dependency", id(stats), codes), lambda: _yearly(stats, codes))
+        return memoised(("dependency", frame_key(stats), codes), lambda: _yearly(stats, codes))
 
     ward = memo_yearly(filters.codes).reindex(year_index(filters))
     kent = memo_yearly((facts["reference"],)).reindex(year_index(filters))
@@ -190,7 +201,7 @@ def spend_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel
     stats = facts["stats"]
 
     def memo_totals(codes: tuple[str, ...]) -> pd.DataFrame:
-        return memoised(("spend", id(stats), codes), lambda: _totals(stats, codes))
+        return memoised(("spend", frame_key(stats), codes), lambda: _totals(stats, codes))
 
     ward = memo_totals(filters.codes).reindex(year_index(filters))
     kent = memo_totals((facts["reference"],)).reindex(year_index(filters))

@@ -16,6 +16,7 @@ from .panel import (
     BarChart,
     LineChart,
     Panel,
+    frame_key,
     last_shown,
     memoised,
     rows_of,
@@ -33,7 +34,7 @@ def _interventions_table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     # The wards' interventions counted once by (year of referral, agency, service, status); a table for
     # any years is made from these counts (a panel summed over the years is built for each single year).
     by_year = memoised(
-        ("interventions-counts", id(frame), filters.codes), lambda: _counts_by_year(frame, filters)
+        ("interventions-counts", frame_key(frame), filters.codes), lambda: _counts_by_year(frame, filters)
     )
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for (year, agency, service, status), n in by_year.items():
@@ -46,10 +47,13 @@ def _interventions_table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if not any(
         first <= year <= last
         for year in memoised(
-            ("interventions-any-years", id(frame), filters.codes), lambda: _years_with_rows(frame, filters)
+            ("interventions-any-years", frame_key(frame), filters.codes),
+            lambda: _years_with_rows(frame, filters),
         )
     ):
-        return memoised(("interventions-none", id(frame), filters.codes), lambda: _pivoted(frame, filters))
+        return memoised(
+            ("interventions-none", frame_key(frame), filters.codes), lambda: _pivoted(frame, filters)
+        )
     return _pivoted(frame, filters)
 
 
@@ -109,7 +113,7 @@ def _with_totals(counts: pd.DataFrame) -> pd.DataFrame:
 def interventions_table(facts: dict[str, Any], filters: Filters, audience: str = "") -> pd.DataFrame:
     """The table `interventions_panel` publishes, alone (its single years, `disclosure.by_period`)."""
     frame = facts["interventions"]
-    key = ("interventions", id(frame), filters.codes, filters.first_year, filters.last_year)
+    key = ("interventions", frame_key(frame), filters.codes, filters.first_year, filters.last_year)
     table = memoised(key, lambda: _interventions_table(frame, filters))
     return publish(table, counts=[*INTERVENTION_STATUSES, "total"], total_row="Total", total_column="total")
 

@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 from pandas.api.extensions import ExtensionDtype
-from pandas.core.dtypes.cast import maybe_box_native
 
 from ..disclosure import SUPPRESSED
 from ..tables import Column, display_rows
@@ -86,6 +85,15 @@ def memoised(key: Hashable, compute: Callable[[], T]) -> T:
     return memo[key]
 
 
+def frame_key(frame: object) -> int:
+    """A frame's identity for a `memoised` key. The frame is held for the rest of the `memo_scope`, so no
+    other object can be given its id while the memo may still answer for it."""
+    memo = _MEMO.get()
+    if memo is not None:
+        memo.setdefault(("frame", id(frame)), frame)
+    return id(frame)
+
+
 def year_index(filters: Filters) -> pd.Index:
     return pd.Index([str(y) for y in filters.years], name="year")
 
@@ -96,7 +104,7 @@ def year_end(year: int) -> str:
 
 def in_period(frame: pd.DataFrame, filters: Filters, year_column: str = "year") -> pd.DataFrame:
     """The rows of the filters' wards and years (computed once per `memo_scope`: do not change them)."""
-    key = ("in_period", id(frame), year_column, filters.codes, filters.first_year, filters.last_year)
+    key = ("in_period", frame_key(frame), year_column, filters.codes, filters.first_year, filters.last_year)
     return memoised(key, lambda: _in_period(frame, filters, year_column))
 
 
@@ -108,7 +116,7 @@ def _in_period(frame: pd.DataFrame, filters: Filters, year_column: str) -> pd.Da
         missing = np.array([y is None for y in years], dtype=bool)
         return np.array(["" if y is None else y for y in years], dtype=str), missing
 
-    years, missing = memoised(("in_period-years", id(frame), year_column), as_text)
+    years, missing = memoised(("in_period-years", frame_key(frame), year_column), as_text)
     first, last = str(filters.first_year), str(filters.last_year)
     rows = ward_rows(frame, filters.codes) & ~missing & (years >= first) & (years <= last)
     return frame[rows]
@@ -132,8 +140,23 @@ def _native(column: pd.Series) -> list[Any]:
     """A column's values as `to_dict` gives them: numbers in columns of objects as Python numbers."""
     values = column.tolist()
     if column.dtype == np.dtype(object) or isinstance(column.dtype, ExtensionDtype):
-        return [maybe_box_native(v) for v in values]
+        return [_boxed(v) for v in values]
     return values
+
+
+def _boxed(value: Any) -> Any:
+    """A NumPy scalar as the Python value `to_dict` gives for it (a number, a bool, a Timestamp)."""
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.timedelta64):
+        return pd.Timedelta(value)
+    return value
 
 
 def _rows_of_records(table: pd.DataFrame, columns: tuple[Column, ...], *, index_key: str | None) -> tuple:
@@ -161,7 +184,7 @@ def values_of(frame: pd.DataFrame, column: str) -> np.ndarray:
     `memo_scope`: the figures' text columns are Arrow-backed, slow to filter and group a few rows at a
     time)."""
     return memoised(
-        ("values_of", id(frame), column), lambda: frame[column].to_numpy(dtype=object, na_value=None)
+        ("values_of", frame_key(frame), column), lambda: frame[column].to_numpy(dtype=object, na_value=None)
     )
 
 
@@ -175,7 +198,7 @@ def ward_rows(frame: pd.DataFrame, codes: tuple[str, ...]) -> np.ndarray:
             rows |= area == code
         return rows
 
-    return memoised(("ward_rows", id(frame), codes), compute)
+    return memoised(("ward_rows", frame_key(frame), codes), compute)
 
 
 def text_of(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -187,4 +210,4 @@ def text_of(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
         missing = np.array([v is None for v in values], dtype=bool)
         return np.array(["" if v is None else str(v) for v in values], dtype=str), missing
 
-    return memoised(("text_of", id(frame), column), compute)
+    return memoised(("text_of", frame_key(frame), column), compute)

@@ -11,7 +11,7 @@ from ..analysis.transience import COLUMNS, transience_counts, transience_of_arra
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column
 from .access import Filters
-from .panel import LineChart, Panel, last_shown, memoised, rows_of, text_of, ward_rows
+from .panel import LineChart, Panel, frame_key, last_shown, memoised, rows_of, text_of, ward_rows
 
 
 def comparator_turnover(stats: pd.DataFrame, years: list[int]) -> pd.Series:
@@ -34,7 +34,7 @@ def _residence_arrays(residences: pd.DataFrame) -> tuple[np.ndarray, ...]:
             pd.to_datetime(residences["moved_out"]).to_numpy(),
         )
 
-    return memoised(("residence-arrays", id(residences)), compute)
+    return memoised(("residence-arrays", frame_key(residences)), compute)
 
 
 def _transience(residences: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -86,7 +86,7 @@ def _transience_frames(
 
 def turnover_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     frame = facts["residences"]
-    key = ("turnover", id(frame), filters.codes, filters.first_year, filters.last_year)
+    key = ("turnover", frame_key(frame), filters.codes, filters.first_year, filters.last_year)
     table = memoised(key, lambda: _transience(frame, filters)).copy()
     table.index = [str(y) for y in table.index]
     table.index.name = "year"

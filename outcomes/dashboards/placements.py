@@ -10,7 +10,18 @@ import pandas as pd
 from ..disclosure import SUPPRESSED, Rate, numeric, publish
 from ..tables import Column, display
 from .access import Filters
-from .panel import BarChart, Panel, in_period, memoised, rows_of, shown, values_of, ward_rows, year_index
+from .panel import (
+    BarChart,
+    Panel,
+    frame_key,
+    in_period,
+    memoised,
+    rows_of,
+    shown,
+    values_of,
+    ward_rows,
+    year_index,
+)
 
 
 def _one_way(counts: pd.Series, label: str) -> pd.DataFrame:
@@ -48,7 +59,7 @@ def _counts_by(facts: dict[str, Any], filters: Filters, by: str) -> tuple[pd.Ser
         # The wards' placements counted once by (year, `by`); a table for any years is made from these
         # counts (a panel summed over the years is built for each single year).
         by_year, years_with_rows = memoised(
-            ("placements-counts", id(placements), by, filters.codes),
+            ("placements-counts", frame_key(placements), by, filters.codes),
             lambda: _counts_by_year(placements, filters.codes, by),
         )
         totals: dict[str, int] = {}
@@ -59,7 +70,7 @@ def _counts_by(facts: dict[str, Any], filters: Filters, by: str) -> tuple[pd.Ser
             # None in these years: the table as grouped from no rows (the same for any such years).
             if not any(first <= year <= last for year in years_with_rows):
                 return memoised(
-                    ("placements-by-none", id(placements), by, filters.codes),
+                    ("placements-by-none", frame_key(placements), by, filters.codes),
                     lambda: _grouped(placements, filters, by),
                 )
             return _grouped(placements, filters, by)
@@ -73,7 +84,7 @@ def _counts_by(facts: dict[str, Any], filters: Filters, by: str) -> tuple[pd.Ser
         )
         return counts, table
 
-    key = ("placements-by", id(placements), by, filters.codes, filters.first_year, filters.last_year)
+    key = ("placements-by", frame_key(placements), by, filters.codes, filters.first_year, filters.last_year)
     return memoised(key, compute)
 
 
@@ -161,7 +172,7 @@ def _compliance_table(placements: pd.DataFrame, filters: Filters) -> pd.DataFram
     # One count per year and status for the wards, every year at once (the same for any years asked for,
     # whose rows are then taken from it): a panel summed over the years is built for each single year.
     by_year, years_with_rows = memoised(
-        ("placements-counts", id(placements), "status", filters.codes),
+        ("placements-counts", frame_key(placements), "status", filters.codes),
         lambda: _counts_by_year(placements, filters.codes, "status"),
     )
     if not years_with_rows:
@@ -205,7 +216,7 @@ def _with_rate(table: pd.DataFrame) -> pd.DataFrame:
 def compliance_table(facts: dict[str, Any], filters: Filters, audience: str = "") -> pd.DataFrame:
     """The table `compliance_panel` publishes, alone (the panel's single years, `disclosure.by_period`)."""
     placements = facts["placements"]
-    key = ("compliance", id(placements), filters.codes, filters.first_year, filters.last_year)
+    key = ("compliance", frame_key(placements), filters.codes, filters.first_year, filters.last_year)
     table = memoised(key, lambda: _compliance_table(placements, filters))
     return publish(
         table,

@@ -198,3 +198,21 @@ def test_transience_is_the_frames_computation(seed: int) -> None:
         reference_transience(residences, years=years),
         check_exact=True,
     )
+
+
+def test_a_frame_in_a_memo_key_is_held_for_the_scope_so_its_id_is_not_reused() -> None:
+    import gc
+    import weakref
+
+    from outcomes.dashboards.panel import frame_key, memo_scope
+
+    with memo_scope():
+        frame = pd.DataFrame({"area": ["E05005088"]})
+        held = weakref.ref(frame)
+        key = frame_key(frame)
+        del frame
+        gc.collect()
+        assert held() is not None
+        assert id(held()) == key
+    gc.collect()
+    assert held() is None  # released with the scope
