@@ -15,7 +15,7 @@ from casework.models import (
     Task,
 )
 
-from .serializers import CodeField, ModelSerializer
+from .serializers import CodeField, ModelSerializer, ScopedPrimaryKeyRelatedField
 
 
 class CaseNoteSerializer(ModelSerializer):
@@ -80,30 +80,19 @@ class GoalSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlanGoalSerializer(ModelSerializer):
-    """A goal of a case plan, with its actions and sustain checks; added to an open plan."""
+class PlanGoalSerializer(GoalSerializer):
+    """A goal of a case plan, with its actions and sustain checks (as a plan shows them, with the plan's id);
+    added to an open plan."""
 
+    serializer_related_field = ScopedPrimaryKeyRelatedField
     outcome = CodeField(
         slug_field="code",
         queryset=HeadlineOutcome.objects.all(),
         help_text="Code of the Supporting Families headline outcome the goal is towards.",
     )
-    actions = PlanActionSerializer(many=True, read_only=True)
-    sustain_checks = SustainCheckSerializer(many=True, read_only=True)
 
-    class Meta:
-        model = Goal
-        fields = [
-            "id",
-            "plan",
-            "outcome",
-            "description",
-            "review_on",
-            "status",
-            "achieved_on",
-            "actions",
-            "sustain_checks",
-        ]
+    class Meta(GoalSerializer.Meta):
+        fields = ["id", "plan", *GoalSerializer.Meta.fields[1:]]
         read_only_fields = ["status", "achieved_on"]
 
 

@@ -1,7 +1,7 @@
 """Case work records: case notes, whole-family assessments, case plans and their reviews, and tasks.
 Caseworkers write the case records; everyone with a role reads and adds their own tasks and marks them done."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from django.db import models, transaction
@@ -42,6 +42,24 @@ class CreatesOnly(mixins.CreateModelMixin, AuditedReads):
 
     def me(self) -> Any:
         return scoping.signed_in(self.request.user)
+
+    def act(
+        self,
+        request: Request,
+        change: Callable[[Any, dict[str, Any]], models.Model],
+        *,
+        created: bool = False,
+    ) -> Response:
+        """An action on the record the path names: the action's input checked, `change(record, input)` run
+        in one transaction, and the record it returns read again and answered as the endpoint shows it."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            changed = change(self.get_object(), serializer.validated_data)
+            fresh = self.get_queryset().get(pk=changed.pk)
+            data = cast(Any, self.serializer_class)(fresh, context=self.get_serializer_context()).data
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(data, status=code, headers={"ETag": etag_of(fresh)})
 
 
 class CaseNoteViewSet(CreatesOnly):
@@ -176,11 +194,6 @@ class GoalViewSet(ReadThroughPlans):
     def create_record(self, data: dict[str, Any]) -> models.Model:
         return services.goal_add(**data)
 
-    def _changed(self, goal: Goal) -> Response:
-        fresh = self.get_queryset().get(pk=goal.pk)
-        data = s.PlanGoalSerializer(fresh, context=self.get_serializer_context()).data
-        return Response(data, headers={"ETag": etag_of(fresh)})
-
     @extend_schema(
         request=s.GoalProgressSerializer,
         responses={200: s.PlanGoalSerializer},
@@ -188,11 +201,7 @@ class GoalViewSet(ReadThroughPlans):
     )
     @action(detail=True, methods=["post"])
     def progress(self, request: Request, pk: str) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            goal = services.goal_update(goal=cast(Goal, self.get_object()), **serializer.validated_data)
-            return self._changed(goal)
+        return self.act(request, lambda goal, data: services.goal_update(goal=goal, **data))
 
     @extend_schema(
         request=s.SustainCheckEntrySerializer,
@@ -201,14 +210,9 @@ class GoalViewSet(ReadThroughPlans):
     )
     @action(detail=True, methods=["post"])
     def sustained(self, request: Request, pk: str) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            goal = cast(Goal, self.get_object())
-            services.sustain_check_record(goal=goal, **serializer.validated_data)
-            response = self._changed(goal)
-        response.status_code = status.HTTP_201_CREATED
-        return response
+        return self.act(
+            request, lambda goal, data: services.sustain_check_record(goal=goal, **data).goal, created=True
+        )
 
 
 class PlanActionViewSet(ReadThroughPlans):
@@ -249,15 +253,9 @@ class PlanActionViewSet(ReadThroughPlans):
     )
     @action(detail=True, methods=["post"])
     def done(self, request: Request, pk: str) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            done = services.action_update(
-                action=cast(PlanAction, self.get_object()), done_on=serializer.validated_data["done_on"]
-            )
-            fresh = self.get_queryset().get(pk=done.pk)
-            data = s.PlanActionEntrySerializer(fresh, context=self.get_serializer_context()).data
-        return Response(data, headers={"ETag": etag_of(fresh)})
+        return self.act(
+            request, lambda item, data: services.action_update(action=item, done_on=data["done_on"])
+        )
 
 
 class TaskViewSet(CreatesOnly):

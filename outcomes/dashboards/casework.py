@@ -192,27 +192,21 @@ def _by_agency(per_worker: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _under_way(frame: pd.DataFrame, codes: tuple[str, ...], began: str, ended: str, on: str) -> np.ndarray:
+    """Rows of the wards `codes` that had begun by the ISO day `on` and not ended by it (a missing end: not
+    yet), compared as ISO text."""
+    start, start_missing = text_of(frame, began)
+    stop, stop_missing = text_of(frame, ended)
+    return ward_rows(frame, codes) & ~start_missing & (start <= on) & (stop_missing | (stop > on))
+
+
 def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     end = year_end(filters.last_year)
     # Open households and active interventions at the end of the last year, compared as ISO text.
     households = facts["households"]
-    opened, opened_missing = text_of(households, "opened_on")
-    closed, closed_missing = text_of(households, "closed_on")
-    open_cases = (
-        ward_rows(households, filters.codes)
-        & ~opened_missing
-        & (opened <= end)
-        & (closed_missing | (closed > end))
-    )
+    open_cases = _under_way(households, filters.codes, "opened_on", "closed_on", end)
     frame = facts["interventions"]
-    started, started_missing = text_of(frame, "started_on")
-    ended, ended_missing = text_of(frame, "ended_on")
-    active = (
-        ward_rows(frame, filters.codes)
-        & ~started_missing
-        & (started <= end)
-        & (ended_missing | (ended > end))
-    )
+    active = _under_way(frame, filters.codes, "started_on", "ended_on", end)
     workers = memoised(("workers",), _workers)
     cases = _sizes(households["key_worker"].to_numpy()[open_cases])
     work = _sizes(frame["worker"].to_numpy()[active])
