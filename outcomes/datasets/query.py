@@ -2,6 +2,7 @@
 
 import gc
 import io
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,13 +28,75 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# The fields whose values SQLite gives back unchanged through JSON (integers and text), and booleans,
+# which the driver turns into True or False by the column's declared type and `values_frame` turns alike.
+_SQLITE_KINDS = {
+    **dict.fromkeys(
+        [
+            "AutoField",
+            "BigAutoField",
+            "SmallAutoField",
+            "IntegerField",
+            "BigIntegerField",
+            "SmallIntegerField",
+            "PositiveIntegerField",
+            "PositiveBigIntegerField",
+            "PositiveSmallIntegerField",
+            "ForeignKey",
+            "OneToOneField",
+        ],
+        "integer",
+    ),
+    **dict.fromkeys(["CharField", "TextField", "SlugField", "EmailField"], "text"),
+    "BooleanField": "bool",
+}
+
+
 def values_frame(rows: QuerySet, columns: list[str]) -> pd.DataFrame:
     """Run a `values_list` query straight through the driver: Django's per-value converters (Decimal, date
-    parsing) cost more than the query itself on a million rows. Dates may come back as text (SQLite)."""
-    sql, params = rows.order_by().query.sql_with_params()
+    parsing) cost more than the query itself on a million rows. Dates may come back as text (SQLite).
+
+    On SQLite, where every field selected is of a kind in `_SQLITE_KINDS`, the rows come by column
+    (`_sqlite_columns`); others (dates, times and numbers with decimals, which the driver converts or which
+    would lose digits) come as rows."""
+    compiler = rows.order_by().query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    kinds = [
+        _SQLITE_KINDS.get(expression.output_field.get_internal_type()) for expression, _, _ in compiler.select
+    ]
+    if connection.vendor == "sqlite" and None not in kinds:
+        found = _sqlite_columns(sql, params, len(columns))
+        if found is not None:
+            for i, kind in enumerate(kinds):
+                if kind == "bool":  # as the driver's converter for a column declared bool: b"1".__eq__
+                    found[i] = [None if v is None else v == 1 for v in found[i]]
+            # The frame `from_records` makes of the same rows: the same dtypes, column by column.
+            return pd.DataFrame(dict(zip(columns, found, strict=True)))
     with connection.cursor() as cursor, _collector_paused():
         cursor.execute(sql, params)
         return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+
+
+def _sqlite_columns(sql: str, params: list | tuple, width: int) -> list[list] | None:
+    """The rows of a query as one list per column, SQLite building each column as one JSON array
+    (`json_group_array`, in the order the rows come) and the JSON parser reading it: no Python tuple per
+    row, and the values come back as the driver gives them (integers, text, None), at about two thirds of
+    the CPU of fetching the rows (on the dashboards' residences, 25 ms against 40). None when there are no
+    rows (the caller's usual path then makes the empty frame). SQLite writes REAL values in JSON with 15
+    significant digits, so queries with such values must not come this way."""
+    names = [f"c{i}" for i in range(width)]
+    arrays = ", ".join(f"json_group_array({name})" for name in names)
+    # The query stays as it is, named as a common table expression, which SQLite flattens into the
+    # aggregate: it runs with the same plan (EXPLAIN QUERY PLAN shows the same steps for each of the
+    # dashboards' readers) and gives its rows in the same order.
+    wrapped = f"WITH t({', '.join(names)}) AS ({sql}) SELECT COUNT(*), {arrays} FROM t"  # noqa: S608 -- no input
+    with connection.cursor() as cursor:
+        cursor.execute(wrapped, params)
+        count, *texts = cursor.fetchone()
+    if not count:
+        return None
+    with _collector_paused():
+        return [json.loads(text) for text in texts]
 
 
 def sql_frame(sql: str, params: list, columns: list[str]) -> pd.DataFrame:

@@ -1,0 +1,82 @@
+"""Rows straight into frames: on SQLite, `values_frame` reads integer, text and boolean fields by column
+(one JSON array each) and must give the very frame the rows would (values, order, dtypes)."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from django.db import connection
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
+
+from households.models import Household, Property, Residence
+from outcomes.datasets import query
+from outcomes.datasets.query import values_frame
+from tests.factories import HouseholdFactory, PropertyFactory, ResidenceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _by_rows(rows: QuerySet, columns: list[str]) -> pd.DataFrame:
+    sql, params = rows.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+
+
+def _same(rows: QuerySet, columns: list[str]) -> pd.DataFrame:
+    frame = values_frame(rows, columns)
+    expected = _by_rows(rows, columns)
+    pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    assert list(frame.dtypes) == list(expected.dtypes)
+    return frame
+
+
+def test_integers_text_booleans_and_missing_values_as_the_rows_give_them(monkeypatch):
+    read_by_column = []
+    monkeypatch.setattr(query, "_sqlite_columns", _spy(query._sqlite_columns, read_by_column))
+    homes = [
+        PropertyFactory(is_hmo=True, address_line_1='1 "Quoted", Road\\ \u00e9'),
+        PropertyFactory(is_hmo=False),
+    ]
+    household = HouseholdFactory()
+    ResidenceFactory(household=household, property=homes[0], moved_out=date(2011, 3, 4))
+    ResidenceFactory(household=household, property=homes[1], moved_in=date(2011, 3, 4))
+
+    frame = _same(
+        Property.objects.values_list("pk", "area__gss_code", "is_hmo", "address_line_1"),
+        ["property", "area", "is_hmo", "address"],
+    )
+    assert frame["is_hmo"].tolist().count(True) >= 1
+    assert '1 "Quoted", Road\\ \u00e9' in frame["address"].tolist()
+    moves = _same(
+        Residence.objects.annotate(
+            moved_in_on=Cast("moved_in", CharField()), moved_out_on=Cast("moved_out", CharField())
+        ).values_list("household_id", "moved_in_on", "moved_out_on"),
+        ["household", "moved_in", "moved_out"],
+    )
+    assert moves["moved_out"].isna().any()
+    _same(Household.objects.values_list("pk", "key_worker_id"), ["household", "key_worker"])
+    if connection.vendor == "sqlite":
+        assert len(read_by_column) == 3
+
+
+def test_no_rows_and_converted_fields_take_the_rows_path(monkeypatch):
+    read_by_column = []
+    monkeypatch.setattr(query, "_sqlite_columns", _spy(query._sqlite_columns, read_by_column))
+    empty = _same(Property.objects.filter(pk__lt=0).values_list("pk", "is_hmo"), ["property", "is_hmo"])
+    assert empty.empty
+    # A date field: the driver turns its text into a date by the column's declared type.
+    ResidenceFactory()
+    dates = _same(Residence.objects.values_list("pk", "moved_in"), ["residence", "moved_in"])
+    assert not isinstance(dates["moved_in"].iloc[0], str)
+    if connection.vendor == "sqlite":
+        assert len(read_by_column) == 1  # only the empty query tried (and found no rows)
+
+
+def _spy(function, calls: list):
+    def spied(*args, **kwargs):
+        calls.append(args)
+        return function(*args, **kwargs)
+
+    return spied
