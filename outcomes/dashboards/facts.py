@@ -18,7 +18,9 @@ from households.models import (
     AgreementSignatory,
     HazardFinding,
     Household,
+    Inspection,
     Licence,
+    Membership,
     Placement,
     Property,
     Residence,
@@ -41,22 +43,25 @@ from ..datasets.records import (
 from ..models import AreaStatistic, BenefitRecord
 
 CACHE_SECONDS = 6 * 60 * 60
-# The records the dashboards read; see data_version.
+# The records the dashboards read; see data_version. Memberships decide whose housing benefit a home
+# takes, and an inspection's date when its hazards count.
 VERSIONED: tuple[type[Model], ...] = (
     BenefitRecord,
     AreaStatistic,
     Household,
+    Membership,
     Placement,
     Residence,
     Property,
     Licence,
+    Inspection,
     HazardFinding,
     Intervention,
     AgreementSignatory,
 )
 
 
-def _fingerprint(models: tuple[type[Model], ...], *, with_jobs: bool = False) -> str:
+def _fingerprint(models: tuple[type[Model], ...], *, with_jobs: bool = False, extra: str = "") -> str:
     parts = []
     for model in models:
         # Table names come from model metadata, quoted: nothing here is user input.
@@ -73,14 +78,16 @@ def _fingerprint(models: tuple[type[Model], ...], *, with_jobs: bool = False) ->
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+    return hashlib.sha256((repr(row) + extra).encode()).hexdigest()[:16]
 
 
 def data_version() -> str:
     """A fingerprint of the records the dashboards read, from index lookups: the highest id of each table
     (new rows), the highest history id (changes and deletions through the ORM and the services), and the
-    last finished import or demo load (bulk writes, which keep no history)."""
-    return _fingerprint(VERSIONED, with_jobs=True)
+    last finished import or demo load (bulk writes, which keep no history); and today's date, as the
+    figures depend on it too (a placement's notice turns from pending to missing the day after it was due,
+    and the years shown run to this one)."""
+    return _fingerprint(VERSIONED, with_jobs=True, extra=timezone.localdate().isoformat())
 
 
 def staff_version() -> str:

@@ -3,14 +3,17 @@
 import csv
 import io
 import re
+from datetime import timedelta
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from households.models import Household, Person
+from households.models import Household, Inspection, Membership, Person
 from outcomes import dashboards
 from outcomes.dashboards.access import Filters, dashboard_access, filters_from
 from outcomes.dashboards.facts import data_version
@@ -175,12 +178,22 @@ def test_a_second_view_is_served_from_the_cache_with_a_few_queries(
         assert client.get(reverse("outcomes:dashboard")).status_code == 200
 
 
-def test_a_change_to_the_records_refreshes_the_dashboard(ward_manager: StaffProfile) -> None:
+@pytest.mark.parametrize("model", [Household, Membership, Inspection], ids=lambda m: m.__name__)
+def test_a_change_to_the_records_refreshes_the_dashboard(ward_manager: StaffProfile, model) -> None:  # type: ignore[no-untyped-def]
+    # Memberships decide whose housing benefit a home takes; an inspection's date, when its hazards count.
     before = data_version()
-    household = Household.objects.first()
-    household.save()  # writes a history row, as every change through the services does
+    record = model.objects.first()
+    record.save()  # writes a history row, as every change through the services does
     assert data_version() != before
     cache.clear()
+
+
+def test_the_next_day_is_a_new_version(ward_manager: StaffProfile) -> None:
+    # A placement's notice turns from pending to missing the day after it was due: the figures change.
+    today = data_version()
+    assert data_version() == today
+    with time_machine.travel(timezone.now() + timedelta(days=1), tick=False):
+        assert data_version() != today
 
 
 def test_a_caseworker_s_own_staff_profile_is_not_a_route_in(db: None) -> None:

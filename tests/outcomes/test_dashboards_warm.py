@@ -90,3 +90,16 @@ def test_the_command_says_so_when_warming_fails(monkeypatch):
     monkeypatch.setattr("outcomes.dashboards.warm.dashboards_warm", broken)
     with pytest.raises(CommandError, match=r"were not warmed: .*cache down"):
         call_command("warm_dashboards", stdout=io.StringIO())
+
+
+def test_the_daily_beat_task_queues_the_warming_job(monkeypatch, django_capture_on_commit_callbacks):
+    # The figures depend on the date (each day is a new data version): beat warms them after midnight.
+    from outcomes.tasks import warm_dashboards
+
+    calls: list[int] = []
+    monkeypatch.setattr("outcomes.dashboards.warm.dashboards_warm", lambda: calls.append(1) or {})
+    with django_capture_on_commit_callbacks(execute=True):
+        warm_dashboards()
+    warm = Job.objects.get(kind="dashboards-warm")
+    assert warm.state == Job.State.SUCCEEDED
+    assert calls == [1]
