@@ -435,13 +435,20 @@ def housing_benefit_by_ward(
     spans = _housing_benefit_spans(first_month, last_month)
     if not len(spans):
         return pd.DataFrame(columns=columns)
-    sql, params = _housing_benefit_sql(
-        "SELECT s.span, (SELECT CAST(SUM(b.amount) AS double precision) FROM {records} b WHERE {where}) "
-        "FROM spans s",
-        spans,
+    # One sum a span, in the spans' order: SQLite's json_each gives its rows in the array's order, and
+    # PostgreSQL is told to. Without the spans' numbers the driver builds fifty thousand values fewer. A
+    # span without records sums to -1 (amounts are never negative), not NULL: a NULL alone on a line of
+    # PostgreSQL's CSV would be a blank line, which the reader skips.
+    select = (
+        "SELECT COALESCE((SELECT CAST(SUM(b.amount) AS double precision) FROM {records} b WHERE {where}), -1) "
+        "FROM spans s"
     )
-    sums = columns_frame(sql, params, {"span": "int64", "amount": "float64"}).dropna()
-    span, amount = sums["span"].to_numpy(), sums["amount"].to_numpy()
+    if connection.vendor == "postgresql":
+        select += " ORDER BY s.span"
+    sql, params = _housing_benefit_sql(select, spans)
+    amount = columns_frame(sql, params, {"amount": "float64"})["amount"].to_numpy()
+    span = np.flatnonzero(amount >= 0)
+    amount = amount[span]
     # Ward and year as one whole number per span, in the order of the GSS code and then the year.
     ward, wards = pd.factorize(spans.area[span])
     ward = np.argsort(np.argsort(wards))[ward]
