@@ -2,7 +2,15 @@
 
 import numpy as np
 
-from outcomes.datasets.housing_benefit import _distinct, _expand, _held
+from outcomes.datasets.housing_benefit import (
+    _NO_DATE,
+    _dates,
+    _distinct,
+    _expand,
+    _held,
+    _iso_months,
+    _month_bounds,
+)
 
 
 def test_held_matches_a_loop_over_the_spells_with_overlaps_empty_spells_and_open_ends() -> None:
@@ -31,3 +39,18 @@ def test_distinct_and_expand() -> None:
     group, nth = _expand(np.array([2, 0, 3]))
     assert group.tolist() == [0, 0, 2, 2, 2]
     assert nth.tolist() == [0, 1, 0, 1, 2]
+
+
+def test_iso_months_reads_the_digits_as_month_bounds_parses_the_dates() -> None:
+    rng = np.random.default_rng(3)
+    days = np.datetime64("1969-11-01") + rng.integers(0, 20_000, 400)
+    days[:40] = days[:40].astype("datetime64[M]")  # first days of months
+    text = [str(day) for day in days] + [None, None]
+    floor, ceiling = _month_bounds(_dates(tuple(text)))
+
+    written = "".join(value or _NO_DATE for value in text).encode("ascii")
+    got_floor, got_ceiling, order = _iso_months(np.frombuffer(written, dtype=np.uint8).reshape(-1, 10))
+
+    assert got_floor.tolist() == floor.tolist()
+    assert got_ceiling.tolist() == ceiling.tolist()
+    assert order[:-2].tolist() == [int(value.replace("-", "")) for value in text[:-2]]
