@@ -207,7 +207,9 @@ def publish(
     column (or a `Rate`). Other columns (labels, years) pass through unchanged.
     """
     rate_of = {name: spec if isinstance(spec, Rate) else Rate(spec) for name, spec in (rates or {}).items()}
-    missing = [c for c in [*counts, *rate_of, *(r.denominator for r in rate_of.values())] if c not in table]
+    # The labels as a set: a lookup in the table's own columns builds an index engine for each new table.
+    columns = set(table.columns.tolist())
+    missing = [c for c in [*counts, *rate_of, *(r.denominator for r in rate_of.values())] if c not in columns]
     if total_column is not None and total_column not in counts:
         missing.append(f"{total_column} (the total column must be one of the counts)")
     if missing:
@@ -235,21 +237,33 @@ def publish(
     if joint is not None:
         joint.calls.append((values, suppressed))
 
-    out = table.copy()
-    for col in counts:
-        out[col] = [
-            SUPPRESSED if (row, col) in suppressed else round_count(values[row, col]) for row in table.index
-        ]
+    published: dict[Hashable, list[Any]] = {
+        col: [SUPPRESSED if (row, col) in suppressed else round_count(values[row, col]) for row in rows]
+        for col in counts
+    }
     for col, rate in rate_of.items():
         sources = [c for c in (rate.denominator, rate.numerator) if c is not None and c in counts]
         groups = pd.to_numeric(table[rate.denominator], errors="coerce").tolist()
         shown = []
-        for row, n, value in zip(table.index, groups, table[col].tolist(), strict=True):
+        for row, n, value in zip(rows, groups, table[col].tolist(), strict=True):
             hidden = pd.isna(n) or n < THRESHOLD or any((row, c) in suppressed for c in sources)
             shown.append(SUPPRESSED if hidden else value)
-        out[col] = shown
+        published[col] = shown
+    out = _replaced(table, published)
     if joint is not None:
         joint.tables.append(out)
+    return out
+
+
+def _replaced(table: pd.DataFrame, columns: Mapping[Hashable, list[Any]]) -> pd.DataFrame:
+    """A copy of `table` with `columns` in place of its own of the same names, each column's type inferred
+    from its values as setting it would (built at once: a copy, then one column set at a time, costs more
+    than the rest of publishing a small table)."""
+    names = table.columns.tolist()
+    # By position, so that a label two columns share passes through for each.
+    data = {i: columns[name] if name in columns else table.iloc[:, i].array for i, name in enumerate(names)}
+    out = pd.DataFrame(data, index=table.index)
+    out.columns = table.columns
     return out
 
 
@@ -270,7 +284,7 @@ def _summed(
     """`table` over several years as the sum of its single `years` as published (see the module
     docstring): a row a year's table lacks counted 0 there, "[c]" where any year shows it. A rate is shown
     only where its group has n >= 10 and no count of its row is hidden."""
-    out = table.copy()
+    published: dict[Hashable, list[Any]] = {}
     hidden: set[Hashable] = set()
     # Each year's published column as a mapping from row label (labels are unique: see `publish`).
     by_year = [
@@ -286,14 +300,14 @@ def _summed(
                 shown.append(SUPPRESSED)
             else:
                 shown.append(int(sum(float(part) for part in parts if not pd.isna(part))))
-        out[col] = shown
+        published[col] = shown
     for col, rate in rates.items():
         groups = pd.to_numeric(table[rate.denominator], errors="coerce").tolist()
-        out[col] = [
+        published[col] = [
             SUPPRESSED if pd.isna(n) or n < THRESHOLD or row in hidden else value
             for row, n, value in zip(table.index, groups, table[col].tolist(), strict=True)
         ]
-    return out
+    return _replaced(table, published)
 
 
 def _lines(
@@ -318,6 +332,12 @@ def _secondary(
 ) -> set[tuple[Hashable, str]]:
     suppressed = set(suppressed)
     ends = _lines(values, total_row=total_row, total_column=total_column)
+    # The cells on each line, in the order of `ends` (so the first of equal cost is the same).
+    on_line: dict[tuple[Any, ...], list[tuple[Hashable, str]]] = {}
+    for cell, (a, b) in ends.items():
+        on_line.setdefault(a, []).append(cell)
+        if b != a:
+            on_line.setdefault(b, []).append(cell)
 
     def cost(cell: tuple[Hashable, str]) -> tuple[int, float]:
         # Prefer a small non-zero body cell: suppressing a zero protects little, a total costs most.
@@ -334,7 +354,7 @@ def _secondary(
         lone = sorted((node for node, cells in by_line.items() if len(cells) == 1), key=repr)
         extra = None
         for node in lone:
-            candidates = [c for c, e in ends.items() if node in e and c not in suppressed]
+            candidates = [c for c in on_line[node] if c not in suppressed]
             if candidates:
                 extra = min(candidates, key=cost)
                 break
@@ -373,13 +393,46 @@ def _component(
 def _bridges(
     suppressed: set[tuple[Hashable, str]], ends: Mapping[Any, tuple[Any, Any]]
 ) -> list[tuple[Hashable, str]]:
-    """Suppressed cells on no cycle of the line graph: their values follow from the published ones."""
-    found = []
-    for cell in sorted(suppressed, key=repr):
+    """Suppressed cells on no cycle of the line graph: their values follow from the published ones.
+
+    One depth-first search (Tarjan's): a cell the search crosses to a line is a bridge when nothing
+    reached from that line leads back above it but the cell itself. A cell is told from another joining
+    the same two lines by identity, so two such cells are a cycle; a cell with both ends on one line is
+    never crossed, and is no bridge."""
+    adjacency: dict[Any, list[tuple[Any, tuple[Hashable, str]]]] = {}
+    for cell in suppressed:
         a, b = ends[cell]
-        if a != b and b not in _component(a, suppressed - {cell}, ends):
-            found.append(cell)
-    return found
+        adjacency.setdefault(a, []).append((b, cell))
+        adjacency.setdefault(b, []).append((a, cell))
+    order: dict[Any, int] = {}
+    low: dict[Any, int] = {}
+    found = []
+    for root in adjacency:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack: list[tuple[Any, tuple[Hashable, str] | None, Iterator[tuple[Any, tuple[Hashable, str]]]]] = [
+            (root, None, iter(adjacency[root]))
+        ]
+        while stack:
+            node, via, edges = stack[-1]
+            for nxt, cell in edges:
+                if cell is via:
+                    continue
+                if nxt in order:
+                    low[node] = min(low[node], order[nxt])
+                else:
+                    order[nxt] = low[nxt] = len(order)
+                    stack.append((nxt, cell, iter(adjacency[nxt])))
+                    break
+            else:
+                stack.pop()
+                if via is not None:  # not the root: the search came to `node` by the cell `via`
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        found.append(via)
+    return sorted(found, key=repr)
 
 
 def _sides(
