@@ -207,16 +207,15 @@ def publish(
     column (or a `Rate`). Other columns (labels, years) pass through unchanged.
     """
     rate_of = {name: spec if isinstance(spec, Rate) else Rate(spec) for name, spec in (rates or {}).items()}
-    # The labels as a set: a lookup in the table's own columns builds an index engine for each new table.
-    columns = set(table.columns.tolist())
-    missing = [c for c in [*counts, *rate_of, *(r.denominator for r in rate_of.values())] if c not in columns]
+    names, rows = _Labels(table.columns), _Labels(table.index)
+    missing = [c for c in [*counts, *rate_of, *(r.denominator for r in rate_of.values())] if c not in names]
     if total_column is not None and total_column not in counts:
         missing.append(f"{total_column} (the total column must be one of the counts)")
     if missing:
         raise ValueError(f"publish: no column {', '.join(map(str, missing))} in the table")
-    if total_row is not None and total_row not in table.index:
+    if total_row is not None and total_row not in rows:
         raise ValueError(f"publish: no total row {total_row!r} in the table")
-    if not table.index.is_unique:
+    if not rows.unique:
         raise ValueError("publish: the table's index labels must be unique")
 
     periods = _PERIODS.get()
@@ -224,9 +223,13 @@ def publish(
         return _summed(table, periods.next(), counts=counts, rates=rate_of)
 
     # Column by column (not through DataFrame.apply, which costs more than the rest of a small table).
-    rows = table.index.tolist()
+    numbers = _numbers(table, [*counts, *(r.denominator for r in rate_of.values())])
     values = {
-        (row, col): float(v) for col in counts for row, v in zip(rows, _counts_of(table[col]), strict=True)
+        (row, col): float(v)
+        for col in counts
+        for row, v in zip(
+            rows.labels, _counts_of(table[col] if numbers is None else numbers[col]), strict=True
+        )
     }
     suppressed = {cell for cell, v in values.items() if 0 < round(v) < THRESHOLD}
     joint = _JOINT.get()
@@ -238,14 +241,20 @@ def publish(
         joint.calls.append((values, suppressed))
 
     published: dict[Hashable, list[Any]] = {
-        col: [SUPPRESSED if (row, col) in suppressed else round_count(values[row, col]) for row in rows]
+        col: [
+            SUPPRESSED if (row, col) in suppressed else round_count(values[row, col]) for row in rows.labels
+        ]
         for col in counts
     }
     for col, rate in rate_of.items():
         sources = [c for c in (rate.denominator, rate.numerator) if c is not None and c in counts]
-        groups = pd.to_numeric(table[rate.denominator], errors="coerce").tolist()
+        groups = (
+            pd.to_numeric(table[rate.denominator], errors="coerce").tolist()
+            if numbers is None
+            else numbers[rate.denominator].tolist()
+        )
         shown = []
-        for row, n, value in zip(rows, groups, table[col].tolist(), strict=True):
+        for row, n, value in zip(rows.labels, groups, table[col].tolist(), strict=True):
             hidden = pd.isna(n) or n < THRESHOLD or any((row, c) in suppressed for c in sources)
             shown.append(SUPPRESSED if hidden else value)
         published[col] = shown
@@ -253,6 +262,24 @@ def publish(
     if joint is not None:
         joint.tables.append(out)
     return out
+
+
+class _Labels:
+    """An index's labels as a list, and lookups in it. Where every label is text (the usual case) a label
+    is looked up in a Python set, as the index would find it; the index's own lookup builds a hash table
+    for each new table, which costs more than the rest of publishing a small one."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.index = index
+        self.labels: list[Any] = index.tolist()
+        self.text = set(self.labels) if all(type(label) is str for label in self.labels) else None
+
+    def __contains__(self, label: object) -> bool:
+        return label in self.index if self.text is None else label in self.text
+
+    @property
+    def unique(self) -> bool:
+        return self.index.is_unique if self.text is None else len(self.text) == len(self.labels)
 
 
 def _replaced(table: pd.DataFrame, columns: Mapping[Hashable, list[Any]]) -> pd.DataFrame:
@@ -267,10 +294,24 @@ def _replaced(table: pd.DataFrame, columns: Mapping[Hashable, list[Any]]) -> pd.
     return out
 
 
-def _counts_of(column: pd.Series) -> list[Any]:
+def _numbers(table: pd.DataFrame, names: Sequence[Hashable]) -> dict[Hashable, np.ndarray] | None:
+    """The columns `names` as read from the table's array at once, where every column of the table holds
+    plain numbers (NumPy's: the array is then of their common type, which changes no count's value as a
+    float, nor any group size's as compared with the threshold); None where one does not, or the labels
+    are not unique, or only one column is wanted (it is read faster alone)."""
+    if len(set(names)) < 2 or not table.columns.is_unique:
+        return None
+    if not all(isinstance(dtype, np.dtype) and dtype.kind in "iubf" for dtype in table.dtypes.tolist()):
+        return None
+    array = table.to_numpy()
+    position = {name: i for i, name in enumerate(table.columns.tolist())}
+    return {name: array[:, position[name]] for name in names}
+
+
+def _counts_of(column: pd.Series | np.ndarray) -> list[Any]:
     """A count column's values as numbers, missing ones 0 (`pd.to_numeric(column).fillna(0)`, read straight
     from the array where the column is already numeric: this runs for every column of every table)."""
-    values = column.to_numpy()
+    values = column if isinstance(column, np.ndarray) else column.to_numpy()
     if values.dtype.kind in "iub":
         return values.tolist()
     if values.dtype.kind == "f":

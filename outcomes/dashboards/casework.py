@@ -27,6 +27,9 @@ from .panel import (
 )
 
 INTERVENTION_STATUSES = ("referred", "active", "completed", "withdrawn")
+# The interventions table's columns, made once: an index of text costs more to make than the rest of a
+# year's table, and each table takes a view of it (its own name, the same labels).
+_COLUMNS = pd.Index([*INTERVENTION_STATUSES, "total"], name="status")
 
 
 def _interventions_table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -104,7 +107,7 @@ def _from_counts(counts: dict[tuple[str, str], dict[str, int]]) -> pd.DataFrame:
     return pd.DataFrame(
         body,
         index=[*(f"{a}: {s}" for a, s in keys), "Total"],
-        columns=pd.Index([*INTERVENTION_STATUSES, "total"], name="status"),
+        columns=_COLUMNS.view(),
     )
 
 

@@ -23,6 +23,10 @@ from .panel import (
     year_index,
 )
 
+# The tables' columns, made once: an index of text costs more to make than the rest of a year's table,
+# and each table takes a view of it (its own name, the same labels).
+_PLACEMENTS = pd.Index(["placements"])
+
 
 def _one_way(counts: pd.Series, label: str) -> pd.DataFrame:
     table = counts.rename("placements").to_frame()
@@ -79,8 +83,9 @@ def _counts_by(facts: dict[str, Any], filters: Filters, by: str) -> pd.DataFrame
         # the reversed values, reversed: ties are not in the order of the labels).
         order = np.arange(len(labels))[::-1][counts[::-1].argsort(kind="quicksort")][::-1].tolist()
         return pd.DataFrame(
-            {"placements": np.array([*counts[order].tolist(), int(counts.sum())], dtype=np.int64)},
+            np.array([*counts[order].tolist(), int(counts.sum())], dtype=np.int64).reshape(-1, 1),
             index=pd.Index([*(labels[i] for i in order), "Total"], name=by),
+            columns=_PLACEMENTS.view(),
         )
 
     key = ("placements-by", frame_key(placements), by, filters.codes, filters.first_year, filters.last_year)
@@ -161,6 +166,8 @@ def placements_by_type_table(facts: dict[str, Any], filters: Filters, audience: 
 
 
 STATUSES = ("on time", "late", "missing", "pending", "no statutory rule")
+# The compliance table's columns, made once (as `_PLACEMENTS`).
+_COMPLIANCE_COLUMNS = pd.Index([*(c.replace(" ", "_") for c in STATUSES), "total", "judged", "on_time_rate"])
 
 
 def _rows_of_codes(frame: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
@@ -188,7 +195,9 @@ def _compliance_table(placements: pd.DataFrame, filters: Filters) -> pd.DataFram
     judged = columns["on_time"] + columns["late"] + columns["missing"]
     columns["judged"] = judged
     columns["on_time_rate"] = 100 * columns["on_time"] / np.where(judged > 0, judged, np.nan)
-    return pd.DataFrame(columns, index=pd.Index([*years, "Total"], name="year"))
+    table = pd.DataFrame(dict(enumerate(columns.values())), index=pd.Index([*years, "Total"], name="year"))
+    table.columns = _COMPLIANCE_COLUMNS.view()
+    return table
 
 
 def _compliance_pivoted(placements: pd.DataFrame, filters: Filters) -> pd.DataFrame:
