@@ -207,14 +207,15 @@ def publish(
     column (or a `Rate`). Other columns (labels, years) pass through unchanged.
     """
     rate_of = {name: spec if isinstance(spec, Rate) else Rate(spec) for name, spec in (rates or {}).items()}
-    missing = [c for c in [*counts, *rate_of, *(r.denominator for r in rate_of.values())] if c not in table]
+    names, rows = _Labels(table.columns), _Labels(table.index)
+    missing = [c for c in [*counts, *rate_of, *(r.denominator for r in rate_of.values())] if c not in names]
     if total_column is not None and total_column not in counts:
         missing.append(f"{total_column} (the total column must be one of the counts)")
     if missing:
         raise ValueError(f"publish: no column {', '.join(map(str, missing))} in the table")
-    if total_row is not None and total_row not in table.index:
+    if total_row is not None and total_row not in rows:
         raise ValueError(f"publish: no total row {total_row!r} in the table")
-    if not table.index.is_unique:
+    if not rows.unique:
         raise ValueError("publish: the table's index labels must be unique")
 
     periods = _PERIODS.get()
@@ -222,9 +223,13 @@ def publish(
         return _summed(table, periods.next(), counts=counts, rates=rate_of)
 
     # Column by column (not through DataFrame.apply, which costs more than the rest of a small table).
-    rows = table.index.tolist()
+    numbers = _numbers(table, [*counts, *(r.denominator for r in rate_of.values())])
     values = {
-        (row, col): float(v) for col in counts for row, v in zip(rows, _counts_of(table[col]), strict=True)
+        (row, col): float(v)
+        for col in counts
+        for row, v in zip(
+            rows.labels, _counts_of(table[col] if numbers is None else numbers[col]), strict=True
+        )
     }
     suppressed = {cell for cell, v in values.items() if 0 < round(v) < THRESHOLD}
     joint = _JOINT.get()
@@ -235,28 +240,78 @@ def publish(
     if joint is not None:
         joint.calls.append((values, suppressed))
 
-    out = table.copy()
-    for col in counts:
-        out[col] = [
-            SUPPRESSED if (row, col) in suppressed else round_count(values[row, col]) for row in table.index
+    published: dict[Hashable, list[Any]] = {
+        col: [
+            SUPPRESSED if (row, col) in suppressed else round_count(values[row, col]) for row in rows.labels
         ]
+        for col in counts
+    }
     for col, rate in rate_of.items():
         sources = [c for c in (rate.denominator, rate.numerator) if c is not None and c in counts]
-        groups = pd.to_numeric(table[rate.denominator], errors="coerce").tolist()
+        groups = (
+            pd.to_numeric(table[rate.denominator], errors="coerce").tolist()
+            if numbers is None
+            else numbers[rate.denominator].tolist()
+        )
         shown = []
-        for row, n, value in zip(table.index, groups, table[col].tolist(), strict=True):
+        for row, n, value in zip(rows.labels, groups, table[col].tolist(), strict=True):
             hidden = pd.isna(n) or n < THRESHOLD or any((row, c) in suppressed for c in sources)
             shown.append(SUPPRESSED if hidden else value)
-        out[col] = shown
+        published[col] = shown
+    out = _replaced(table, published)
     if joint is not None:
         joint.tables.append(out)
     return out
 
 
-def _counts_of(column: pd.Series) -> list[Any]:
+class _Labels:
+    """An index's labels as a list, and lookups in it. Where every label is text (the usual case) a label
+    is looked up in a Python set, as the index would find it; the index's own lookup builds a hash table
+    for each new table, which costs more than the rest of publishing a small one."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.index = index
+        self.labels: list[Any] = index.tolist()
+        self.text = set(self.labels) if all(type(label) is str for label in self.labels) else None
+
+    def __contains__(self, label: object) -> bool:
+        return label in self.index if self.text is None else label in self.text
+
+    @property
+    def unique(self) -> bool:
+        return self.index.is_unique if self.text is None else len(self.text) == len(self.labels)
+
+
+def _replaced(table: pd.DataFrame, columns: Mapping[Hashable, list[Any]]) -> pd.DataFrame:
+    """A copy of `table` with `columns` in place of its own of the same names, each column's type inferred
+    from its values as setting it would (built at once: a copy, then one column set at a time, costs more
+    than the rest of publishing a small table)."""
+    names = table.columns.tolist()
+    # By position, so that a label two columns share passes through for each.
+    data = {i: columns[name] if name in columns else table.iloc[:, i].array for i, name in enumerate(names)}
+    out = pd.DataFrame(data, index=table.index)
+    out.columns = table.columns
+    return out
+
+
+def _numbers(table: pd.DataFrame, names: Sequence[Hashable]) -> dict[Hashable, np.ndarray] | None:
+    """The columns `names` as read from the table's array at once, where every column of the table holds
+    plain numbers (NumPy's: the array is then of their common type, which changes no count's value as a
+    float, nor any group size's as compared with the threshold); None where one does not, or the labels
+    are not unique, or only one column is wanted (it is read faster alone)."""
+    if len(set(names)) < 2 or not table.columns.is_unique:
+        return None
+    if not all(isinstance(dtype, np.dtype) and dtype.kind in "iubf" for dtype in table.dtypes.tolist()):
+        return None
+    array = table.to_numpy()
+    position = {name: i for i, name in enumerate(table.columns.tolist())}
+    return {name: array[:, position[name]] for name in names}
+
+
+def _counts_of(column: pd.Series | np.ndarray) -> list[Any]:
     """A count column's values as numbers, missing ones 0 (`pd.to_numeric(column).fillna(0)`, read straight
     from the array where the column is already numeric: this runs for every column of every table)."""
-    values = column.to_numpy()
+    values = column if isinstance(column, np.ndarray) else column.to_numpy()
     if values.dtype.kind in "iub":
         return values.tolist()
     if values.dtype.kind == "f":
@@ -270,7 +325,7 @@ def _summed(
     """`table` over several years as the sum of its single `years` as published (see the module
     docstring): a row a year's table lacks counted 0 there, "[c]" where any year shows it. A rate is shown
     only where its group has n >= 10 and no count of its row is hidden."""
-    out = table.copy()
+    published: dict[Hashable, list[Any]] = {}
     hidden: set[Hashable] = set()
     # Each year's published column as a mapping from row label (labels are unique: see `publish`).
     by_year = [
@@ -286,14 +341,14 @@ def _summed(
                 shown.append(SUPPRESSED)
             else:
                 shown.append(int(sum(float(part) for part in parts if not pd.isna(part))))
-        out[col] = shown
+        published[col] = shown
     for col, rate in rates.items():
         groups = pd.to_numeric(table[rate.denominator], errors="coerce").tolist()
-        out[col] = [
+        published[col] = [
             SUPPRESSED if pd.isna(n) or n < THRESHOLD or row in hidden else value
             for row, n, value in zip(table.index, groups, table[col].tolist(), strict=True)
         ]
-    return out
+    return _replaced(table, published)
 
 
 def _lines(
@@ -318,6 +373,12 @@ def _secondary(
 ) -> set[tuple[Hashable, str]]:
     suppressed = set(suppressed)
     ends = _lines(values, total_row=total_row, total_column=total_column)
+    # The cells on each line, in the order of `ends` (so the first of equal cost is the same).
+    on_line: dict[tuple[Any, ...], list[tuple[Hashable, str]]] = {}
+    for cell, (a, b) in ends.items():
+        on_line.setdefault(a, []).append(cell)
+        if b != a:
+            on_line.setdefault(b, []).append(cell)
 
     def cost(cell: tuple[Hashable, str]) -> tuple[int, float]:
         # Prefer a small non-zero body cell: suppressing a zero protects little, a total costs most.
@@ -334,7 +395,7 @@ def _secondary(
         lone = sorted((node for node, cells in by_line.items() if len(cells) == 1), key=repr)
         extra = None
         for node in lone:
-            candidates = [c for c, e in ends.items() if node in e and c not in suppressed]
+            candidates = [c for c in on_line[node] if c not in suppressed]
             if candidates:
                 extra = min(candidates, key=cost)
                 break
@@ -373,13 +434,46 @@ def _component(
 def _bridges(
     suppressed: set[tuple[Hashable, str]], ends: Mapping[Any, tuple[Any, Any]]
 ) -> list[tuple[Hashable, str]]:
-    """Suppressed cells on no cycle of the line graph: their values follow from the published ones."""
-    found = []
-    for cell in sorted(suppressed, key=repr):
+    """Suppressed cells on no cycle of the line graph: their values follow from the published ones.
+
+    One depth-first search (Tarjan's): a cell the search crosses to a line is a bridge when nothing
+    reached from that line leads back above it but the cell itself. A cell is told from another joining
+    the same two lines by identity, so two such cells are a cycle; a cell with both ends on one line is
+    never crossed, and is no bridge."""
+    adjacency: dict[Any, list[tuple[Any, tuple[Hashable, str]]]] = {}
+    for cell in suppressed:
         a, b = ends[cell]
-        if a != b and b not in _component(a, suppressed - {cell}, ends):
-            found.append(cell)
-    return found
+        adjacency.setdefault(a, []).append((b, cell))
+        adjacency.setdefault(b, []).append((a, cell))
+    order: dict[Any, int] = {}
+    low: dict[Any, int] = {}
+    found = []
+    for root in adjacency:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack: list[tuple[Any, tuple[Hashable, str] | None, Iterator[tuple[Any, tuple[Hashable, str]]]]] = [
+            (root, None, iter(adjacency[root]))
+        ]
+        while stack:
+            node, via, edges = stack[-1]
+            for nxt, cell in edges:
+                if cell is via:
+                    continue
+                if nxt in order:
+                    low[node] = min(low[node], order[nxt])
+                else:
+                    order[nxt] = low[nxt] = len(order)
+                    stack.append((nxt, cell, iter(adjacency[nxt])))
+                    break
+            else:
+                stack.pop()
+                if via is not None:  # not the root: the search came to `node` by the cell `via`
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        found.append(via)
+    return sorted(found, key=repr)
 
 
 def _sides(

@@ -27,23 +27,28 @@ from .panel import (
 )
 
 INTERVENTION_STATUSES = ("referred", "active", "completed", "withdrawn")
+# The interventions table's columns, made once: an index of text costs more to make than the rest of a
+# year's table, and each table takes a view of it (its own name, the same labels).
+_COLUMNS = pd.Index([*INTERVENTION_STATUSES, "total"], name="status")
 
 
 def _interventions_table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    first, last = str(filters.first_year), str(filters.last_year)
-    # The wards' interventions counted once by (year of referral, agency, service, status); a table for
-    # any years is made from these counts (a panel summed over the years is built for each single year).
+    # The wards' interventions counted once by year of referral, then (agency, service) and status; a
+    # table for any years is made from these counts (a panel summed over the years is built for each
+    # single year).
     by_year = memoised(
         ("interventions-counts", frame_key(frame), filters.codes), lambda: _counts_by_year(frame, filters)
     )
+    first, last = str(filters.first_year), str(filters.last_year)
     counts: dict[tuple[str, str], dict[str, int]] = {}
-    for (year, agency, service, status), n in by_year.items():
+    for year, by_key in by_year.items():
         if first <= year <= last:
-            cell = counts.setdefault((agency, service), {})
-            cell[status] = cell.get(status, 0) + n
+            for key, by_status in by_key.items():
+                cell = counts.setdefault(key, {})
+                for status, n in by_status.items():
+                    cell[status] = cell.get(status, 0) + n
     if counts:
         return _from_counts(counts)
-    # No intervention in these years: the table as pivoted from no rows (the same for any such years).
     if not any(
         first <= year <= last
         for year in memoised(
@@ -51,22 +56,27 @@ def _interventions_table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
             lambda: _years_with_rows(frame, filters),
         )
     ):
-        return memoised(
-            ("interventions-none", frame_key(frame), filters.codes), lambda: _pivoted(frame, filters)
-        )
+        # No intervention in these years: the table a pivot table of no rows gives, a Total row of zeros.
+        return _from_counts({})
     return _pivoted(frame, filters)
 
 
-def _counts_by_year(frame: pd.DataFrame, filters: Filters) -> Counter[tuple[str, str, str, str]]:
-    """The wards' interventions by (year of referral, agency, service, status), where none is missing
+def _counts_by_year(
+    frame: pd.DataFrame, filters: Filters
+) -> dict[str, dict[tuple[str, str], dict[str, int]]]:
+    """The wards' interventions by year of referral, (agency, service) and status, where none is missing
     (as a pivot table groups them)."""
     rows = ward_rows(frame, filters.codes)
     columns = [values_of(frame, c)[rows] for c in ("referred_on", "agency", "service", "status")]
-    return Counter(
+    counts = Counter(
         (referred[:4], agency, service, status)
         for referred, agency, service, status in zip(*columns, strict=True)
         if referred is not None and agency is not None and service is not None and status is not None
     )
+    by_year: dict[str, dict[tuple[str, str], dict[str, int]]] = {}
+    for (year, agency, service, status), n in counts.items():
+        by_year.setdefault(year, {}).setdefault((agency, service), {})[status] = n
+    return by_year
 
 
 def _years_with_rows(frame: pd.DataFrame, filters: Filters) -> set[str]:
@@ -97,7 +107,7 @@ def _from_counts(counts: dict[tuple[str, str], dict[str, int]]) -> pd.DataFrame:
     return pd.DataFrame(
         body,
         index=[*(f"{a}: {s}" for a, s in keys), "Total"],
-        columns=pd.Index([*INTERVENTION_STATUSES, "total"], name="status"),
+        columns=_COLUMNS.view(),
     )
 
 
@@ -165,33 +175,6 @@ def _sizes(ids: np.ndarray) -> dict[Any, int]:
     return dict(zip(values.tolist(), counts.tolist(), strict=True))
 
 
-def _by_agency(per_worker: pd.DataFrame) -> pd.DataFrame:
-    """Key workers, cases and interventions by agency (as a groupby of `per_worker` by agency sums them)."""
-    if per_worker.empty:
-        return per_worker.groupby("agency").agg(
-            workers=("worker", "size"), cases=("cases", "sum"), interventions=("interventions", "sum")
-        )
-    sums: dict[str, list[int]] = {}
-    for agency, cases, interventions in zip(
-        per_worker["agency"].tolist(),
-        per_worker["cases"].tolist(),
-        per_worker["interventions"].tolist(),
-        strict=True,
-    ):
-        counts = sums.setdefault(agency, [0, 0, 0])
-        counts[0] += 1
-        counts[1] += cases
-        counts[2] += interventions
-    agencies = sorted(sums)
-    return pd.DataFrame(
-        {
-            name: np.array([sums[agency][i] for agency in agencies], dtype=np.int64)
-            for i, name in enumerate(("workers", "cases", "interventions"))
-        },
-        index=pd.Index(agencies, name="agency"),
-    )
-
-
 def _under_way(frame: pd.DataFrame, codes: tuple[str, ...], began: str, ended: str, on: str) -> np.ndarray:
     """Rows of the wards `codes` that had begun by the ISO day `on` and not ended by it (a missing end: not
     yet), compared as ISO text."""
@@ -211,27 +194,22 @@ def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
     cases = _sizes(households["key_worker"].to_numpy()[open_cases])
     work = _sizes(frame["worker"].to_numpy()[active])
     ids = sorted(set(cases) | set(work))
-    per_worker = pd.DataFrame(
-        {
-            "worker": [workers.get(int(i), (f"Worker {i}", "Unknown agency"))[0] for i in ids],
-            "agency": [workers.get(int(i), ("", "Unknown agency"))[1] for i in ids],
-            "cases": [cases.get(i, 0) for i in ids],
-            "interventions": [work.get(i, 0) for i in ids],
-        }
-    )
+    names = [workers.get(int(i), (f"Worker {i}", "Unknown agency"))[0] for i in ids]
+    agencies = [workers.get(int(i), ("", "Unknown agency"))[1] for i in ids]
+    case_counts = [cases.get(i, 0) for i in ids]
+    intervention_counts = [work.get(i, 0) for i in ids]
+    # Each table is made at once with its Total row (adding the row through `.loc` costs more than the
+    # rest of the panel).
     if audience == MANAGER:
-        # astype(object): with no worker in the period the empty agency column is not text.
-        table = per_worker.set_index("worker")[["agency", "cases", "interventions"]].astype(
-            {"agency": object}
+        table = pd.DataFrame(
+            {
+                "agency": np.array([*agencies, ""], dtype=object),
+                "cases": [*case_counts, sum(case_counts)],
+                "interventions": [*intervention_counts, sum(intervention_counts)],
+            },
+            index=pd.Index([*names, "Total"], name="worker"),
         )
         index_key, label = "worker", "Worker"
-    else:
-        table = _by_agency(per_worker)
-        table["per_worker"] = table["cases"] / table["workers"]
-        index_key, label = "agency", "Agency"
-    table.loc["Total", ["cases", "interventions"]] = table[["cases", "interventions"]].sum()
-    if audience == MANAGER:
-        table.loc["Total", "agency"] = ""
         published = publish(table, counts=["cases", "interventions"], total_row="Total")
         columns: tuple[Column, ...] = (
             Column("worker", label, "text"),
@@ -240,11 +218,31 @@ def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
             Column("interventions", "Active interventions"),
         )
     else:
-        table.loc["Total", "workers"] = table["workers"].iloc[:-1].sum()
-        key_workers = table.loc["Total", "workers"]
-        table.loc["Total", "per_worker"] = (
-            table.loc["Total", "cases"] / key_workers if key_workers else float("nan")
+        # Key workers, cases and interventions by agency.
+        sums: dict[str, list[int]] = {}
+        for agency, n_cases, n_interventions in zip(agencies, case_counts, intervention_counts, strict=True):
+            counts = sums.setdefault(agency, [0, 0, 0])
+            counts[0] += 1
+            counts[1] += n_cases
+            counts[2] += n_interventions
+        by_agency = sorted(sums)
+        key_workers, cases_of, interventions_of = (
+            [sums[agency][i] for agency in by_agency] for i in range(3)
         )
+        total_workers, total_cases = sum(key_workers), sum(cases_of)
+        table = pd.DataFrame(
+            {
+                "workers": [*key_workers, total_workers],
+                "cases": [*cases_of, total_cases],
+                "interventions": [*interventions_of, sum(interventions_of)],
+                "per_worker": [
+                    *(n / k for n, k in zip(cases_of, key_workers, strict=True)),
+                    total_cases / total_workers if total_workers else float("nan"),
+                ],
+            },
+            index=pd.Index([*by_agency, "Total"], name="agency"),
+        )
+        index_key, label = "agency", "Agency"
         published = publish(
             table,
             counts=["workers", "cases", "interventions"],
@@ -306,19 +304,18 @@ def transience_panel(facts: dict[str, Any], filters: Filters, audience: str) -> 
     closed, still_open = (column[rows] for column in text_of(households, "closed_on"))
     if opened_missing.any():  # as compared by the text of pandas' own columns
         opened = households["opened_on"].astype(str).to_numpy()[rows]
-    records = []
-    for year in filters.years:
-        start, end = f"{year}-01-01", year_end(year)
-        present = (opened <= end) & (still_open | (closed >= start))
-        records.append(
-            {
-                "year": str(year),
-                "households": int(present.sum()),
-                "moves": int((move_years == str(year)).sum()),
-            }
-        )
-    table = pd.DataFrame(records).set_index("year")
-    table["rate"] = table["moves"] / table["households"].where(table["households"] > 0)
+    present = np.array(
+        [
+            int(((opened <= year_end(year)) & (still_open | (closed >= f"{year}-01-01"))).sum())
+            for year in filters.years
+        ],
+        dtype=np.int64,
+    )
+    moved = np.array([int((move_years == str(year)).sum()) for year in filters.years], dtype=np.int64)
+    table = pd.DataFrame(
+        {"households": present, "moves": moved, "rate": moved / np.where(present > 0, present, np.nan)},
+        index=pd.Index([str(year) for year in filters.years], name="year"),
+    )
     published = publish(table, counts=["households", "moves"], rates={"rate": Rate("households", "moves")})
     columns = (
         Column("year", "Year", "text"),

@@ -207,7 +207,7 @@ def text_of(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
 
     def compute() -> tuple[np.ndarray, np.ndarray]:
         values = values_of(frame, column)
-        missing = np.array([v is None for v in values], dtype=bool)
-        return np.array(["" if v is None else str(v) for v in values], dtype=str), missing
+        missing = np.equal(values, None)  # type: ignore[call-overload]  # element by element
+        return np.where(missing, "", values).astype(str), missing
 
     return memoised(("text_of", frame_key(frame), column), compute)

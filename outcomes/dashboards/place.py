@@ -85,21 +85,31 @@ def _transience_frames(
 
 
 def turnover_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
-    frame = facts["residences"]
+    frame, stats = facts["residences"], facts["turnover_stats"]
     key = ("turnover", frame_key(frame), filters.codes, filters.first_year, filters.last_year)
-    table = memoised(key, lambda: _transience(frame, filters)).copy()
-    table.index = [str(y) for y in table.index]
-    table.index.name = "year"
-    table["turnover"] = (table["arrivals"] + table["departures"]) / table["resident"].where(
-        table["resident"] > 0
+    counts = memoised(key, lambda: _transience(frame, filters))
+    # The same for every ward of a family: computed once.
+    comparator = memoised(
+        ("comparator-turnover", frame_key(stats), filters.first_year, filters.last_year),
+        lambda: comparator_turnover(stats, filters.years),
     )
-    table["comparator_turnover"] = comparator_turnover(facts["turnover_stats"], filters.years)
+    resident = counts["resident"]
+    turnover = (counts["arrivals"] + counts["departures"]) / resident.where(resident > 0)
+    # Made at once, not a copy with columns set one at a time (which costs more than the rest of the
+    # panel); the comparator, by year as the table's rows are, passes through `publish` unchanged.
+    table = pd.DataFrame(
+        {
+            **{name: counts[name].array for name in counts.columns},
+            "turnover": turnover.array,
+            "comparator_turnover": comparator.array,
+        },
+        index=pd.Index([str(y) for y in counts.index], name="year"),
+    )
     published = publish(
         table,
         counts=["resident", "arrivals", "departures"],
         rates={"turnover": Rate("resident"), "median_years": Rate("departures", "departures")},
     )
-    published["comparator_turnover"] = table["comparator_turnover"]
     columns = (
         Column("year", "Year", "text"),
         Column("resident", "Households resident on 1 January"),

@@ -23,6 +23,10 @@ from .panel import (
     year_index,
 )
 
+# The tables' columns, made once: an index of text costs more to make than the rest of a year's table,
+# and each table takes a view of it (its own name, the same labels).
+_PLACEMENTS = pd.Index(["placements"])
+
 
 def _one_way(counts: pd.Series, label: str) -> pd.DataFrame:
     table = counts.rename("placements").to_frame()
@@ -49,12 +53,11 @@ def _by_published(published: pd.DataFrame) -> pd.DataFrame:
     return published.loc[[*order, "Total"]]
 
 
-def _counts_by(facts: dict[str, Any], filters: Filters, by: str) -> tuple[pd.Series, pd.DataFrame]:
-    """Placements by `by`, largest first, and the table of them with a Total row (computed once per
-    `memo_scope`)."""
+def _counts_by(facts: dict[str, Any], filters: Filters, by: str) -> pd.DataFrame:
+    """Placements by `by`, largest first, with a Total row (computed once per `memo_scope`)."""
     placements = facts["placements"]
 
-    def compute() -> tuple[pd.Series, pd.DataFrame]:
+    def compute() -> pd.DataFrame:
         first, last = str(filters.first_year), str(filters.last_year)
         # The wards' placements counted once by (year, `by`); a table for any years is made from these
         # counts (a panel summed over the years is built for each single year).
@@ -75,14 +78,15 @@ def _counts_by(facts: dict[str, Any], filters: Filters, by: str) -> tuple[pd.Ser
                 )
             return _grouped(placements, filters, by)
         labels = sorted(totals)
-        counts = pd.Series(
-            np.array([totals[label] for label in labels], dtype=np.int64), index=pd.Index(labels, name=by)
-        ).sort_values(ascending=False)
-        table = pd.DataFrame(
-            {"placements": np.array([*counts.tolist(), sum(counts.tolist())], dtype=np.int64)},
-            index=pd.Index([*counts.index.tolist(), "Total"], name=by),
+        counts = np.array([totals[label] for label in labels], dtype=np.int64)
+        # Largest first, in the order `pd.Series.sort_values(ascending=False)` gives (its quicksort of
+        # the reversed values, reversed: ties are not in the order of the labels).
+        order = np.arange(len(labels))[::-1][counts[::-1].argsort(kind="quicksort")][::-1].tolist()
+        return pd.DataFrame(
+            np.array([*counts[order].tolist(), int(counts.sum())], dtype=np.int64).reshape(-1, 1),
+            index=pd.Index([*(labels[i] for i in order), "Total"], name=by),
+            columns=_PLACEMENTS.view(),
         )
-        return counts, table
 
     key = ("placements-by", frame_key(placements), by, filters.codes, filters.first_year, filters.last_year)
     return memoised(key, compute)
@@ -100,19 +104,19 @@ def _counts_by_year(
     return counts, set(years)
 
 
-def _grouped(placements: pd.DataFrame, filters: Filters, by: str) -> tuple[pd.Series, pd.DataFrame]:
+def _grouped(placements: pd.DataFrame, filters: Filters, by: str) -> pd.DataFrame:
     """`_counts_by` grouped from the rows themselves."""
     counts = in_period(placements, filters).groupby(by).size().sort_values(ascending=False)
-    return counts, _one_way(counts, by)
+    return _one_way(counts, by)
 
 
 def placements_by_table(facts: dict[str, Any], filters: Filters, by: str) -> pd.DataFrame:
     """The table `_placements_by` publishes, alone (the panel's single years, `disclosure.by_period`)."""
-    return publish(_counts_by(facts, filters, by)[1], counts=["placements"], total_row="Total")
+    return publish(_counts_by(facts, filters, by), counts=["placements"], total_row="Total")
 
 
 def _placements_by(facts: dict[str, Any], filters: Filters, by: str, slug: str, title: str) -> Panel:
-    counts = _counts_by(facts, filters, by)[0]
+    labels = len(_counts_by(facts, filters, by)) - 1  # less the Total row
     published = _by_published(placements_by_table(facts, filters, by))
     columns = (
         Column(by, "Placing authority" if by == "authority" else "Type of placement", "text"),
@@ -122,7 +126,7 @@ def _placements_by(facts: dict[str, Any], filters: Filters, by: str, slug: str, 
     summary = (
         f"{display(total, 'count')} placements into {filters.label} from {filters.first_year} to "
         f"{filters.last_year}"
-        + (f"; most from {published.index[0]}." if len(counts) and shown(published.iloc[0, 0]) else ".")
+        + (f"; most from {published.index[0]}." if labels and shown(published.iloc[0, 0]) else ".")
     )
     body = published.drop(index="Total")
     chart = BarChart(
@@ -162,6 +166,8 @@ def placements_by_type_table(facts: dict[str, Any], filters: Filters, audience: 
 
 
 STATUSES = ("on time", "late", "missing", "pending", "no statutory rule")
+# The compliance table's columns, made once (as `_PLACEMENTS`).
+_COMPLIANCE_COLUMNS = pd.Index([*(c.replace(" ", "_") for c in STATUSES), "total", "judged", "on_time_rate"])
 
 
 def _rows_of_codes(frame: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
@@ -189,7 +195,9 @@ def _compliance_table(placements: pd.DataFrame, filters: Filters) -> pd.DataFram
     judged = columns["on_time"] + columns["late"] + columns["missing"]
     columns["judged"] = judged
     columns["on_time_rate"] = 100 * columns["on_time"] / np.where(judged > 0, judged, np.nan)
-    return pd.DataFrame(columns, index=pd.Index([*years, "Total"], name="year"))
+    table = pd.DataFrame(dict(enumerate(columns.values())), index=pd.Index([*years, "Total"], name="year"))
+    table.columns = _COMPLIANCE_COLUMNS.view()
+    return table
 
 
 def _compliance_pivoted(placements: pd.DataFrame, filters: Filters) -> pd.DataFrame:

@@ -72,7 +72,8 @@ def random_rows(rng: np.random.Generator, n: int) -> pd.DataFrame:
 def test_interventions_from_counts_are_the_pivot_table(seed: int) -> None:
     frame = random_rows(np.random.default_rng(seed), 80)
     for codes in [("A",), ("A", "B"), ("A", "B", "C")]:
-        for first, last in [(2008, 2008), (2010, 2010), (2009, 2011), (2008, 2012)]:
+        # 2014: no intervention at all in that year.
+        for first, last in [(2008, 2008), (2010, 2010), (2009, 2011), (2008, 2012), (2014, 2014)]:
             f = filters(codes, first, last)
             with memo_scope():
                 pd.testing.assert_frame_equal(
@@ -103,10 +104,9 @@ def test_placements_and_compliance_from_counts_are_those_of_pandas(seed: int) ->
                     check_exact=True,
                 )
                 for by in ("authority", "type"):
-                    counts, table = placements._counts_by({"placements": frame}, f, by)
-                    grouped_counts, grouped = placements._grouped(frame, f, by)
-                    if len(grouped_counts):
-                        pd.testing.assert_series_equal(counts, grouped_counts, check_exact=True)
+                    table = placements._counts_by({"placements": frame}, f, by)
+                    grouped = placements._grouped(frame, f, by)
+                    if len(grouped) > 1:  # any placements besides the Total row
                         pd.testing.assert_frame_equal(table, grouped, check_exact=True)
 
 

@@ -172,3 +172,21 @@ def test_columns_not_declared_pass_through_and_unknown_columns_are_refused() -> 
     assert published["placements"].tolist() == ["[c]", 30]
     with pytest.raises(ValueError, match="no column"):
         publish(frame, counts=["households"])
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [["Kent", "Kent", "Total"], [2009, 2009, 99], [np.nan, np.nan, "Total"]],
+    ids=["text", "number", "nan"],
+)
+def test_a_table_whose_row_labels_repeat_is_refused(labels: list[object]) -> None:
+    frame = pd.DataFrame({"placements": [12, 15, 27]}, index=labels)
+    with pytest.raises(ValueError, match="must be unique"):
+        publish(frame, counts=["placements"])
+
+
+@pytest.mark.parametrize("index", [["Kent", "Essex"], [2009, 2010]], ids=["text", "number"])
+def test_a_total_row_not_in_the_table_is_refused(index: list[object]) -> None:
+    frame = pd.DataFrame({"placements": [12, 15]}, index=index)
+    with pytest.raises(ValueError, match="no total row"):
+        publish(frame, counts=["placements"], total_row="Total")
