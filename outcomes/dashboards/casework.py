@@ -159,12 +159,22 @@ def interventions_panel(facts: dict[str, Any], filters: Filters, audience: str) 
     )
 
 
-def _workers() -> dict[int, tuple[str, str]]:
-    """Each staff profile's name and agency (read once per `memo_scope`)."""
+def _workers() -> dict[int, tuple[str, str, str]]:
+    """Each staff profile's name, agency and username (read once per `memo_scope`)."""
     return {
-        p.pk: (p.user.get_full_name() or p.user.get_username(), p.agency.name)
+        p.pk: (p.user.get_full_name() or p.user.get_username(), p.agency.name, p.user.get_username())
         for p in StaffProfile.objects.select_related("user", "agency")
     }
+
+
+def _distinct_names(workers: list[tuple[str, str, str]]) -> list[str]:
+    """Workers' names as the caseload's row labels: a name two workers share, or the Total row's, gets the
+    worker's username after it, so every row stays its own (a published table's labels must be unique)."""
+    taken = Counter(name for name, _, _ in workers)
+    return [
+        f"{name} ({username})" if taken[name] > 1 or name == "Total" else name
+        for name, _, username in workers
+    ]
 
 
 def _sizes(ids: np.ndarray) -> dict[Any, int]:
@@ -194,8 +204,8 @@ def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
     cases = _sizes(households["key_worker"].to_numpy()[open_cases])
     work = _sizes(frame["worker"].to_numpy()[active])
     ids = sorted(set(cases) | set(work))
-    names = [workers.get(int(i), (f"Worker {i}", "Unknown agency"))[0] for i in ids]
-    agencies = [workers.get(int(i), ("", "Unknown agency"))[1] for i in ids]
+    names = _distinct_names([workers.get(int(i), (f"Worker {i}", "", f"worker {i}")) for i in ids])
+    agencies = [workers.get(int(i), ("", "Unknown agency", ""))[1] for i in ids]
     case_counts = [cases.get(i, 0) for i in ids]
     intervention_counts = [work.get(i, 0) for i in ids]
     # Each table is made at once with its Total row (adding the row through `.loc` costs more than the

@@ -290,3 +290,28 @@ def test_a_range_re_uses_the_single_years_already_viewed(ward_manager: StaffProf
             panel(year, year, slug)
         with mock.patch.object(dashboards, "_one_year", side_effect=AssertionError("recomputed a year")):
             assert repr(panel(2009, 2012, slug)) == repr(cold), slug
+
+
+def test_workers_who_share_a_name_keep_their_own_caseload_rows(ward_manager: StaffProfile) -> None:
+    # Row labels of a published table must be unique: two workers of the same name (or one named as the
+    # Total row) are told apart by their usernames, where the table was refused before.
+    access = dashboard_access(ward_manager.user)
+    _, panels = dashboards.dashboard_for(access, {})
+    caseload = next(p for p in panels if p.slug == "caseload")
+    shown = [row[0] for row in caseload.rows[:-1]]
+    profiles = {p.user.get_full_name(): p for p in StaffProfile.objects.select_related("user")}
+    first, second, third = (profiles[name].user for name in shown[:3])
+    for user, (given, family) in zip(
+        (first, second, third), [("Sam", "Smith"), ("Sam", "Smith"), ("Total", "")], strict=True
+    ):
+        user.first_name, user.last_name = given, family
+        user.save()
+    cache.clear()
+    _, panels = dashboards.dashboard_for(access, {})
+    labels = [row[0] for row in next(p for p in panels if p.slug == "caseload").rows]
+    assert f"Sam Smith ({first.username})" in labels
+    assert f"Sam Smith ({second.username})" in labels
+    assert f"Total ({third.username})" in labels
+    assert labels[-1] == "Total"
+    assert labels.count("Total") == 1
+    cache.clear()
