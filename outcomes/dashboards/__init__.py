@@ -21,7 +21,7 @@ from django.core.cache import cache
 from ..disclosure import COMBINED_MEMBER, by_period, jointly, publish_family
 from . import benefits, casework, housing, place, placements
 from .access import COMBINED, Access, Filters, filters_from
-from .facts import CACHE_SECONDS, data_version, facts, staff_version
+from .facts import CACHE_SECONDS, Versions, facts, staff_version, versions
 from .panel import Panel, memo_scope
 
 PANELS: dict[str, Callable[[dict[str, Any], Filters, str], Panel]] = {
@@ -38,6 +38,22 @@ PANELS: dict[str, Callable[[dict[str, Any], Filters, str], Panel]] = {
     "turnover": place.turnover_panel,
 }
 
+# The parts of the figures (`facts.PARTS`) each panel reads: its cache key is their fingerprint, so a
+# change to other records leaves it cached (a test builds each panel and checks what it reads).
+PANEL_PARTS: dict[str, tuple[str, ...]] = {
+    "dependency": ("areas",),
+    "spend": ("areas",),
+    "placements-authority": ("placements",),
+    "placements-type": ("placements",),
+    "compliance": ("placements",),
+    "housing": ("housing",),
+    "housing-benefit": ("housing_benefit",),
+    "interventions": ("interventions",),
+    "caseload": ("households", "interventions"),
+    "transience": ("moves", "households"),
+    "turnover": ("residences", "areas"),
+}
+
 # The panels whose figures are totals over the years asked for.
 SUMMED_OVER_YEARS = frozenset({"placements-authority", "placements-type", "interventions", "compliance"})
 # For a panel summed over the years, the one table it publishes, built alone: its single years are
@@ -52,25 +68,34 @@ YEAR_TABLES: dict[str, Callable[[dict[str, Any], Filters, str], pd.DataFrame]] =
 
 def dashboard_for(access: Access, params: Any) -> tuple[Filters, list[Panel]]:
     """The filters from the query string and every panel for them, published and cached."""
-    version = data_version()
-    figures = facts(version)
+    found = versions()
+    figures = facts(found)
     filters = filters_from(params, access, latest_year=figures["latest_year"])
-    return filters, _panels(version, figures, filters, access)
+    return filters, _panels(found, figures, filters, access)
 
 
-def _panels(version: str, figures: dict[str, Any], filters: Filters, access: Access) -> list[Panel]:
+def panel_version(found: Versions, slug: str) -> str:
+    """The fingerprint of the records panel `slug` is built from."""
+    return found.of(PANEL_PARTS[slug])
+
+
+def _panels(found: Versions, figures: dict[str, Any], filters: Filters, access: Access) -> list[Panel]:
     audience = access.audience
-    # The ward family (every ward the caller sees) is in the key: it decides which cells are hidden.
-    base = f"outcomes:dashboard-panel:{version}:{audience}:{_family(access)}:{filters.ward}:{filters.first_year}-{filters.last_year}"
+    # The ward family (every ward the caller sees) is in the key: it decides which cells are hidden. The
+    # years are too, and with them the last year with figures (a default view's last year).
+    base = f"outcomes:dashboard-panel:{audience}:{_family(access)}:{filters.ward}:{filters.first_year}-{filters.last_year}"
     staff = staff_version()
-    keys = {slug: f"{base}:{slug}" + (f":{staff}" if slug == "caseload" else "") for slug in PANELS}
-    found = cache.get_many(list(keys.values()))
+    keys = {
+        slug: f"{base}:{slug}:{panel_version(found, slug)}" + (f":{staff}" if slug == "caseload" else "")
+        for slug in PANELS
+    }
+    cached = cache.get_many(list(keys.values()))
     panels = []
     with memo_scope():
         for slug in PANELS:
-            panel = found.get(keys[slug])
+            panel = cached.get(keys[slug])
             if panel is None:
-                panel = protected_panel(slug, figures, filters, access, version=version)
+                panel = protected_panel(slug, figures, filters, access, version=panel_version(found, slug))
                 cache.set(keys[slug], panel, CACHE_SECONDS)
             panels.append(panel)
     return panels
@@ -83,10 +108,10 @@ def _family(access: Access) -> str:
 def dashboard_table(access: Access, params: Any, slug: str) -> tuple[Filters, Panel]:
     """One panel (the API's table endpoints): built from the cached figures, published like the page's,
     without building the rest of the dashboard."""
-    version = data_version()
-    figures = facts(version)
+    found = versions()
+    figures = facts(found)
     filters = filters_from(params, access, latest_year=figures["latest_year"])
-    return filters, protected_panel(slug, figures, filters, access, version=version)
+    return filters, protected_panel(slug, figures, filters, access, version=panel_version(found, slug))
 
 
 def protected_panel(
@@ -95,8 +120,9 @@ def protected_panel(
     """Panel `slug` for `filters`, published jointly with the same panel for each of the caller's wards and
     for the wards combined (for the same years): no cell hidden in one of them can be had as the difference
     of the others (`disclosure.complementary`). Over several years, a panel summed over them is the sum of
-    its single years so published (`disclosure.by_period`); with the figures' `version`, each year's tables
-    are cached on it, whether published for a range or for that year's own view."""
+    its single years so published (`disclosure.by_period`); with `version` (`panel_version`: of the records
+    the panel reads), each year's tables are cached on it, whether published for a range or for that year's
+    own view."""
     with memo_scope():
         return _protected_panel(slug, figures, filters, access, version)
 

@@ -12,7 +12,7 @@ from taskforce.org.models import Area, StaffProfile
 
 from . import _panels
 from .access import MANAGER, POLICY, Access, filters_from
-from .facts import data_version, facts
+from .facts import facts, versions
 
 
 def default_views() -> list[Access]:
@@ -33,13 +33,13 @@ def default_views() -> list[Access]:
 
 def dashboards_warm() -> dict[str, Any]:
     """Compute (or find) the figures for the current data version and the panels of every default view."""
-    version = data_version()
-    figures = facts(version)
+    found = versions()
+    figures = facts(found)
     views = default_views()
     for access in views:
         filters = filters_from({}, access, latest_year=figures["latest_year"])
-        _panels(version, figures, filters, access)
-    return {"version": version, "views": len(views)}
+        _panels(found, figures, filters, access)
+    return {"version": found.data, "views": len(views)}
 
 
 def run_dashboards_warm_job(job: Job, progress: JobProgress) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from households.models import AgreementSignatory
 from taskforce.org.models import Area
 
 from ..dashboards.access import COMBINED, FIRST_YEAR, Filters
-from ..dashboards.facts import data_version, facts
+from ..dashboards.facts import facts, versions
 from ..dashboards.panel import Panel
 from ..dashboards.place import turnover_panel
 from ..datasets.place import signatories_frame
@@ -31,7 +31,7 @@ def place_section() -> Section:
     label = " and ".join(w.name for w in targets)
     placements = placements_with_status(codes)
     signatories = signatories_frame()
-    figures = facts(data_version())
+    figures = facts(versions())
     filters = Filters(
         codes=codes,
         ward=COMBINED,

@@ -29,12 +29,17 @@ def _empty_cache():
 def test_warming_fills_the_cache_the_page_reads(monkeypatch):
     result = dashboards_warm()
     assert result["views"] == len(default_views()) >= 1
-    assert cache.get(f"outcomes:dashboard-facts:{result['version']}") is not None
+    facts_module = importlib.import_module("outcomes.dashboards.facts")
+    found = facts_module.versions()
+    assert result["version"] == found.data
+    for name, version in found.parts.items():
+        assert cache.get(f"outcomes:dashboard-facts:{name}:{version}") is not None
 
     def no_recomputing() -> dict[str, Any]:
         raise AssertionError("the dashboard figures were computed again")
 
-    monkeypatch.setattr(importlib.import_module("outcomes.dashboards.facts"), "_compute", no_recomputing)
+    for name, part in facts_module.PARTS.items():
+        monkeypatch.setitem(facts_module.PARTS, name, facts_module.Part(part.models, no_recomputing))
     access = Access(POLICY, tuple(Area.objects.filter(is_target=True).order_by("name")))
     _, panels = dashboard_for(access, {})
     assert panels  # every panel came from the cache: building one would have needed the figures
