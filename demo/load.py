@@ -27,6 +27,7 @@ from households.models import (
     Residence,
 )
 from interventions.models import Intervention, Referral, Service, ServiceCategory
+from outcomes.datasets.ledger import rebuild_ledger
 from outcomes.models import AreaStatistic, BenefitRecord, BenefitType
 from taskforce.org.bulk import insert_rows, lock_referenced, next_id, reset_sequences
 from taskforce.org.models import Agency, Area, StaffProfile
@@ -540,6 +541,7 @@ def _write(data: DemoData, *, seed: int, report: Any, job_id: int | None) -> Dem
         ]
     )
     write_privacy_demo(seed=seed)
+    rebuild_ledger()  # the housing benefit records by claimant, for the dashboards' sums
     # Fresh planner statistics after a bulk load: SQLite keeps none until asked, and PostgreSQL's
     # autovacuum would reach these tables only later.
     with connection.cursor() as cursor:

@@ -8,6 +8,8 @@ from .models import (
     AreaStatistic,
     BenefitRecord,
     BenefitType,
+    HousingBenefitLedger,
+    LedgerState,
     PlanDeviation,
     ProgrammeCost,
     UnitCost,
@@ -29,6 +31,44 @@ class BenefitRecordAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["person"]
     date_hierarchy = "month"
     show_full_result_count = False
+
+
+@admin.register(HousingBenefitLedger)
+class HousingBenefitLedgerAdmin(admin.ModelAdmin):
+    """Derived from the benefit records (outcomes/datasets/ledger.py): shown, never edited here."""
+
+    list_display = ["person", "first_month", "months"]
+    raw_id_fields = ["person"]
+    search_fields = ["=person__nino"]
+    readonly_fields = ["person", "first_month", "months"]
+    exclude = ["pennies"]
+
+    @admin.display(description="months")
+    def months(self, obj: HousingBenefitLedger) -> int:
+        return len(obj.pennies) // 4
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(LedgerState)
+class LedgerStateAdmin(admin.ModelAdmin):
+    list_display = ["name", "built_from", "built_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(AreaStatistic)

@@ -79,6 +79,38 @@ class BenefitRecord(models.Model):
             raise ValidationError({"month": "A benefit record covers a calendar month: give its first day."})
 
 
+class HousingBenefitLedger(models.Model):
+    """One housing benefit claimant's records as one row: the amount of each month from the first month
+    paid to the last, in pennies (little-endian 32-bit whole numbers; -1 for a month with no record).
+
+    Derived from `BenefitRecord`, for the dashboards' housing benefit sums: a span of months is then two
+    look-ups in running totals instead of a range of the records' index (`outcomes.datasets.ledger`). It is
+    rebuilt in the same transaction as an import or a demo load writes records, and by the dashboards'
+    warming job; `LedgerState` records the records' fingerprint it was built from, and a reader finding
+    the records changed since (an edit in the admin, say) sums the records themselves instead."""
+
+    person = models.OneToOneField(Person, models.CASCADE, primary_key=True, related_name="+")
+    first_month = models.DateField()
+    pennies = models.BinaryField()
+
+    class Meta:
+        ordering = ["person"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} from {self.first_month:%Y-%m}: {len(self.pennies) // 4} months"
+
+
+class LedgerState(models.Model):
+    """The fingerprint of the benefit records (highest id, highest history id) the ledger was built from."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    built_from = models.CharField(max_length=100)
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.built_from}"
+
+
 class AreaStatistic(models.Model):
     """A published or derived figure for an area and period (claimant counts, population, spend...)."""
 

@@ -45,6 +45,8 @@ from outcomes.models import (
     AnalysisRun,
     AreaStatistic,
     BenefitRecord,
+    HousingBenefitLedger,
+    LedgerState,
     PlanDeviation,
     ProgrammeCost,
 )
@@ -245,7 +247,7 @@ DEMO_TABLES = (
     SharingAgreement.history.model._meta.get_field("historicalsharingagreement_parties").related_model,
     SharingAgreement.history.model,
     SharingAgreement.parties.through, SharingAgreement, BreakGlassGrant,
-    BenefitRecord, AreaStatistic, EnforcementAction, HazardFinding, Inspection, Licence, Referral,
+    HousingBenefitLedger, LedgerState, BenefitRecord, AreaStatistic, EnforcementAction, HazardFinding, Inspection, Licence, Referral,
     Intervention, PropertyLocation, Boundary, Placement, AgreementSignatory.history.model, AgreementSignatory,
     DataSharingBasis.agencies.through, DataSharingBasis, Membership, Residence,
     Person, Household, Property, Service, PlanDeviation, AnalysisPlan, ProgrammeCost,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from households.models import Person
+from outcomes.datasets.ledger import rebuild_ledger
 from outcomes.models import BenefitRecord, BenefitType
 from taskforce.org.bulk import (
     insert_rows,
@@ -146,6 +147,7 @@ class BenefitRecordsImport(Kind):
                     strict=True,
                 )
                 counts = self._write_other(list(rows))
+            _ledger_after(counts)
             report.created, report.updated, report.unchanged = counts
             report.committed = True
             if on_written:
@@ -197,9 +199,11 @@ class BenefitRecordsImport(Kind):
         return problems
 
     def write(self, rows: list[tuple[int, date, int, str]]) -> Counts:
-        if connection.vendor == "postgresql":
-            return self._write_postgresql(rows)
-        return self._write_other(rows)
+        counts = (
+            self._write_postgresql(rows) if connection.vendor == "postgresql" else self._write_other(rows)
+        )
+        _ledger_after(counts)
+        return counts
 
     def _write_postgresql(self, rows: list[tuple[int, date, int, str]]) -> Counts:
         """Rows checked one by one (a file the column path could not read) take the column path's write."""
@@ -232,6 +236,14 @@ class BenefitRecordsImport(Kind):
             with connection.cursor() as cursor:
                 cursor.executemany(f"UPDATE {table} SET amount = %s WHERE id = %s", changed)  # noqa: S608
         return len(new), len(changed), len(rows) - len(new) - len(changed)
+
+
+def _ledger_after(counts: Counts) -> None:
+    """Rebuild the housing benefit ledger in the import's transaction when it created or changed records:
+    a changed amount moves neither of the records' fingerprints the ledger is kept against."""
+    created, updated, _unchanged = counts
+    if created or updated:
+        rebuild_ledger()
 
 
 # PostgreSQL's binary COPY format: a signature, flags and header extension, then each row as its field count

@@ -67,22 +67,35 @@ class Counts:
     median_years: list[float]
 
 
+def residence_order(household: np.ndarray, moved_in: np.ndarray) -> np.ndarray:
+    """The order `transience_counts` takes residences in: each household's in order of moving in (a stable
+    sort, an unknown day last). Any subset taken in this order is in its own such order."""
+    sort_in = np.where(np.isnat(moved_in), np.iinfo(np.int64).max, moved_in.view("i8"))
+    return np.lexsort((sort_in, household))
+
+
 def transience_counts(
-    household: np.ndarray, area: np.ndarray, moved_in: np.ndarray, moved_out: np.ndarray, *, years: list[int]
+    household: np.ndarray,
+    area: np.ndarray,
+    moved_in: np.ndarray,
+    moved_out: np.ndarray,
+    *,
+    years: list[int],
+    ordered: bool = False,
 ) -> dict[str, Counts]:
     """Each area's counts (in order of area) from the residences' columns as arrays: households, areas
-    (objects, None where there is none, or a numpy string array) and the days moved in and out (datetime64, NaT where unknown or
-    still there). Numpy throughout: the dashboards compute this for each ward of a family and for the wards
-    together."""
+    (objects, None where there is none, or a numpy string array) and the days moved in and out (datetime64,
+    NaT where unknown or still there); `ordered`: already in `residence_order`. Numpy throughout: the
+    dashboards compute this for each ward of a family and for the wards together."""
     n = len(household)
-    # Each household's residences in order of moving in (a stable sort, an unknown day last).
+    if not ordered:
+        order = residence_order(household, moved_in)
+        household, area = household[order], area[order]
+        moved_in, moved_out = moved_in[order], moved_out[order]
     in_known, out_known = ~np.isnat(moved_in), ~np.isnat(moved_out)
-    sort_in = np.where(in_known, moved_in.view("i8"), np.iinfo(np.int64).max)
-    order = np.lexsort((sort_in, household))
-    household, area = household[order], area[order]
-    moved_in, moved_out = moved_in[order], moved_out[order]
-    in_known, out_known = in_known[order], out_known[order]
-    known = np.not_equal(area, None)  # type: ignore[call-overload]  # element by element
+    # A numpy string array holds no None: every area is known, and its names are sorted in C.
+    strings = area.dtype.kind == "U"
+    known = np.ones(n, dtype=bool) if strings else np.not_equal(area, None)  # type: ignore[call-overload]
     # An arrival is a residence not continuing the same household's previous one in the same area (one
     # that ended no earlier than the day before this one began).
     day = np.timedelta64(1, "D")
@@ -120,7 +133,8 @@ def transience_counts(
     days = (span // day).astype(float)
     length = np.where(unknown_length, np.nan, days / 365.25)
     counts = {}
-    for name in sorted(set(area[known].tolist())):
+    names = np.unique(area).tolist() if strings else sorted(set(area[known].tolist()))
+    for name in names:
         here = stay_area == name
         counts[name] = _counts(
             arrived[here], left[here], arrived_year[here], left_year[here], length[here], years

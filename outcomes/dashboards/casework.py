@@ -298,16 +298,19 @@ def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
 
 def transience_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     moves = facts["moves"]
-    rows = ward_rows(moves, filters.codes)
-    moved_in, moved_in_missing = (column[rows] for column in text_of(moves, "moved_in"))
-    household = moves["household"].to_numpy()[rows]
+    moved_in, moved_in_missing = text_of(moves, "moved_in")
+    household = moves["household"].to_numpy()
     # A household's first home is not a move: each household's earliest day moved in (a missing day last)
-    # is left out, and the rest counted by year.
-    order = np.lexsort((moved_in, moved_in_missing, household))
+    # is left out, and the rest counted by year. The moves are sorted so once per `memo_scope`: the
+    # wards' rows taken in that order are in their own such order (the sort is stable).
+    order = memoised(
+        ("moves-order", frame_key(moves)), lambda: np.lexsort((moved_in, moved_in_missing, household))
+    )
+    order = order[ward_rows(moves, filters.codes)[order]]
     first = np.ones(len(order), dtype=bool)
     first[1:] = household[order][1:] != household[order][:-1]
     later = ~first
-    move_years = np.where(moved_in_missing, "", moved_in.astype("U4"))[order][later]
+    move_years = np.where(moved_in_missing[order], "", moved_in[order].astype("U4"))[later]
     households = facts["households"]
     rows = ward_rows(households, filters.codes)
     opened, opened_missing = (column[rows] for column in text_of(households, "opened_on"))

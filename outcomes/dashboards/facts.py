@@ -1,8 +1,9 @@
 """The figures every panel reads, computed for all wards and years at once, in parts (`PARTS`), each cached
 on a fingerprint of the records it reads (`versions`).
 
-Computing them all takes about a third of a second of CPU on the full demo, most of it the database's
-work: the housing benefit sums (one index range per span) and the rows of the other readers. After a
+Computing them all takes about a quarter of a second of CPU on the full demo, most of it reading rows: the
+claimants' homes and memberships for the housing benefit spans (their sums come from the ledger,
+`datasets.ledger`) and the rows of the other readers. After a
 change only the parts that read the changed records are computed again: a caseworker's new intervention
 computes the interventions again (about 20 ms), not the housing benefit sums. The panels built from them
 are cached alike, each on the parts it reads (`outcomes.dashboards.PANEL_PARTS`).

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.errors import AnalysisError
-from ..analysis.transience import COLUMNS, transience_counts, transience_of_arrays
+from ..analysis.transience import COLUMNS, residence_order, transience_counts, transience_of_arrays
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column
 from .access import Filters
@@ -24,15 +24,14 @@ def comparator_turnover(stats: pd.DataFrame, years: list[int]) -> pd.Series:
 
 
 def _residence_arrays(residences: pd.DataFrame) -> tuple[np.ndarray, ...]:
-    """The residences' households and days moved in and out as arrays for `transience_counts`, converted
-    once per `memo_scope`."""
+    """The residences' households and days moved in and out as arrays for `transience_counts`, and their
+    `residence_order`, worked out once per `memo_scope` (each ward's rows are then taken in that order)."""
 
     def compute() -> tuple[np.ndarray, ...]:
-        return (
-            residences["household"].to_numpy(),
-            pd.to_datetime(residences["moved_in"]).to_numpy(),
-            pd.to_datetime(residences["moved_out"]).to_numpy(),
-        )
+        household = residences["household"].to_numpy()
+        moved_in = pd.to_datetime(residences["moved_in"]).to_numpy()
+        moved_out = pd.to_datetime(residences["moved_out"]).to_numpy()
+        return household, moved_in, moved_out, residence_order(household, moved_in)
 
     return memoised(("residence-arrays", frame_key(residences)), compute)
 
@@ -42,12 +41,13 @@ def _transience(residences: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in residences.columns]
     if missing:
         raise AnalysisError(f"The residences frame has no column {', '.join(missing)}.")
-    household, moved_in, moved_out = _residence_arrays(residences)
-    # The wards' rows, their areas as a numpy string array (none missing there): compared in C.
-    rows = ward_rows(residences, filters.codes)
+    household, moved_in, moved_out, order = _residence_arrays(residences)
+    # The wards' rows in `residence_order`, their areas as a numpy string array (none missing there):
+    # compared in C.
+    rows = order[ward_rows(residences, filters.codes)[order]]
     area = text_of(residences, "area")[0][rows]
     household, moved_in, moved_out = household[rows], moved_in[rows], moved_out[rows]
-    per_ward = transience_counts(household, area, moved_in, moved_out, years=filters.years)
+    per_ward = transience_counts(household, area, moved_in, moved_out, years=filters.years, ordered=True)
     if not per_ward:
         return _transience_frames(household, area, moved_in, moved_out, filters)
     # The wards' counts summed, year by year (the figures are published per year).
@@ -63,7 +63,9 @@ def _transience(residences: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     together = (
         per_ward
         if len(filters.codes) == 1
-        else transience_counts(household, np.full(len(area), "all"), moved_in, moved_out, years=filters.years)
+        else transience_counts(
+            household, np.full(len(area), "all"), moved_in, moved_out, years=filters.years, ordered=True
+        )
     )
     (medians,) = [counts.median_years for counts in together.values()]
     table["median_years"] = np.array(medians, dtype=float)

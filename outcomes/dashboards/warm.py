@@ -10,6 +10,7 @@ from jobs.models import Job
 from jobs.services import JobProgress, job_create, job_enqueue
 from taskforce.org.models import Area, StaffProfile
 
+from ..datasets.ledger import refresh_ledger
 from . import _panels
 from .access import MANAGER, POLICY, Access, filters_from
 from .facts import facts, versions
@@ -32,7 +33,9 @@ def default_views() -> list[Access]:
 
 
 def dashboards_warm() -> dict[str, Any]:
-    """Compute (or find) the figures for the current data version and the panels of every default view."""
+    """Compute (or find) the figures for the current data version and the panels of every default view,
+    having first rebuilt the housing benefit ledger if the benefit records changed since it was built."""
+    refresh_ledger()
     found = versions()
     figures = facts(found)
     views = default_views()

@@ -9,8 +9,9 @@ month: a Category 1 hazard found at an inspection on or before that day and not 
 licence (granted, expired or revoked) that had started and not yet expired.
 
 The rule is applied to the small tables (memberships, homes, hazards, licences) to give spans of months,
-each with one person, one home, one year and one condition; the database then sums the benefit records
-inside each span in one query. The records themselves never leave the database.
+each with one person, one home, one year and one condition; each span's benefit is then summed, in whole
+pennies, from the housing benefit ledger (each claimant's months as one row, `ledger`) when it is up to
+date with the records, or else by the database over the records inside each span, in one query.
 """
 
 from dataclasses import dataclass
@@ -26,7 +27,8 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from households.hhsrs import CATEGORY_1_THRESHOLD
 from households.models import HazardFinding, Licence, Residence
 
-from ..models import BenefitRecord, BenefitType
+from ..models import BenefitRecord, BenefitType, HousingBenefitLedger
+from .ledger import Ledger, current_ledger
 from .query import columns_frame, sql_frame, values_columns
 
 HOUSING_BENEFIT = "hb"
@@ -130,20 +132,25 @@ class _Spans:
         return len(self.person)
 
 
-def _claimant_homes(first_month: date, last_month: date) -> _Homes:
+def _claimant_homes(first_month: date, last_month: date, claimants: QuerySet | None = None) -> _Homes:
     """Each membership of a housing benefit claimant paired with each home of that household, with the
-    months [start, end) in which the home could take the claimant's benefit, before moves are resolved."""
+    months [start, end) in which the home could take the claimant's benefit, before moves are resolved.
+    `claimants`: their ids (the ledger's, when it is up to date); by default read off the records."""
     # Everyone ever paid housing benefit: the months are for the spans to bound (a range of months here
     # would lead SQLite's planner to the (month, benefit) index and a million rows). Each person once, the
     # benefit by its id: SQLite then reads the persons off the (benefit, person, month) index in order,
     # where a join to the benefit types put every record (a third of a million) into the list.
     claimants = (
-        BenefitRecord.objects.filter(
-            benefit=Subquery(BenefitType.objects.filter(code=HOUSING_BENEFIT).order_by().values("pk"))
+        claimants
+        if claimants is not None
+        else (
+            BenefitRecord.objects.filter(
+                benefit=Subquery(BenefitType.objects.filter(code=HOUSING_BENEFIT).order_by().values("pk"))
+            )
+            .order_by()
+            .values("person_id")
+            .distinct()
         )
-        .order_by()
-        .values("person_id")
-        .distinct()
     )
     # The pairs come back as one row of texts, a field's values run together (see _Joined): fetched as
     # rows, the join's fifteen thousand pairs cost more in the driver than in the query. A pair's four
@@ -238,12 +245,12 @@ def _held(
     return np.searchsorted(begun, key, "right") > np.searchsorted(ended, key, "right")
 
 
-def _housing_benefit_spans(first_month: date, last_month: date) -> _Spans:
+def _housing_benefit_spans(first_month: date, last_month: date, claimants: QuerySet | None = None) -> _Spans:
     """Spans of months [start, end) in which a person's housing benefit went to one home, in one condition,
     within one year. The spans of one person do not overlap."""
     first, stop = _month_ordinal(first_month), _month_ordinal(last_month) + 1
     width = stop - first + 1  # every start and end here is in [first, stop]
-    homes = _claimant_homes(first_month, last_month)
+    homes = _claimant_homes(first_month, last_month, claimants)
 
     # Moves: cut each person's months at every start and end of their homes; each piece goes to the winner
     # of the homes that have it, and a home's consecutive pieces join again.
@@ -414,27 +421,11 @@ def housing_benefit_homes(
     )
 
 
-def housing_benefit_by_ward(
-    *, first_month: date = date(2006, 1, 1), last_month: date = date(2015, 12, 1)
-) -> pd.DataFrame:
-    """Housing benefit by ward of the home and year, split as in the housing evidence: area, year,
-    housing_benefit, into_category_1_homes, into_unlicensed_hmos, homes, category_1_homes, unlicensed_hmos.
-
-    The database sums the records of each span (one index range each, in one query); the spans' sums are
-    then added up by ward and year. A home counts in a year when any record was paid into it."""
-    columns = [
-        "area",
-        "year",
-        "housing_benefit",
-        "into_category_1_homes",
-        "into_unlicensed_hmos",
-        "homes",
-        "category_1_homes",
-        "unlicensed_hmos",
-    ]
-    spans = _housing_benefit_spans(first_month, last_month)
-    if not len(spans):
-        return pd.DataFrame(columns=columns)
+def _span_pennies(spans: _Spans, ledger: Ledger | None) -> np.ndarray:
+    """The pennies paid in each span, -1 for a span with no record: from the ledger if given (up to date
+    with the records: two look-ups a span), otherwise from the records (one index range a span)."""
+    if ledger is not None:
+        return ledger.sums(spans.person, spans.start, spans.end)
     # One sum a span, in the spans' order: SQLite's json_each gives its rows in the array's order, and
     # PostgreSQL is told to. Without the spans' numbers the driver builds fifty thousand values fewer. A
     # span without records sums to -1 (amounts are never negative), not NULL: a NULL alone on a line of
@@ -447,8 +438,36 @@ def housing_benefit_by_ward(
         select += " ORDER BY s.span"
     sql, params = _housing_benefit_sql(select, spans)
     amount = columns_frame(sql, params, {"amount": "float64"})["amount"].to_numpy()
-    span = np.flatnonzero(amount >= 0)
-    amount = amount[span]
+    # Back to whole pennies: the sum of a span's few amounts is within far less than half a penny of them.
+    return np.where(amount >= 0, np.rint(amount * 100), -1).astype(np.int64)
+
+
+def housing_benefit_by_ward(
+    *, first_month: date = date(2006, 1, 1), last_month: date = date(2015, 12, 1)
+) -> pd.DataFrame:
+    """Housing benefit by ward of the home and year, split as in the housing evidence: area, year,
+    housing_benefit, into_category_1_homes, into_unlicensed_hmos, homes, category_1_homes, unlicensed_hmos.
+
+    Each span's records are summed (`_span_pennies`) and the spans' sums added up by ward and year, exactly,
+    in pennies. A home counts in a year when any record was paid into it."""
+    columns = [
+        "area",
+        "year",
+        "housing_benefit",
+        "into_category_1_homes",
+        "into_unlicensed_hmos",
+        "homes",
+        "category_1_homes",
+        "unlicensed_hmos",
+    ]
+    ledger = current_ledger()
+    claimants = HousingBenefitLedger.objects.values("person_id") if ledger is not None else None
+    spans = _housing_benefit_spans(first_month, last_month, claimants)
+    if not len(spans):
+        return pd.DataFrame(columns=columns)
+    pennies = _span_pennies(spans, ledger)
+    span = np.flatnonzero(pennies >= 0)
+    pennies = pennies[span]
     # Ward and year as one whole number per span, in the order of the GSS code and then the year.
     ward, wards = pd.factorize(spans.area[span])
     ward = np.argsort(np.argsort(wards))[ward]
@@ -459,18 +478,10 @@ def housing_benefit_by_ward(
     groups, group = np.unique(group, return_inverse=True)
     category_1 = spans.category_1[span]
     unlicensed = spans.is_hmo[span] & ~spans.licensed[span]
-    # pandas sums each group's spans in their order, with compensation, as the published sums always were.
-    sums = (
-        pd.DataFrame(
-            {
-                "housing_benefit": amount,
-                "into_category_1_homes": np.where(category_1, amount, 0.0),
-                "into_unlicensed_hmos": np.where(unlicensed, amount, 0.0),
-            }
-        )
-        .groupby(group)
-        .sum()
-    )
+
+    def pounds(paid: np.ndarray) -> np.ndarray:
+        """Each group's sum of the pennies, exact (whole numbers well under 2**53), in pounds."""
+        return np.bincount(group, weights=paid, minlength=len(groups)) / 100
 
     home = spans.property[span]
     homes_each = home.max(initial=0) + 1
@@ -485,9 +496,9 @@ def housing_benefit_by_ward(
         {
             "area": pd.Series(np.sort(wards)[group_ward], dtype=str),
             "year": pd.Series(group_year + first_year).astype(str),
-            "housing_benefit": sums["housing_benefit"].to_numpy(),
-            "into_category_1_homes": sums["into_category_1_homes"].to_numpy(),
-            "into_unlicensed_hmos": sums["into_unlicensed_hmos"].to_numpy(),
+            "housing_benefit": pounds(pennies),
+            "into_category_1_homes": pounds(np.where(category_1, pennies, 0)),
+            "into_unlicensed_hmos": pounds(np.where(unlicensed, pennies, 0)),
             "homes": homes(np.ones(len(span), dtype=bool)),
             "category_1_homes": homes(category_1),
             "unlicensed_hmos": homes(unlicensed),
