@@ -18,6 +18,7 @@ from .panel import (
     memoised,
     rows_of,
     shown,
+    text_index,
     values_of,
     ward_rows,
     year_index,
@@ -44,7 +45,7 @@ def _yearly(stats: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
             name: np.array([_mean(by_year[year][measure]) for year in years], dtype=float)
             for name, measure in zip(("claimants", "population"), MONTHLY, strict=True)
         },
-        index=pd.Index(years, name="year"),
+        index=text_index(years, name="year"),
     )
     return table.assign(rate=lambda f: 100 * f["claimants"] / f["population"])
 
@@ -61,8 +62,8 @@ def _totals(stats: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
             measure: np.array([years[period].get(measure, math.nan) for period in periods], dtype=float)
             for measure in YEARLY
         },
-        index=pd.Index(periods, name="period"),
-        columns=pd.Index(list(YEARLY), name="measure"),
+        index=text_index(periods, name="period"),
+        columns=text_index(list(YEARLY), name="measure"),
     )
 
 

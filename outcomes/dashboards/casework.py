@@ -20,6 +20,7 @@ from .panel import (
     last_shown,
     memoised,
     rows_of,
+    text_index,
     text_of,
     values_of,
     ward_rows,
@@ -29,7 +30,7 @@ from .panel import (
 INTERVENTION_STATUSES = ("referred", "active", "completed", "withdrawn")
 # The interventions table's columns, made once: an index of text costs more to make than the rest of a
 # year's table, and each table takes a view of it (its own name, the same labels).
-_COLUMNS = pd.Index([*INTERVENTION_STATUSES, "total"], name="status")
+_COLUMNS = text_index([*INTERVENTION_STATUSES, "total"], name="status")
 
 
 def _interventions_table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -106,7 +107,7 @@ def _from_counts(counts: dict[tuple[str, str], dict[str, int]]) -> pd.DataFrame:
     body = np.vstack([body, body.sum(axis=0)])
     return pd.DataFrame(
         body,
-        index=[*(f"{a}: {s}" for a, s in keys), "Total"],
+        index=text_index([*(f"{a}: {s}" for a, s in keys), "Total"]),
         columns=_COLUMNS.view(),
     )
 
@@ -217,7 +218,7 @@ def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
                 "cases": [*case_counts, sum(case_counts)],
                 "interventions": [*intervention_counts, sum(intervention_counts)],
             },
-            index=pd.Index([*names, "Total"], name="worker"),
+            index=text_index([*names, "Total"], name="worker"),
         )
         index_key, label = "worker", "Worker"
         published = publish(table, counts=["cases", "interventions"], total_row="Total")
@@ -250,7 +251,7 @@ def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
                     total_cases / total_workers if total_workers else float("nan"),
                 ],
             },
-            index=pd.Index([*by_agency, "Total"], name="agency"),
+            index=text_index([*by_agency, "Total"], name="agency"),
         )
         index_key, label = "agency", "Agency"
         published = publish(
@@ -327,7 +328,7 @@ def transience_panel(facts: dict[str, Any], filters: Filters, audience: str) -> 
     moved = np.array([int((move_years == str(year)).sum()) for year in filters.years], dtype=np.int64)
     table = pd.DataFrame(
         {"households": present, "moves": moved, "rate": moved / np.where(present > 0, present, np.nan)},
-        index=pd.Index([str(year) for year in filters.years], name="year"),
+        index=text_index([str(year) for year in filters.years], name="year"),
     )
     published = publish(table, counts=["households", "moves"], rates={"rate": Rate("households", "moves")})
     columns = (

@@ -9,7 +9,18 @@ import pandas as pd
 from ..disclosure import SUPPRESSED, Rate, numeric, publish
 from ..tables import Column, display
 from .access import Filters
-from .panel import BarChart, LineChart, Panel, in_period, rows_of, text_of, ward_rows, year_end, year_index
+from .panel import (
+    BarChart,
+    LineChart,
+    Panel,
+    in_period,
+    rows_of,
+    text_index,
+    text_of,
+    ward_rows,
+    year_end,
+    year_index,
+)
 
 
 def _dates(housing: dict[str, pd.DataFrame], filters: Filters) -> tuple[np.ndarray, ...]:
@@ -57,7 +68,10 @@ def housing_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pan
                 "licences": int(in_force.sum()),
             }
         )
-    table = pd.DataFrame(records).set_index("year")
+    table = pd.DataFrame(
+        {name: [record[name] for record in records] for name in ("found", "remedied", "open", "licences")},
+        index=text_index([record["year"] for record in records], name="year"),
+    )
     published = publish(table, counts=["found", "remedied", "open", "licences"])
     hmos = publish(pd.DataFrame({"n": [int(is_hmo.astype(bool).sum())]}), counts=["n"]).loc[0, "n"]
     columns = (

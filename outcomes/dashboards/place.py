@@ -11,7 +11,7 @@ from ..analysis.transience import COLUMNS, residence_order, transience_counts, t
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column
 from .access import Filters
-from .panel import LineChart, Panel, frame_key, last_shown, memoised, rows_of, text_of, ward_rows
+from .panel import LineChart, Panel, frame_key, last_shown, memoised, rows_of, text_index, text_of, ward_rows
 
 
 def comparator_turnover(stats: pd.DataFrame, years: list[int]) -> pd.Series:
@@ -105,7 +105,7 @@ def turnover_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
             "turnover": turnover.array,
             "comparator_turnover": comparator.array,
         },
-        index=pd.Index([str(y) for y in counts.index], name="year"),
+        index=text_index([str(y) for y in counts.index], name="year"),
     )
     published = publish(
         table,

@@ -18,6 +18,7 @@ from .panel import (
     memoised,
     rows_of,
     shown,
+    text_index,
     values_of,
     ward_rows,
     year_index,
@@ -25,7 +26,7 @@ from .panel import (
 
 # The tables' columns, made once: an index of text costs more to make than the rest of a year's table,
 # and each table takes a view of it (its own name, the same labels).
-_PLACEMENTS = pd.Index(["placements"])
+_PLACEMENTS = text_index(["placements"])
 
 
 def _one_way(counts: pd.Series, label: str) -> pd.DataFrame:
@@ -84,7 +85,7 @@ def _counts_by(facts: dict[str, Any], filters: Filters, by: str) -> pd.DataFrame
         order = np.arange(len(labels))[::-1][counts[::-1].argsort(kind="quicksort")][::-1].tolist()
         return pd.DataFrame(
             np.array([*counts[order].tolist(), int(counts.sum())], dtype=np.int64).reshape(-1, 1),
-            index=pd.Index([*(labels[i] for i in order), "Total"], name=by),
+            index=text_index([*(labels[i] for i in order), "Total"], name=by),
             columns=_PLACEMENTS.view(),
         )
 
@@ -167,7 +168,9 @@ def placements_by_type_table(facts: dict[str, Any], filters: Filters, audience: 
 
 STATUSES = ("on time", "late", "missing", "pending", "no statutory rule")
 # The compliance table's columns, made once (as `_PLACEMENTS`).
-_COMPLIANCE_COLUMNS = pd.Index([*(c.replace(" ", "_") for c in STATUSES), "total", "judged", "on_time_rate"])
+_COMPLIANCE_COLUMNS = text_index(
+    [*(c.replace(" ", "_") for c in STATUSES), "total", "judged", "on_time_rate"]
+)
 
 
 def _rows_of_codes(frame: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
@@ -195,7 +198,7 @@ def _compliance_table(placements: pd.DataFrame, filters: Filters) -> pd.DataFram
     judged = columns["on_time"] + columns["late"] + columns["missing"]
     columns["judged"] = judged
     columns["on_time_rate"] = 100 * columns["on_time"] / np.where(judged > 0, judged, np.nan)
-    table = pd.DataFrame(dict(enumerate(columns.values())), index=pd.Index([*years, "Total"], name="year"))
+    table = pd.DataFrame(dict(enumerate(columns.values())), index=text_index([*years, "Total"], name="year"))
     table.columns = _COMPLIANCE_COLUMNS.view()
     return table
 
