@@ -288,10 +288,25 @@ def _replaced(table: pd.DataFrame, columns: Mapping[Hashable, list[Any]]) -> pd.
     than the rest of publishing a small table)."""
     names = table.columns.tolist()
     # By position, so that a label two columns share passes through for each.
-    data = {i: columns[name] if name in columns else table.iloc[:, i].array for i, name in enumerate(names)}
-    out = pd.DataFrame(data, index=table.index)
+    data = {
+        i: _typed(columns[name]) if name in columns else table.iloc[:, i].array
+        for i, name in enumerate(names)
+    }
+    out = pd.DataFrame(data, index=table.index, copy=False)
     out.columns = table.columns
     return out
+
+
+def _typed(values: list[Any]) -> list[Any] | np.ndarray:
+    """A published column as the array pandas would infer from its values, made directly where they are
+    all Python whole numbers (int64) or all floats (float64), which is most of them; otherwise the values,
+    for pandas to infer (a mix with "[c]" is a column of objects)."""
+    kinds = set(map(type, values))
+    if kinds == {int}:
+        return np.array(values, dtype=np.int64)
+    if kinds == {float}:
+        return np.array(values, dtype=np.float64)
+    return values
 
 
 def _numbers(table: pd.DataFrame, names: Sequence[Hashable]) -> dict[Hashable, np.ndarray] | None:
