@@ -68,16 +68,39 @@ def _counts_by_year(
     """The wards' interventions by year of referral, (agency, service) and status, where none is missing
     (as a pivot table groups them)."""
     rows = ward_rows(frame, filters.codes)
-    columns = [values_of(frame, c)[rows] for c in ("referred_on", "agency", "service", "status")]
-    counts = Counter(
-        (referred[:4], agency, service, status)
-        for referred, agency, service, status in zip(*columns, strict=True)
-        if referred is not None and agency is not None and service is not None and status is not None
+    # Each column's values numbered once per `memo_scope` (None: -1); the rows counted by their four numbers.
+    codes, names = zip(
+        *(_numbered(frame, c) for c in ("referred_year", "agency", "service", "status")), strict=True
     )
+    kept = rows & np.logical_and.reduce([code >= 0 for code in codes])
+    sizes = [len(values) for values in names]
+    key = np.ravel_multi_index([code[kept] for code in codes], sizes) if kept.any() else np.zeros(0, int)
+    found, counts = np.unique(key, return_counts=True)
     by_year: dict[str, dict[tuple[str, str], dict[str, int]]] = {}
-    for (year, agency, service, status), n in counts.items():
+    for (year, agency, service, status), n in zip(
+        zip(
+            *(values[index] for values, index in zip(names, np.unravel_index(found, sizes), strict=True)),
+            strict=True,
+        ),
+        counts.tolist(),
+        strict=True,
+    ):
         by_year.setdefault(year, {}).setdefault((agency, service), {})[status] = n
     return by_year
+
+
+def _numbered(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """A text column of the interventions (or "referred_year", the year of "referred_on") as a number per
+    row, -1 where missing, and the values numbered (computed once per `memo_scope`)."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        values = values_of(frame, "referred_on" if column == "referred_year" else column)
+        if column == "referred_year":
+            values = np.array([None if v is None else v[:4] for v in values.tolist()], dtype=object)
+        code, uniques = pd.factorize(values, use_na_sentinel=True)
+        return code, np.asarray(uniques, dtype=object)
+
+    return memoised(("numbered", frame_key(frame), column), compute)
 
 
 def _years_with_rows(frame: pd.DataFrame, filters: Filters) -> set[str]:

@@ -153,13 +153,13 @@ def current_ledger() -> Ledger | None:
     person, first, blobs = zip(*rows, strict=True)
     amounts = np.frombuffer(b"".join(blobs), dtype=_PENNIES)
     length = np.array(list(map(len, blobs)), dtype=np.int64) // _PENNIES.itemsize
-    recorded = amounts >= 0
     # Running totals over all the claimants' months, one after another: a span's look-ups stay within its
-    # claimant's months, so the difference of two is the sum over the span.
+    # claimant's months, so the difference of two is the sum over the span. A month with no record (-1)
+    # adds nothing to the pennies and one less to the months with a record.
     paid = np.zeros(len(amounts) + 1, dtype=np.int64)
-    np.cumsum(np.where(recorded, amounts, 0), dtype=np.int64, out=paid[1:])
+    np.cumsum(np.maximum(amounts, 0).astype(np.int64), out=paid[1:])
     months = np.zeros(len(amounts) + 1, dtype=np.int64)
-    np.cumsum(recorded, dtype=np.int64, out=months[1:])
+    np.cumsum((amounts >= 0).astype(np.int64), out=months[1:])
     return Ledger(
         person=np.array(person, dtype=np.int64),
         first=np.array(first, dtype=np.int64),
