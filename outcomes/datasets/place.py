@@ -19,6 +19,7 @@ def residences_frame() -> pd.DataFrame:
             moved_in_on=Cast("moved_in", CharField()), moved_out_on=Cast("moved_out", CharField())
         ).values_list("household_id", "property__area__gss_code", "moved_in_on", "moved_out_on"),
         ["household", "area", "moved_in", "moved_out"],
+        text_as_objects=True,  # the dashboards' figures (see values_frame)
     )
 
 

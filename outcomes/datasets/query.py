@@ -52,18 +52,22 @@ _SQLITE_KINDS = {
 }
 
 
-def values_frame(rows: QuerySet, columns: list[str]) -> pd.DataFrame:
+def values_frame(rows: QuerySet, columns: list[str], *, text_as_objects: bool = False) -> pd.DataFrame:
     """Run a `values_list` query straight through the driver: Django's per-value converters (Decimal, date
     parsing) cost more than the query itself on a million rows. Dates may come back as text (SQLite).
 
     On SQLite, where every field selected is of a kind in `_SQLITE_KINDS`, the rows come by column
     (`_sqlite_columns`); others (dates, times and numbers with decimals, which the driver converts or which
-    would lose digits) come as rows."""
+    would lose digits) come as rows. With `text_as_objects`, text fields are columns of Python strings
+    (object dtype, None where missing) rather than pandas' inferred Arrow-backed strings: the dashboards'
+    figures, whose every reader takes them as Python objects (`dashboards.panel.values_of`), and which
+    cost a fifth less to read so."""
     compiler = rows.order_by().query.get_compiler(connection=connection)
     sql, params = compiler.as_sql()
     kinds = [
         _SQLITE_KINDS.get(expression.output_field.get_internal_type()) for expression, _, _ in compiler.select
     ]
+    objects = [text_as_objects and kind == "text" for kind in kinds]
     if connection.vendor == "sqlite" and None not in kinds:
         found = _sqlite_columns(sql, params, len(columns))
         if found is not None:
@@ -71,10 +75,25 @@ def values_frame(rows: QuerySet, columns: list[str]) -> pd.DataFrame:
                 if kind == "bool":  # as the driver's converter for a column declared bool: b"1".__eq__
                     found[i] = [None if v is None else v == 1 for v in found[i]]
             # The frame `from_records` makes of the same rows: the same dtypes, column by column.
-            return pd.DataFrame(dict(zip(columns, found, strict=True)))
+            return _frame(columns, found, objects)
     with connection.cursor() as cursor, _collector_paused():
         cursor.execute(sql, params)
-        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+        if not any(objects):
+            return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+        fetched = cursor.fetchall()
+    return _frame(
+        columns, [list(c) for c in zip(*fetched, strict=True)] if fetched else [[] for _ in columns], objects
+    )
+
+
+def _frame(columns: list[str], values: list[list], objects: list[bool]) -> pd.DataFrame:
+    """A frame of the columns' values, each typed as pandas infers it, or of Python objects where asked."""
+    return pd.DataFrame(
+        {
+            name: pd.Series(column, dtype=object) if as_objects else column
+            for name, column, as_objects in zip(columns, values, objects, strict=True)
+        }
+    )
 
 
 def _sqlite_columns(sql: str, params: list | tuple, width: int) -> list[list] | None:

@@ -67,6 +67,7 @@ def dashboard_interventions() -> pd.DataFrame:
             "ended",
         ),
         ["area", "agency", "service", "status", "worker", "referred_on", "started_on", "ended_on"],
+        text_as_objects=True,
     )
 
 
@@ -77,6 +78,7 @@ def dashboard_households() -> pd.DataFrame:
             opened=Cast("opened_on", CharField()), closed=Cast("closed_on", CharField())
         ).values_list("pk", "ward__gss_code", "key_worker_id", "opened", "closed"),
         ["household", "area", "key_worker", "opened_on", "closed_on"],
+        text_as_objects=True,
     )
 
 
@@ -87,13 +89,16 @@ def dashboard_moves() -> pd.DataFrame:
             "household_id", "household__ward__gss_code", "moved"
         ),
         ["household", "area", "moved_in"],
+        text_as_objects=True,
     )
 
 
 def dashboard_housing() -> dict[str, pd.DataFrame]:
     """Homes, licences and Category 1 hazard findings, each with the ward the home stands in."""
     homes = values_frame(
-        Property.objects.values_list("pk", "area__gss_code", "is_hmo"), ["property", "area", "is_hmo"]
+        Property.objects.values_list("pk", "area__gss_code", "is_hmo"),
+        ["property", "area", "is_hmo"],
+        text_as_objects=True,
     )
     licences = values_frame(
         Licence.objects.filter(decision="granted")
@@ -103,6 +108,7 @@ def dashboard_housing() -> dict[str, pd.DataFrame]:
         )
         .values_list("property__area__gss_code", "starts", "expires"),
         ["area", "starts_on", "expires_on"],
+        text_as_objects=True,
     )
     hazards = values_frame(
         HazardFinding.objects.filter(score__gte=CATEGORY_1_THRESHOLD)
@@ -111,5 +117,6 @@ def dashboard_housing() -> dict[str, pd.DataFrame]:
         )
         .values_list("inspection__property__area__gss_code", "found", "remedied"),
         ["area", "found_on", "remedied_on"],
+        text_as_objects=True,
     )
     return {"homes": homes, "licences": licences, "hazards": hazards}

@@ -80,3 +80,31 @@ def _spy(function, calls: list):
         return function(*args, **kwargs)
 
     return spied
+
+
+@pytest.mark.parametrize("with_a_date", [False, True], ids=["by column", "by rows"])
+def test_text_as_objects_gives_python_strings_and_none_where_the_rows_have_them(with_a_date: bool) -> None:
+    household = HouseholdFactory()
+    ResidenceFactory(household=household, moved_in=date(2010, 1, 2), moved_out=date(2011, 3, 4))
+    ResidenceFactory(household=household, moved_in=date(2011, 3, 4), moved_out=None)
+    fields = [
+        "household_id",
+        "property__area__gss_code",
+        "moved_out_on",
+        *(["moved_in"] if with_a_date else []),
+    ]
+    rows = Residence.objects.annotate(moved_out_on=Cast("moved_out", CharField())).values_list(*fields)
+    columns = ["household", "area", "moved_out", *(["moved_in"] if with_a_date else [])]
+
+    frame = values_frame(rows, columns, text_as_objects=True)
+    inferred = values_frame(rows, columns)
+
+    assert frame["area"].dtype == object
+    assert frame["moved_out"].dtype == object
+    assert sorted(frame["moved_out"].tolist(), key=lambda v: (v is None, v)) == ["2011-03-04", None]
+    assert frame["household"].dtype == inferred["household"].dtype
+    # The same values as the inferred frame, missing ones None rather than NaN.
+    for name in ("area", "moved_out"):
+        assert (
+            frame[name].tolist() == inferred[name].astype(object).where(inferred[name].notna(), None).tolist()
+        )
