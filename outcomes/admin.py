@@ -33,10 +33,21 @@ class BenefitRecordAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
 
-@admin.register(HousingBenefitLedger)
-class HousingBenefitLedgerAdmin(admin.ModelAdmin):
-    """Derived from the benefit records (outcomes/datasets/ledger.py): shown, never edited here."""
+class _Derived(admin.ModelAdmin):
+    """Records derived from others (outcomes/datasets/ledger.py): shown, never added, edited or deleted here."""
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(HousingBenefitLedger)
+class HousingBenefitLedgerAdmin(_Derived):
     list_display = ["person", "first_month", "months"]
     raw_id_fields = ["person"]
     search_fields = ["=person__nino"]
@@ -47,28 +58,10 @@ class HousingBenefitLedgerAdmin(admin.ModelAdmin):
     def months(self, obj: HousingBenefitLedger) -> int:
         return len(obj.pennies) // 4
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(LedgerState)
-class LedgerStateAdmin(admin.ModelAdmin):
+class LedgerStateAdmin(_Derived):
     list_display = ["name", "built_from", "built_at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(AreaStatistic)
