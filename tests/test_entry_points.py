@@ -6,10 +6,11 @@ import importlib
 import sys
 
 import pytest
+from celery.signals import worker_process_init
 
 import taskforce.asgi
+import taskforce.celery  # connects the worker processes' freeze
 import taskforce.wsgi
-from taskforce.celery import freeze_loaded_objects
 
 
 @pytest.mark.parametrize("module", [taskforce.wsgi, taskforce.asgi], ids=["wsgi", "asgi"])
@@ -29,7 +30,8 @@ def test_a_worker_process_freezes_what_it_loaded() -> None:
     gc.unfreeze()
     try:
         assert gc.get_freeze_count() == 0
-        freeze_loaded_objects()
+        # What Celery sends in each worker process once it has started.
+        worker_process_init.send(sender=None)
         assert gc.get_freeze_count() > 100_000
     finally:
         gc.unfreeze()

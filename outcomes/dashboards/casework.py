@@ -70,37 +70,37 @@ def _counts_by_year(
     rows = ward_rows(frame, filters.codes)
     # Each column's values numbered once per `memo_scope` (None: -1); the rows counted by their four numbers.
     codes, names = zip(
-        *(_numbered(frame, c) for c in ("referred_year", "agency", "service", "status")), strict=True
+        _numbered(frame, "referred_on", width=4),  # the year
+        *(_numbered(frame, c) for c in ("agency", "service", "status")),
+        strict=True,
     )
     kept = rows & np.logical_and.reduce([code >= 0 for code in codes])
     sizes = [len(values) for values in names]
     key = np.ravel_multi_index([code[kept] for code in codes], sizes) if kept.any() else np.zeros(0, int)
     found, counts = np.unique(key, return_counts=True)
+    years, agencies, services, statuses = (
+        values[index].tolist() for values, index in zip(names, np.unravel_index(found, sizes), strict=True)
+    )
     by_year: dict[str, dict[tuple[str, str], dict[str, int]]] = {}
-    for (year, agency, service, status), n in zip(
-        zip(
-            *(values[index] for values, index in zip(names, np.unravel_index(found, sizes), strict=True)),
-            strict=True,
-        ),
-        counts.tolist(),
-        strict=True,
+    for year, agency, service, status, n in zip(
+        years, agencies, services, statuses, counts.tolist(), strict=True
     ):
         by_year.setdefault(year, {}).setdefault((agency, service), {})[status] = n
     return by_year
 
 
-def _numbered(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """A text column of the interventions (or "referred_year", the year of "referred_on") as a number per
-    row, -1 where missing, and the values numbered (computed once per `memo_scope`)."""
+def _numbered(frame: pd.DataFrame, column: str, width: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A text column of the interventions (its first `width` characters, if given) as a number per row, -1
+    where missing, and the values so numbered (computed once per `memo_scope`)."""
 
     def compute() -> tuple[np.ndarray, np.ndarray]:
-        values = values_of(frame, "referred_on" if column == "referred_year" else column)
-        if column == "referred_year":
-            values = np.array([None if v is None else v[:4] for v in values.tolist()], dtype=object)
+        values = values_of(frame, column)
+        if width is not None:
+            values = np.array([None if v is None else v[:width] for v in values.tolist()], dtype=object)
         code, uniques = pd.factorize(values, use_na_sentinel=True)
         return code, np.asarray(uniques, dtype=object)
 
-    return memoised(("numbered", frame_key(frame), column), compute)
+    return memoised(("numbered", frame_key(frame), column, width), compute)
 
 
 def _years_with_rows(frame: pd.DataFrame, filters: Filters) -> set[str]:

@@ -28,10 +28,9 @@ from households.hhsrs import CATEGORY_1_THRESHOLD
 from households.models import HazardFinding, Licence, Residence
 
 from ..models import BenefitRecord, BenefitType, HousingBenefitLedger
-from .ledger import Ledger, current_ledger
+from .ledger import HOUSING_BENEFIT, Ledger, current_ledger
 from .query import columns_frame, sql_frame, values_columns
 
-HOUSING_BENEFIT = "hb"
 _OPEN = np.iinfo(np.int64).max // 4  # the bound of a span with no end date, in months
 _NO_DATE = "----------"  # a missing date among dates run together, ten characters like the others
 

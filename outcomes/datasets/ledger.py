@@ -23,7 +23,7 @@ from django.utils import timezone
 from ..models import BenefitRecord, BenefitType, HousingBenefitLedger, LedgerState
 from .query import columns_frame
 
-HOUSING_BENEFIT = "hb"
+HOUSING_BENEFIT = "hb"  # the code of housing benefit among the benefit types
 LEDGER = "housing-benefit"
 _PENNIES = np.dtype("<i4")  # as stored: little-endian 32-bit, -1 for a month with no record
 _NONE = -1
@@ -74,10 +74,9 @@ def rebuild_ledger() -> int:
         f"WHERE b.benefit_id = (SELECT id FROM {types} WHERE code = %s) ORDER BY b.person_id, b.month"
     )
     with transaction.atomic():
-        LedgerState.objects.get_or_create(
+        LedgerState.objects.select_for_update().get_or_create(
             name=LEDGER, defaults={"built_from": "", "built_at": timezone.now()}
         )
-        LedgerState.objects.select_for_update().get(name=LEDGER)
         read = columns_frame(sql, [HOUSING_BENEFIT], {"person": "int64", "month": "int64", "amount": "int64"})
         person, month, amount = (read[name].to_numpy() for name in ("person", "month", "amount"))
         if len(amount) and (amount.min() < 0 or amount.max() > np.iinfo(_PENNIES).max):
