@@ -36,6 +36,8 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from .frames import frame
+
 T = TypeVar("T")
 
 SUPPRESSED = "[c]"
@@ -235,7 +237,7 @@ def publish(
     joint = _JOINT.get()
     if joint is not None:
         suppressed |= {cell for cell in joint.forced.get(len(joint.calls), ()) if cell in values}
-    if total_row is not None or total_column is not None:
+    if suppressed and (total_row is not None or total_column is not None):  # none hidden: none to protect
         suppressed = _secondary(values, suppressed, total_row=total_row, total_column=total_column)
     if joint is not None:
         joint.calls.append((values, suppressed))
@@ -283,30 +285,15 @@ class _Labels:
 
 
 def _replaced(table: pd.DataFrame, columns: Mapping[Hashable, list[Any]]) -> pd.DataFrame:
-    """A copy of `table` with `columns` in place of its own of the same names, each column's type inferred
-    from its values as setting it would (built at once: a copy, then one column set at a time, costs more
-    than the rest of publishing a small table)."""
+    """A copy of `table` with `columns` in place of its own of the same names, each column typed from its
+    values as setting it would (`frames.frame`: made at once, not as a copy with one column set at a time,
+    which costs more than the rest of publishing a small table)."""
     names = table.columns.tolist()
     # By position, so that a label two columns share passes through for each.
-    data = {
-        i: _typed(columns[name]) if name in columns else table.iloc[:, i].array
-        for i, name in enumerate(names)
+    data: dict[Hashable, Any] = {
+        i: columns[name] if name in columns else table.iloc[:, i] for i, name in enumerate(names)
     }
-    out = pd.DataFrame(data, index=table.index, copy=False)
-    out.columns = table.columns
-    return out
-
-
-def _typed(values: list[Any]) -> list[Any] | np.ndarray:
-    """A published column as the array pandas would infer from its values, made directly where they are
-    all Python whole numbers (int64) or all floats (float64), which is most of them; otherwise the values,
-    for pandas to infer (a mix with "[c]" is a column of objects)."""
-    kinds = set(map(type, values))
-    if kinds == {int}:
-        return np.array(values, dtype=np.int64)
-    if kinds == {float}:
-        return np.array(values, dtype=np.float64)
-    return values
+    return frame(data, table.index, labels=table.columns)
 
 
 def _numbers(table: pd.DataFrame, names: Sequence[Hashable]) -> dict[Hashable, np.ndarray] | None:

@@ -330,6 +330,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBas
     # The same files, written as stored zlib blocks: compressing cost the dashboards' first viewer 43 ms
     # of CPU at zlib's fastest level and 180 ms at the default one, on the figures alone (taskforce/cache.py).
     CACHES["default"]["BACKEND"] = "taskforce.cache.FastFileBasedCache"
+    # Django's default of 300 entries is a few dozen dashboard views (each writes 15 to 60 entries, most of a
+    # few kilobytes): past it, a random third is culled, the warmed default views among them.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 # Recompute the dashboards in a job after each import or demo load (outcomes/dashboards/warm.py).
 DASHBOARDS_WARM_AFTER_CHANGES = env.bool("DASHBOARDS_WARM_AFTER_CHANGES", default=True)
 

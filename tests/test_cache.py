@@ -5,7 +5,7 @@ import zlib
 
 from django.core.cache.backends.filebased import FileBasedCache
 
-from taskforce.cache import COMPRESS_LEVEL, FastFileBasedCache
+from taskforce.cache import CHECK_EVERY, COMPRESS_LEVEL, FastFileBasedCache
 
 
 def test_round_trip_and_interchange_with_django_backend(tmp_path):
@@ -34,3 +34,25 @@ def test_writes_stored_blocks(tmp_path):
     assert body == zlib.compress(pickled, COMPRESS_LEVEL)
     assert pickled in body  # stored as it is, not compressed
     assert zlib.decompress(body) == pickled
+
+
+def test_room_is_checked_every_few_writes_and_the_cache_still_culled(tmp_path, monkeypatch):
+    fast = FastFileBasedCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 40, "CULL_FREQUENCY": 2}})
+    listed = []
+    original = FastFileBasedCache._list_cache_files
+
+    def counted(self):
+        listed.append(1)
+        return original(self)
+
+    monkeypatch.setattr(FastFileBasedCache, "_list_cache_files", counted)
+    counts = []
+    for i in range(400):
+        fast.set(f"key-{i}", i, 60)
+        counts.append(len([p for p in tmp_path.iterdir() if p.suffix == ".djcache"]))
+    # Never more than the limit and one round of unchecked writes; culled back to half of it each time.
+    assert max(counts) <= 40 + CHECK_EVERY
+    assert min(counts[100:]) >= 20
+    # Django lists every entry only to cull: a few times in 400 writes, not on each.
+    assert 0 < len(listed) <= 400 // CHECK_EVERY + 1
+    assert fast.get("key-399") == 399
