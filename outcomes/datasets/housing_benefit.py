@@ -25,7 +25,8 @@ from django.db.models import Aggregate, CharField, IntegerField, QuerySet, Subqu
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from households.hhsrs import CATEGORY_1_THRESHOLD
-from households.models import HazardFinding, Licence, Residence
+from households.models import HazardFinding, Licence, Membership, Property, Residence
+from taskforce.org.models import Area
 
 from ..models import BenefitRecord, BenefitType, HousingBenefitLedger
 from .ledger import HOUSING_BENEFIT, Ledger, current_ledger
@@ -63,7 +64,7 @@ def _iso_months(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return floor, ceiling, (year * 100 + month) * 100 + day
 
 
-def _dates(values: tuple) -> np.ndarray:
+def _dates(values: tuple | list) -> np.ndarray:
     """ISO dates (text, or None when missing) as datetime64[D], None as NaT. Read as bytes first: numpy
     parses those a few times faster than Python strings."""
     return np.array([value or "NaT" for value in values], dtype="S10").astype("datetime64[D]")
@@ -151,38 +152,63 @@ def _claimant_homes(first_month: date, last_month: date, claimants: QuerySet | N
             .distinct()
         )
     )
-    # The pairs come back as one row of texts, a field's values run together (see _Joined): fetched as
-    # rows, the join's fifteen thousand pairs cost more in the driver than in the query. A pair's four
-    # dates are one text of fixed width, a missing one as _NO_DATE.
-    pairs = Residence.objects.filter(household__memberships__person_id__in=claimants).aggregate(
-        memberships=_Joined("household__memberships__pk"),
-        persons=_Joined("household__memberships__person_id"),
+    # The claimants' memberships, every residence and every home, each read alone and paired here: joined
+    # in the database, each pair cost SQLite a lookup per table joined, about twice the reads themselves.
+    # Each comes back as one row of texts, a field's values run together (see _Joined): fetched as rows,
+    # they cost more in the driver than in the query. Two dates are one text of fixed width, a missing one
+    # as _NO_DATE. Children before parents: a home a residence read here names is still there when the
+    # homes are read (a home with a residence cannot be deleted), and one deleted with its residences in
+    # between is left out, as a join run a moment later would have left it.
+    members = Membership.objects.filter(person_id__in=claimants).aggregate(
+        ids=_Joined("pk"),
+        persons=_Joined("person_id"),
         households=_Joined("household_id"),
-        residences=_Joined("pk"),
+        days=_Joined(_date_pair("joined_on", "left_on"), separator=""),
+    )
+    residences = Residence.objects.aggregate(
+        ids=_Joined("pk"),
+        households=_Joined("household_id"),
         properties=_Joined("property_id"),
-        areas=_Joined("property__area__gss_code"),
-        hmos=_Joined(Cast("property__is_hmo", IntegerField()), separator=""),
-        days=_Joined(
-            Concat(
-                Cast("household__memberships__joined_on", CharField()),
-                Coalesce(Cast("household__memberships__left_on", CharField()), Value(_NO_DATE)),
-                Cast("moved_in", CharField()),
-                Coalesce(Cast("moved_out", CharField()), Value(_NO_DATE)),
-                output_field=CharField(),
-            ),
-            separator="",
-        ),
+        days=_Joined(_date_pair("moved_in", "moved_out"), separator=""),
     )
-    days = np.frombuffer((pairs["days"] or "").encode("ascii"), dtype=np.uint8).reshape(-1, 4, 10)
-    count = len(days)
-    membership, person, household, residence, prop = (
-        _integers(pairs[field], count)
-        for field in ("memberships", "persons", "households", "residences", "properties")
+    homes = Property.objects.aggregate(
+        ids=_Joined("pk"),
+        areas=_Joined("area_id"),
+        hmos=_Joined(Cast("is_hmo", IntegerField()), separator=""),
     )
-    area = np.array((pairs["areas"] or "").split(",") if count else [], dtype=object)
-    is_hmo = np.frombuffer((pairs["hmos"] or "").encode("ascii"), dtype=np.uint8) == ord("1")
-    if len(area) != count:
-        raise ValueError("a ward's GSS code holds a comma")
+    codes = dict(Area.objects.values_list("pk", "gss_code"))
+
+    member_days = _date_pairs(members["days"])
+    membership, member_person, member_household = (
+        _integers(members[field], len(member_days)) for field in ("ids", "persons", "households")
+    )
+    residence_days = _date_pairs(residences["days"])
+    residence_id, residence_household, residence_property = (
+        _integers(residences[field], len(residence_days)) for field in ("ids", "households", "properties")
+    )
+    home_hmo = np.frombuffer((homes["hmos"] or "").encode("ascii"), dtype=np.uint8) == ord("1")
+    home_id, home_area = (_integers(homes[field], len(home_hmo)) for field in ("ids", "areas"))
+
+    # Each membership with each residence of its household.
+    by_household = np.argsort(residence_household, kind="stable")
+    households = residence_household[by_household]
+    low = np.searchsorted(households, member_household, "left")
+    member, nth = _expand(np.searchsorted(households, member_household, "right") - low)
+    residence = by_household[low[member] + nth]
+    # Each residence's home.
+    by_home = np.argsort(home_id)
+    at = np.minimum(
+        np.searchsorted(home_id[by_home], residence_property[residence]), max(len(home_id) - 1, 0)
+    )
+    found = home_id[by_home][at] == residence_property[residence] if len(home_id) else np.zeros(0, dtype=bool)
+    member, residence, home = member[found], residence[found], by_home[at[found]]
+
+    days = np.concatenate([member_days[member], residence_days[residence]], axis=1)
+    membership, person, household = membership[member], member_person[member], member_household[member]
+    residence, prop = residence_id[residence], residence_property[residence]
+    area_ids, area_of_home = np.unique(home_area, return_inverse=True)
+    area = np.array([codes[a] for a in area_ids.tolist()], dtype=object)[area_of_home][home]
+    is_hmo = home_hmo[home]
     floor, ceiling, day = _iso_months(days)
     joined, left, moved_in, moved_out = ceiling[:, 0], floor[:, 1], floor[:, 2], ceiling[:, 3]
     start = np.maximum(np.maximum(joined, moved_in), _month_ordinal(first_month))
@@ -200,6 +226,20 @@ def _claimant_homes(first_month: date, last_month: date, claimants: QuerySet | N
         end=end[kept],
         rank=rank[kept],
     )
+
+
+def _date_pair(first: str, second: str) -> Concat:
+    """Two date fields as one text of twenty characters, a missing one as _NO_DATE."""
+    return Concat(
+        Coalesce(Cast(first, CharField()), Value(_NO_DATE)),
+        Coalesce(Cast(second, CharField()), Value(_NO_DATE)),
+        output_field=CharField(),
+    )
+
+
+def _date_pairs(text: str | None) -> np.ndarray:
+    """`_date_pair`'s texts run together, as an array of (rows, 2, 10) ASCII codes."""
+    return np.frombuffer((text or "").encode("ascii"), dtype=np.uint8).reshape(-1, 2, 10)
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:

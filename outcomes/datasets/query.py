@@ -164,12 +164,46 @@ def columns_frame(sql: str, params: list, columns: dict[str, str]) -> pd.DataFra
         )
 
 
-def values_columns(rows: QuerySet, width: int) -> list[tuple]:
-    """Run a `values_list` query of `width` fields straight through the driver, as one tuple per field
+def values_columns(rows: QuerySet, width: int) -> list[tuple] | list[list]:
+    """Run a `values_list` query of `width` fields straight through the driver, as one sequence per field
     (the rows transposed), for work in numpy with no frame between: a frame of text columns costs a
-    conversion to pandas' string type that the callers do not need."""
-    sql, params = rows.order_by().query.sql_with_params()
+    conversion to pandas' string type that the callers do not need. On SQLite, where every field is of a
+    kind in `_SQLITE_KINDS`, the columns come as `_sqlite_columns` reads them (no tuple per row)."""
+    compiler = rows.order_by().query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    kinds = [
+        _SQLITE_KINDS.get(expression.output_field.get_internal_type()) for expression, _, _ in compiler.select
+    ]
+    if connection.vendor == "sqlite" and None not in kinds:
+        found = _sqlite_columns(sql, params, width)
+        if found is None:
+            return [() for _ in range(width)]
+        for i, kind in enumerate(kinds):
+            if kind == "bool":  # as the driver's converter for a column declared bool
+                found[i] = [None if v is None else v == 1 for v in found[i]]
+        return found
     with connection.cursor() as cursor, _collector_paused():
         cursor.execute(sql, params)
         rows_read = cursor.fetchall()
         return list(zip(*rows_read, strict=True)) if rows_read else [() for _ in range(width)]
+
+
+def lookup(keys: np.ndarray, rows: QuerySet) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `keys` (ids of a parent table's rows), the value `rows` gives for it: `rows` is a
+    `values_list("pk", field)` query of that table, read after the keys (children before parents: a parent
+    a child names is still there, unless deleted with its children in between). The values as an array of
+    objects, and which keys were found (a key not found has None).
+
+    SQLite joins a row of a large table (homes, households) to each row read at a lookup per row, more than
+    reading both tables alone and looking the ids up here (residences with their homes' wards: 13 ms joined,
+    7 ms read apart)."""
+    ids, values = values_columns(rows, 2)
+    parents = np.array(ids, dtype=np.int64)
+    order = np.argsort(parents)
+    parents = parents[order]
+    found_values = np.empty(len(parents) + 1, dtype=object)  # the last: None, for keys not found
+    found_values[:-1] = np.array(values, dtype=object)[order] if len(parents) else []
+    at = np.searchsorted(parents, keys)
+    found = at < len(parents)
+    found[found] = parents[at[found]] == keys[found]
+    return found_values[np.where(found, at, len(parents))], found

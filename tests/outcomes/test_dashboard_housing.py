@@ -225,9 +225,10 @@ def test_the_query_count_does_not_grow_with_the_records(django_assert_num_querie
         )
     if ledger:
         rebuild_ledger()
-    # Whether the ledger is up to date; claimants' homes, Category 1 hazards, licences; and either one query
-    # summing every span's records or one reading the ledger.
-    with django_assert_num_queries(5):
+    # Whether the ledger is up to date; the claimants' memberships, the residences, the homes and the wards;
+    # Category 1 hazards, licences; and either one query summing every span's records or one reading the
+    # ledger.
+    with django_assert_num_queries(8):
         assert len(housing_benefit_by_ward()) == 4
 
 

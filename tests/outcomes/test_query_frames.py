@@ -3,6 +3,7 @@
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from django.db import connection
@@ -108,3 +109,32 @@ def test_text_as_objects_gives_python_strings_and_none_where_the_rows_have_them(
         assert (
             frame[name].tolist() == inferred[name].astype(object).where(inferred[name].notna(), None).tolist()
         )
+
+
+def test_values_columns_by_column_and_by_rows_give_the_same_values(monkeypatch):
+    homes = [PropertyFactory(is_hmo=True), PropertyFactory(is_hmo=False)]
+    ResidenceFactory(property=homes[0], moved_out=date(2011, 3, 4))
+    rows = Property.objects.values_list("pk", "area__gss_code", "is_hmo").order_by("pk")
+    by_column = query.values_columns(rows, 3)
+    monkeypatch.setattr(connection, "vendor", "other")  # the drivers' rows, as on PostgreSQL
+    by_rows = query.values_columns(rows, 3)
+    assert [list(c) for c in by_column] == [list(c) for c in by_rows]
+    assert [type(v) for v in by_column[2]] == [bool, bool]
+    assert query.values_columns(Property.objects.filter(pk__lt=0).values_list("pk", "is_hmo"), 2) == [(), ()]
+
+
+def test_lookup_finds_each_parent_and_marks_the_missing():
+    homes = [PropertyFactory(), PropertyFactory()]
+    keys = np.array([homes[1].pk, homes[0].pk, homes[1].pk, max(h.pk for h in homes) + 100, -1])
+    values, found = query.lookup(keys, Property.objects.values_list("pk", "area__gss_code"))
+    assert found.tolist() == [True, True, True, False, False]
+    assert values.tolist() == [
+        homes[1].area.gss_code,
+        homes[0].area.gss_code,
+        homes[1].area.gss_code,
+        None,
+        None,
+    ]
+    none, found = query.lookup(keys, Property.objects.filter(pk__lt=0).values_list("pk", "area__gss_code"))
+    assert not found.any()
+    assert none.tolist() == [None] * 5
