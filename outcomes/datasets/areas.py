@@ -8,6 +8,7 @@ import pandas as pd
 from taskforce.org.models import Area
 
 from ..models import AreaStatistic
+from .query import values_frame
 
 
 def _period_label(frequency: str, start: date) -> str:
@@ -32,7 +33,9 @@ def area_statistics(
     if areas is not None:
         rows = rows.filter(area__gss_code__in=list(areas))
     columns = ["area", "name", "type", "is_target", "frequency", "period_start", "measure", "value", "source"]
-    frame = pd.DataFrame(
+    # Through the driver (`values_frame`), which gives dates, floats and booleans as Django would, without
+    # Django's converter per value.
+    frame = values_frame(
         rows.values_list(
             "area__gss_code",
             "area__name",
@@ -44,10 +47,11 @@ def area_statistics(
             "value",
             "source",
         ),
-        columns=columns,
+        columns,
     )
     frame["period"] = [
-        _period_label(f, d) for f, d in zip(frame["frequency"], frame["period_start"], strict=True)
+        _period_label(f, d)
+        for f, d in zip(frame["frequency"].tolist(), frame["period_start"].tolist(), strict=True)
     ]
     return frame.sort_values(["area", "measure", "period_start"], ignore_index=True)
 
