@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from households.models import Person
-from outcomes.datasets.ledger import rebuild_ledger
+from outcomes.datasets.ledger import ledger_versions, update_ledger
 from outcomes.models import BenefitRecord, BenefitType
 from taskforce.org.bulk import (
     insert_rows,
@@ -132,6 +132,7 @@ class BenefitRecordsImport(Kind):
         if report.problems or dry_run:
             return report
         with transaction.atomic():
+            before = ledger_versions()
             if connection.vendor == "postgresql":
                 pennies = columnar.integers(checked, 3, lambda amount: int(amount * 100))
                 counts = _copy_benefit_records(people, months, benefits, pennies, progress=progress)
@@ -147,7 +148,7 @@ class BenefitRecordsImport(Kind):
                     strict=True,
                 )
                 counts = self._write_other(list(rows))
-            _ledger_after(counts)
+            _ledger_after(counts, people, before)
             report.created, report.updated, report.unchanged = counts
             report.committed = True
             if on_written:
@@ -199,10 +200,11 @@ class BenefitRecordsImport(Kind):
         return problems
 
     def write(self, rows: list[tuple[int, date, int, str]]) -> Counts:
+        before = ledger_versions()
         counts = (
             self._write_postgresql(rows) if connection.vendor == "postgresql" else self._write_other(rows)
         )
-        _ledger_after(counts)
+        _ledger_after(counts, np.array([row[0] for row in rows], dtype=np.int64), before)
         return counts
 
     def _write_postgresql(self, rows: list[tuple[int, date, int, str]]) -> Counts:
@@ -238,12 +240,14 @@ class BenefitRecordsImport(Kind):
         return len(new), len(changed), len(rows) - len(new) - len(changed)
 
 
-def _ledger_after(counts: Counts) -> None:
-    """Rebuild the housing benefit ledger in the import's transaction when it created or changed records:
-    a changed amount moves neither of the records' fingerprints the ledger is kept against."""
+def _ledger_after(counts: Counts, persons: np.ndarray, before: tuple[str | None, str]) -> None:
+    """Bring the housing benefit ledger up to date in the import's transaction when it created or changed
+    records (a changed amount moves neither of the records' fingerprints the ledger is kept against): the
+    rows of the file's people only, where the ledger was up to date before the import (`update_ledger`,
+    with `before` read before the import wrote)."""
     created, updated, _unchanged = counts
     if created or updated:
-        rebuild_ledger()
+        update_ledger(persons, before)
 
 
 # PostgreSQL's binary COPY format: a signature, flags and header extension, then each row as its field count

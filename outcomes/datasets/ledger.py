@@ -5,8 +5,9 @@ Summing the records themselves is one range of the records' index per span: 55,0
 records on the demo, about 115 ms of SQLite's time however short the spans. The ledger is 8,235 rows on the
 demo, read in a few milliseconds, and a span's sum is the difference of two running totals.
 
-The ledger is derived data. It is rebuilt in the same transaction as an import or the demo load writes
-benefit records, and by the dashboards' warming job; `LedgerState` keeps the fingerprint of the records
+The ledger is derived data. It is brought up to date in the same transaction as an import or the demo load
+writes benefit records (an import rebuilds only its claimants' rows where the ledger was up to date before
+it: `update_ledger`), and by the dashboards' warming job; `LedgerState` keeps the fingerprint of the records
 it was built from (their highest id and highest history id). A reader uses it only when the records'
 fingerprint is still that one (`current_ledger`); after any other change (an edit or deletion in the
 admin, a retention deletion) the sums are read from the records until the next rebuild, so the figures are
@@ -14,6 +15,7 @@ never taken from a stale ledger. Writes that change neither fingerprint (an impo
 amounts) rebuild it in their own transaction.
 """
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,47 +65,96 @@ def records_version() -> str:
 def rebuild_ledger() -> int:
     """Build the ledger again from the housing benefit records, in one transaction (concurrent rebuilds
     wait for each other on the state row): the number of claimants."""
+    with transaction.atomic():
+        _locked_state()
+        HousingBenefitLedger.objects.all().delete()
+        claimants = _write_rows(None)
+        LedgerState.objects.filter(name=LEDGER).update(built_from=records_version(), built_at=timezone.now())
+    return claimants
+
+
+# Past this share of the ledger's claimants, rebuilding it all costs less than a row each.
+PARTIAL_SHARE = 0.25
+
+
+def update_ledger(persons: np.ndarray, before: tuple[str | None, str]) -> int:
+    """Bring the ledger up to date after writes, in the same transaction, that touched the benefit records
+    of `persons` only; `before` is `ledger_versions()` as read before those writes.
+
+    Where the ledger was up to date before them (and no one has rebuilt it since), only those claimants'
+    rows are built again: an import of a month's records for a few thousand claimants does not rebuild the
+    rows of everyone else. Otherwise, or where they are more than `PARTIAL_SHARE` of the claimants, the
+    whole ledger is rebuilt (`rebuild_ledger`). The number of claimants whose rows were built."""
+    built, was = before
+    persons = np.unique(np.asarray(persons, dtype=np.int64))
+    if built != was or len(persons) > PARTIAL_SHARE * HousingBenefitLedger.objects.count():
+        return rebuild_ledger()
+    with transaction.atomic():
+        if _locked_state().built_from != was:  # rebuilt by another writer since `before` was read
+            return rebuild_ledger()
+        HousingBenefitLedger.objects.filter(person_id__in=persons.tolist()).delete()
+        claimants = _write_rows(persons)
+        LedgerState.objects.filter(name=LEDGER).update(built_from=records_version(), built_at=timezone.now())
+    return claimants
+
+
+def ledger_versions() -> tuple[str | None, str]:
+    """The fingerprint the ledger was built from and that of the records now (for `update_ledger`)."""
+    return _versions()
+
+
+def _locked_state() -> LedgerState:
+    state, _ = LedgerState.objects.select_for_update().get_or_create(
+        name=LEDGER, defaults={"built_from": "", "built_at": timezone.now()}
+    )
+    return state
+
+
+def _write_rows(persons: np.ndarray | None) -> int:
+    """Write the ledger's rows of `persons` (None: of every claimant) from their housing benefit records,
+    their old rows already deleted: the number written."""
     quote = connection.ops.quote_name
     records, types = quote(BenefitRecord._meta.db_table), quote(BenefitType._meta.db_table)
     if connection.vendor == "postgresql":
         pennies = "(b.amount * 100)::bigint"
+        only, params = "AND b.person_id = ANY(%s)", [persons.tolist() if persons is not None else None]
     else:  # amounts are REAL on SQLite: round to the penny they were written as
         pennies = "CAST(ROUND(b.amount * 100) AS INTEGER)"
+        only, params = (
+            "AND b.person_id IN (SELECT value FROM json_each(%s))",
+            [json.dumps(persons.tolist()) if persons is not None else None],
+        )
+    if persons is None:
+        only, params = "", []
     sql = (
         f"SELECT b.person_id, {_month_number('b.month')}, {pennies} FROM {records} b "  # noqa: S608 -- names are ours
-        f"WHERE b.benefit_id = (SELECT id FROM {types} WHERE code = %s) ORDER BY b.person_id, b.month"
+        f"WHERE b.benefit_id = (SELECT id FROM {types} WHERE code = %s) {only} ORDER BY b.person_id, b.month"
     )
-    with transaction.atomic():
-        LedgerState.objects.select_for_update().get_or_create(
-            name=LEDGER, defaults={"built_from": "", "built_at": timezone.now()}
-        )
-        read = columns_frame(sql, [HOUSING_BENEFIT], {"person": "int64", "month": "int64", "amount": "int64"})
-        person, month, amount = (read[name].to_numpy() for name in ("person", "month", "amount"))
-        if len(amount) and (amount.min() < 0 or amount.max() > np.iinfo(_PENNIES).max):
-            raise ValueError("a housing benefit amount is outside what the ledger holds")
-        # Each claimant's records: from opens[i] up to closes[i].
-        opens = np.flatnonzero(np.r_[True, person[1:] != person[:-1]]) if len(person) else np.zeros(0, int)
-        closes = np.r_[opens[1:], len(person)][: len(opens)]
-        first = month[opens]
-        length = month[closes - 1] - first + 1
-        offset = np.r_[0, np.cumsum(length)]
-        ledger = np.full(offset[-1], _NONE, dtype=_PENNIES)
-        # Each record's place: its claimant's offset plus its month's distance from their first month.
-        claimant = np.repeat(np.arange(len(opens)), closes - opens)
-        ledger[offset[claimant] + month - first[claimant]] = amount
-        blobs = ledger.tobytes()
-        first_months = (np.array(first, dtype="datetime64[M]")).astype("datetime64[D]").tolist()
-        HousingBenefitLedger.objects.all().delete()
-        HousingBenefitLedger.objects.bulk_create(
-            (
-                HousingBenefitLedger(
-                    person_id=p, first_month=f, pennies=blobs[4 * offset[i] : 4 * offset[i + 1]]
-                )
-                for i, (p, f) in enumerate(zip(person[opens].tolist(), first_months, strict=True))
-            ),
-            batch_size=2000,
-        )
-        LedgerState.objects.filter(name=LEDGER).update(built_from=records_version(), built_at=timezone.now())
+    read = columns_frame(
+        sql, [HOUSING_BENEFIT, *params], {"person": "int64", "month": "int64", "amount": "int64"}
+    )
+    person, month, amount = (read[name].to_numpy() for name in ("person", "month", "amount"))
+    if len(amount) and (amount.min() < 0 or amount.max() > np.iinfo(_PENNIES).max):
+        raise ValueError("a housing benefit amount is outside what the ledger holds")
+    # Each claimant's records: from opens[i] up to closes[i].
+    opens = np.flatnonzero(np.r_[True, person[1:] != person[:-1]]) if len(person) else np.zeros(0, int)
+    closes = np.r_[opens[1:], len(person)][: len(opens)]
+    first = month[opens]
+    length = month[closes - 1] - first + 1
+    offset = np.r_[0, np.cumsum(length)]
+    ledger = np.full(offset[-1], _NONE, dtype=_PENNIES)
+    # Each record's place: its claimant's offset plus its month's distance from their first month.
+    claimant = np.repeat(np.arange(len(opens)), closes - opens)
+    ledger[offset[claimant] + month - first[claimant]] = amount
+    blobs = ledger.tobytes()
+    first_months = (np.array(first, dtype="datetime64[M]")).astype("datetime64[D]").tolist()
+    HousingBenefitLedger.objects.bulk_create(
+        (
+            HousingBenefitLedger(person_id=p, first_month=f, pennies=blobs[4 * offset[i] : 4 * offset[i + 1]])
+            for i, (p, f) in enumerate(zip(person[opens].tolist(), first_months, strict=True))
+        ),
+        batch_size=2000,
+    )
     return len(opens)
 
 

@@ -172,3 +172,71 @@ def test_an_import_rebuilds_the_ledger_in_its_transaction_even_when_it_only_chan
     ledger = current_ledger()
     assert ledger is not None
     assert ledger.sums(np.array([person.pk]), np.array([first]), np.array([first + 3])).tolist() == [10_150]
+
+
+def _ledger_rows() -> dict[int, tuple[date, bytes]]:
+    return {
+        row.person_id: (row.first_month, bytes(row.pennies)) for row in HousingBenefitLedger.objects.all()
+    }
+
+
+@pytest.mark.parametrize("write", [_by_column, _row_by_row], ids=["column by column", "row by row"])
+def test_an_import_builds_only_its_claimants_rows_when_the_ledger_was_up_to_date(write, monkeypatch) -> None:
+    ninos = [f"AA{100000 + n:06d}A" for n in range(21)]
+    for nino in ninos:
+        PersonFactory(nino=nino)
+    write(
+        (
+            HEADER
+            + "".join(f"{nino},2010-0{1 + n % 5},hb,{10 + n}.25\n" for n, nino in enumerate(ninos[:20]))
+        ).encode()
+    )
+    assert len(_ledger_rows()) == 20
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole ledger was rebuilt")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("outcomes.datasets.ledger.rebuild_ledger", whole)
+        # A new month for one claimant, a changed amount for another, and a new claimant.
+        write(
+            (
+                HEADER
+                + f"{ninos[0]},2011-03,hb,1.00\n{ninos[1]},2010-02,hb,99.99\n{ninos[20]},2012-12,hb,3.50\n"
+            ).encode()
+        )
+    partial = _ledger_rows()
+    assert current_ledger() is not None
+    assert rebuild_ledger() == 21
+    assert partial == _ledger_rows()
+    ledger = current_ledger()
+    assert ledger is not None
+    person = PersonFactory._meta.model.objects.get(nino=ninos[0]).pk
+    january_2010 = (2010 - 1970) * 12
+    assert ledger.sums(
+        np.array([person]), np.array([january_2010]), np.array([january_2010 + 15])
+    ).tolist() == [1_125]
+
+
+def test_an_import_rebuilds_the_whole_ledger_when_it_was_out_of_date(monkeypatch) -> None:
+    ninos = [f"AA{200000 + n:06d}A" for n in range(10)]
+    for nino in ninos:
+        PersonFactory(nino=nino)
+    _by_column((HEADER + "".join(f"{nino},2010-01,hb,10.00\n" for nino in ninos)).encode())
+    record = BenefitRecord.objects.order_by("pk").first()
+    record.amount = Decimal("11.00")
+    record.save()  # through the ORM: a history row, the ledger now behind the records
+    assert current_ledger() is None
+    rebuilt = []
+    original = rebuild_ledger
+
+    def spied() -> int:
+        rebuilt.append(1)
+        return original()
+
+    monkeypatch.setattr("outcomes.datasets.ledger.rebuild_ledger", spied)
+    _by_column((HEADER + f"{ninos[0]},2010-02,hb,1.00\n").encode())
+    assert rebuilt == [1]
+    ledger = current_ledger()
+    assert ledger is not None
+    assert ledger.sums(np.array([record.person_id]), np.array([480]), np.array([481])).tolist() == [1_100]
