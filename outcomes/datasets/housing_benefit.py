@@ -30,7 +30,7 @@ from taskforce.org.models import Area
 
 from ..models import BenefitRecord, BenefitType, HousingBenefitLedger
 from .ledger import HOUSING_BENEFIT, Ledger, current_ledger
-from .query import columns_frame, sql_frame, values_columns
+from .query import columns_frame, iso_days, positions, sql_frame, values_columns
 
 _OPEN = np.iinfo(np.int64).max // 4  # the bound of a span with no end date, in months
 _NO_DATE = "----------"  # a missing date among dates run together, ten characters like the others
@@ -62,12 +62,6 @@ def _iso_months(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     floor[missing] = _OPEN
     ceiling[missing] = _OPEN
     return floor, ceiling, (year * 100 + month) * 100 + day
-
-
-def _dates(values: tuple | list) -> np.ndarray:
-    """ISO dates (text, or None when missing) as datetime64[D], None as NaT. Read as bytes first: numpy
-    parses those a few times faster than Python strings."""
-    return np.array([value or "NaT" for value in values], dtype="S10").astype("datetime64[D]")
 
 
 class _Joined(Aggregate):
@@ -196,12 +190,8 @@ def _claimant_homes(first_month: date, last_month: date, claimants: QuerySet | N
     member, nth = _expand(np.searchsorted(households, member_household, "right") - low)
     residence = by_household[low[member] + nth]
     # Each residence's home.
-    by_home = np.argsort(home_id)
-    at = np.minimum(
-        np.searchsorted(home_id[by_home], residence_property[residence]), max(len(home_id) - 1, 0)
-    )
-    found = home_id[by_home][at] == residence_property[residence] if len(home_id) else np.zeros(0, dtype=bool)
-    member, residence, home = member[found], residence[found], by_home[at[found]]
+    home, found = positions(home_id, residence_property[residence])
+    member, residence, home = member[found], residence[found], home[found]
 
     days = np.concatenate([member_days[member], residence_days[residence]], axis=1)
     membership, person, household = membership[member], member_person[member], member_household[member]
@@ -259,8 +249,8 @@ def _spells(rows: QuerySet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Months [start, end) of each property in which a condition held on the first day, from rows of
     property, the date it began and the date it ended (missing: not yet): property, start, end."""
     prop, began, ended = values_columns(rows, 3)
-    _, start = _month_bounds(_dates(began))
-    _, end = _month_bounds(_dates(ended))
+    _, start = _month_bounds(iso_days(began))
+    _, end = _month_bounds(iso_days(ended))
     return np.array(prop, dtype=np.int64), start, end
 
 

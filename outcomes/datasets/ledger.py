@@ -39,7 +39,7 @@ def _month_number(column: str) -> str:
     return f"((CAST(substr({column}, 1, 4) AS INTEGER) - 1970) * 12 + CAST(substr({column}, 6, 2) AS INTEGER) - 1)"
 
 
-def _versions() -> tuple[str | None, str]:
+def ledger_versions() -> tuple[str | None, str]:
     """The fingerprint the ledger was built from (None if never built) and that of the benefit records now:
     their highest id (new records) and highest history id (changes and deletions through the ORM). One
     query of three index look-ups."""
@@ -58,8 +58,8 @@ def _versions() -> tuple[str | None, str]:
 
 
 def records_version() -> str:
-    """The fingerprint of the benefit records the ledger is kept against (see `_versions`)."""
-    return _versions()[1]
+    """The fingerprint of the benefit records the ledger is kept against (see `ledger_versions`)."""
+    return ledger_versions()[1]
 
 
 def rebuild_ledger() -> int:
@@ -98,11 +98,6 @@ def update_ledger(persons: np.ndarray, before: tuple[str | None, str]) -> int:
     return claimants
 
 
-def ledger_versions() -> tuple[str | None, str]:
-    """The fingerprint the ledger was built from and that of the records now (for `update_ledger`)."""
-    return _versions()
-
-
 def _locked_state() -> LedgerState:
     state, _ = LedgerState.objects.select_for_update().get_or_create(
         name=LEDGER, defaults={"built_from": "", "built_at": timezone.now()}
@@ -115,17 +110,17 @@ def _write_rows(persons: np.ndarray | None) -> int:
     their old rows already deleted: the number written."""
     quote = connection.ops.quote_name
     records, types = quote(BenefitRecord._meta.db_table), quote(BenefitType._meta.db_table)
-    if connection.vendor == "postgresql":
-        pennies = "(b.amount * 100)::bigint"
-        only, params = "AND b.person_id = ANY(%s)", [persons.tolist() if persons is not None else None]
-    else:  # amounts are REAL on SQLite: round to the penny they were written as
-        pennies = "CAST(ROUND(b.amount * 100) AS INTEGER)"
-        only, params = (
-            "AND b.person_id IN (SELECT value FROM json_each(%s))",
-            [json.dumps(persons.tolist()) if persons is not None else None],
+    postgresql = connection.vendor == "postgresql"
+    # Amounts are REAL on SQLite: rounded to the penny they were written as.
+    pennies = "(b.amount * 100)::bigint" if postgresql else "CAST(ROUND(b.amount * 100) AS INTEGER)"
+    only, params = "", []
+    if persons is not None:  # the persons as one parameter: an array, or a JSON list SQLite reads as a table
+        only = (
+            "AND b.person_id = ANY(%s)"
+            if postgresql
+            else "AND b.person_id IN (SELECT value FROM json_each(%s))"
         )
-    if persons is None:
-        only, params = "", []
+        params = [persons.tolist() if postgresql else json.dumps(persons.tolist())]
     sql = (
         f"SELECT b.person_id, {_month_number('b.month')}, {pennies} FROM {records} b "  # noqa: S608 -- names are ours
         f"WHERE b.benefit_id = (SELECT id FROM {types} WHERE code = %s) {only} ORDER BY b.person_id, b.month"
@@ -189,7 +184,7 @@ class Ledger:
 def current_ledger() -> Ledger | None:
     """The ledger, if it was built from the benefit records as they are now; otherwise None (the caller
     sums the records)."""
-    built, now = _versions()
+    built, now = ledger_versions()
     if built != now:
         return None
     ledger = connection.ops.quote_name(HousingBenefitLedger._meta.db_table)
@@ -223,7 +218,7 @@ def current_ledger() -> Ledger | None:
 def refresh_ledger() -> bool:
     """Rebuild the ledger if the benefit records changed since it was built (the warming job's first step):
     whether it was rebuilt."""
-    built, now = _versions()
+    built, now = ledger_versions()
     if built == now:
         return False
     rebuild_ledger()

@@ -4,8 +4,9 @@ import gc
 import io
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,20 +63,11 @@ def values_frame(rows: QuerySet, columns: list[str], *, text_as_objects: bool = 
     (object dtype, None where missing) rather than pandas' inferred Arrow-backed strings: the dashboards'
     figures, whose every reader takes them as Python objects (`dashboards.panel.values_of`), and which
     cost a fifth less to read so."""
-    compiler = rows.order_by().query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
-    kinds = [
-        _SQLITE_KINDS.get(expression.output_field.get_internal_type()) for expression, _, _ in compiler.select
-    ]
+    sql, params, found, kinds, _read = _by_column(rows, len(columns))
     objects = [text_as_objects and kind == "text" for kind in kinds]
-    if connection.vendor == "sqlite" and None not in kinds:
-        found = _sqlite_columns(sql, params, len(columns))
-        if found is not None:
-            for i, kind in enumerate(kinds):
-                if kind == "bool":  # as the driver's converter for a column declared bool: b"1".__eq__
-                    found[i] = [None if v is None else v == 1 for v in found[i]]
-            # The frame `from_records` makes of the same rows: the same dtypes, column by column.
-            return _frame(columns, found, objects)
+    if found is not None:  # no rows: the rows' path makes the empty frame
+        # The frame `from_records` makes of the same rows: the same dtypes, column by column.
+        return _frame(columns, found, objects)
     with connection.cursor() as cursor, _collector_paused():
         cursor.execute(sql, params)
         if not any(objects):
@@ -84,6 +76,25 @@ def values_frame(rows: QuerySet, columns: list[str], *, text_as_objects: bool = 
     return _frame(
         columns, [list(c) for c in zip(*fetched, strict=True)] if fetched else [[] for _ in columns], objects
     )
+
+
+def _by_column(rows: QuerySet, width: int) -> tuple[str, Any, list[list] | None, list[str | None], bool]:
+    """A `values_list` query's SQL and parameters, its fields' kinds (`_SQLITE_KINDS`, None for others),
+    its columns as `_sqlite_columns` reads them (booleans as the driver gives them; None where there are no
+    rows), and whether they were read so: on SQLite, where every field is of a known kind."""
+    compiler = rows.order_by().query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    kinds = [
+        _SQLITE_KINDS.get(expression.output_field.get_internal_type()) for expression, _, _ in compiler.select
+    ]
+    if connection.vendor != "sqlite" or None in kinds:
+        return sql, params, None, kinds, False
+    found = _sqlite_columns(sql, params, width)
+    if found is not None:
+        for i, kind in enumerate(kinds):
+            if kind == "bool":  # as the driver's converter for a column declared bool: b"1".__eq__
+                found[i] = [None if v is None else v == 1 for v in found[i]]
+    return sql, params, found, kinds, True
 
 
 def _frame(columns: list[str], values: list[list], objects: list[bool]) -> pd.DataFrame:
@@ -169,19 +180,9 @@ def values_columns(rows: QuerySet, width: int) -> list[tuple] | list[list]:
     (the rows transposed), for work in numpy with no frame between: a frame of text columns costs a
     conversion to pandas' string type that the callers do not need. On SQLite, where every field is of a
     kind in `_SQLITE_KINDS`, the columns come as `_sqlite_columns` reads them (no tuple per row)."""
-    compiler = rows.order_by().query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
-    kinds = [
-        _SQLITE_KINDS.get(expression.output_field.get_internal_type()) for expression, _, _ in compiler.select
-    ]
-    if connection.vendor == "sqlite" and None not in kinds:
-        found = _sqlite_columns(sql, params, width)
-        if found is None:
-            return [() for _ in range(width)]
-        for i, kind in enumerate(kinds):
-            if kind == "bool":  # as the driver's converter for a column declared bool
-                found[i] = [None if v is None else v == 1 for v in found[i]]
-        return found
+    sql, params, found, _kinds, read = _by_column(rows, width)
+    if read:
+        return found if found is not None else [[] for _ in range(width)]
     with connection.cursor() as cursor, _collector_paused():
         cursor.execute(sql, params)
         rows_read = cursor.fetchall()
@@ -199,11 +200,24 @@ def lookup(keys: np.ndarray, rows: QuerySet) -> tuple[np.ndarray, np.ndarray]:
     7 ms read apart)."""
     ids, values = values_columns(rows, 2)
     parents = np.array(ids, dtype=np.int64)
-    order = np.argsort(parents)
-    parents = parents[order]
+    at, found = positions(parents, keys)
     found_values = np.empty(len(parents) + 1, dtype=object)  # the last: None, for keys not found
-    found_values[:-1] = np.array(values, dtype=object)[order] if len(parents) else []
-    at = np.searchsorted(parents, keys)
-    found = at < len(parents)
-    found[found] = parents[at[found]] == keys[found]
+    found_values[:-1] = np.array(values, dtype=object) if len(parents) else []
     return found_values[np.where(found, at, len(parents))], found
+
+
+def positions(ids: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `keys` is among `ids` (unique, in any order), and whether it is there at all (a key
+    not there has position 0): a join by id, in numpy."""
+    if not len(ids):
+        return np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys), dtype=bool)
+    order = np.argsort(ids)
+    at = np.minimum(np.searchsorted(ids[order], keys), len(ids) - 1)
+    found = ids[order][at] == keys
+    return np.where(found, order[at], 0), found
+
+
+def iso_days(values: Sequence[str | None]) -> np.ndarray:
+    """ISO dates (text, or None when missing) as datetime64[D], None as NaT. Read as bytes first: numpy
+    parses those a few times faster than Python strings, and pandas its own strings."""
+    return np.array([value or "NaT" for value in values], dtype="S10").astype("datetime64[D]")

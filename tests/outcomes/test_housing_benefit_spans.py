@@ -4,13 +4,13 @@ import numpy as np
 
 from outcomes.datasets.housing_benefit import (
     _NO_DATE,
-    _dates,
     _distinct,
     _expand,
     _held,
     _iso_months,
     _month_bounds,
 )
+from outcomes.datasets.query import iso_days
 
 
 def test_held_matches_a_loop_over_the_spells_with_overlaps_empty_spells_and_open_ends() -> None:
@@ -46,7 +46,7 @@ def test_iso_months_reads_the_digits_as_month_bounds_parses_the_dates() -> None:
     days = np.datetime64("1969-11-01") + rng.integers(0, 20_000, 400)
     days[:40] = days[:40].astype("datetime64[M]")  # first days of months
     text = [str(day) for day in days] + [None, None]
-    floor, ceiling = _month_bounds(_dates(tuple(text)))
+    floor, ceiling = _month_bounds(iso_days(tuple(text)))
 
     written = "".join(value or _NO_DATE for value in text).encode("ascii")
     got_floor, got_ceiling, order = _iso_months(np.frombuffer(written, dtype=np.uint8).reshape(-1, 10))

@@ -120,7 +120,8 @@ def test_values_columns_by_column_and_by_rows_give_the_same_values(monkeypatch):
     by_rows = query.values_columns(rows, 3)
     assert [list(c) for c in by_column] == [list(c) for c in by_rows]
     assert [type(v) for v in by_column[2]] == [bool, bool]
-    assert query.values_columns(Property.objects.filter(pk__lt=0).values_list("pk", "is_hmo"), 2) == [(), ()]
+    empty = query.values_columns(Property.objects.filter(pk__lt=0).values_list("pk", "is_hmo"), 2)
+    assert [list(column) for column in empty] == [[], []]
 
 
 def test_lookup_finds_each_parent_and_marks_the_missing():
@@ -138,3 +139,6 @@ def test_lookup_finds_each_parent_and_marks_the_missing():
     none, found = query.lookup(keys, Property.objects.filter(pk__lt=0).values_list("pk", "area__gss_code"))
     assert not found.any()
     assert none.tolist() == [None] * 5
+    at, found = query.positions(np.array([30, 10, 20]), np.array([20, 5, 30, 10, 99]))
+    assert found.tolist() == [True, False, True, True, False]
+    assert at[found].tolist() == [2, 0, 1]
