@@ -114,6 +114,44 @@ def by_period(years: Sequence[Sequence[pd.DataFrame]]) -> Iterator[Periods]:
         _PERIODS.reset(token)
 
 
+_SAME: ContextVar[dict[Hashable, tuple[dict[Cell, float], set[Cell], pd.DataFrame]] | None] = ContextVar(
+    "disclosure_same", default=None
+)
+
+
+@contextmanager
+def remembered() -> Iterator[None]:
+    """Within this block a table of zeros `publish` has already published, under the same rules and with
+    the same cells forced, is published once: its table is given again (callers must not change a published
+    table). A dashboard over a score of years publishes the same tables of zeros for every year with no
+    records, for each ward of its family."""
+    if _SAME.get() is not None:
+        yield
+        return
+    token = _SAME.set({})
+    try:
+        yield
+    finally:
+        _SAME.reset(token)
+
+
+def _content(table: pd.DataFrame) -> Hashable | None:
+    """What `publish` reads of a table of zeros, as a key: its labels, their kinds and its columns' kinds.
+    None (not remembered) for any other table: tables of figures seldom repeat, and a key of their values
+    would cost a third of publishing them."""
+    values = table.to_numpy()
+    if values.dtype.kind not in "iubf" or values.any():
+        return None
+    return (
+        tuple(table.columns.tolist()),
+        str(table.columns.dtype),
+        tuple(table.index.tolist()),
+        str(table.index.dtype),
+        table.index.name,
+        tuple(map(str, table.dtypes.tolist())),
+    )
+
+
 def complementary(
     members: Mapping[str, list[tuple[dict[Cell, float], set[Cell]]]],
 ) -> dict[str, dict[int, set[Cell]]]:
@@ -224,6 +262,20 @@ def publish(
     if periods is not None:
         return _summed(table, periods.next(), counts=counts, rates=rate_of)
 
+    joint = _JOINT.get()
+    forced = frozenset(joint.forced.get(len(joint.calls), ())) if joint is not None else frozenset()
+    same, key = _SAME.get(), None
+    if same is not None:
+        content = _content(table)
+        if content is not None:
+            rules = (tuple(counts), tuple(rate_of.items()), total_row, total_column)
+            key = (content, rules, forced)
+            if key in same:
+                values, suppressed, out = same[key]
+                if joint is not None:
+                    joint.calls.append((values, suppressed))
+                    joint.tables.append(out)
+                return out
     # Column by column (not through DataFrame.apply, which costs more than the rest of a small table).
     numbers = _numbers(table, [*counts, *(r.denominator for r in rate_of.values())])
     values = {
@@ -234,9 +286,7 @@ def publish(
         )
     }
     suppressed = {cell for cell, v in values.items() if 0 < round(v) < THRESHOLD}
-    joint = _JOINT.get()
-    if joint is not None:
-        suppressed |= {cell for cell in joint.forced.get(len(joint.calls), ()) if cell in values}
+    suppressed |= {cell for cell in forced if cell in values}
     if suppressed and (total_row is not None or total_column is not None):  # none hidden: none to protect
         suppressed = _secondary(values, suppressed, total_row=total_row, total_column=total_column)
     if joint is not None:
@@ -263,6 +313,8 @@ def publish(
     out = _replaced(table, published)
     if joint is not None:
         joint.tables.append(out)
+    if key is not None and same is not None:
+        same[key] = (values, suppressed, out)
     return out
 
 

@@ -133,7 +133,9 @@ def transience_counts(
     days = (span // day).astype(float)
     length = np.where(unknown_length, np.nan, days / 365.25)
     counts = {}
-    names = np.unique(area).tolist() if strings else sorted(set(area[known].tolist()))
+    # Every area known is some stay's (a residence continues a stay only in the stay's own area): its
+    # names from the stays, fewer than the residences, by hash (sorting strings in numpy costs more).
+    names = sorted(set((stay_area if strings else stay_area[known[starts]]).tolist()))
     for name in names:
         here = stay_area == name
         counts[name] = _counts(

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import ExtensionDtype
 
-from ..disclosure import SUPPRESSED
+from ..disclosure import SUPPRESSED, remembered
 from ..tables import Column, display_rows
 from .access import Filters
 
@@ -69,7 +69,8 @@ def memo_scope() -> Iterator[None]:
         return
     token = _MEMO.set({})
     try:
-        yield
+        with remembered():
+            yield
     finally:
         _MEMO.reset(token)
 

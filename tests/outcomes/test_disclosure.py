@@ -190,3 +190,41 @@ def test_a_total_row_not_in_the_table_is_refused(index: list[object]) -> None:
     frame = pd.DataFrame({"placements": [12, 15]}, index=index)
     with pytest.raises(ValueError, match="no total row"):
         publish(frame, counts=["placements"], total_row="Total")
+
+
+def test_a_table_of_zeros_published_again_within_remembered_is_the_same_table_and_joint_sees_both() -> None:
+    from outcomes.disclosure import jointly, remembered
+
+    def zeros(dtype: str = "int64") -> pd.DataFrame:
+        return pd.DataFrame(
+            {"a": [0, 0, 0], "total": [0, 0, 0]},
+            index=pd.Index(["x", "y", "Total"], dtype=object),
+            dtype=dtype,
+        )
+
+    rules = {"counts": ["a", "total"], "total_row": "Total", "total_column": "total"}
+    alone = publish(zeros(), **rules)
+    with remembered(), jointly() as joint:
+        first = publish(zeros(), **rules)
+        again = publish(zeros(), **rules)
+        # Not the same table: the kinds of its columns differ, so does what passes through.
+        floats = publish(zeros("float64"), **rules)
+        other_rules = publish(zeros(), counts=["a", "total"])
+    assert again is first
+    assert floats is not first and other_rules is not first
+    pd.testing.assert_frame_equal(first, alone)
+    assert len(joint.calls) == len(joint.tables) == 4
+    assert joint.tables[1] is first
+    assert joint.calls[1] == joint.calls[0]
+    # Cells forced for that call are hidden afresh, not taken from the table remembered.
+    with remembered():
+        publish(zeros(), **rules)
+        with jointly({0: {("x", "a")}}) as forced:
+            hidden = publish(zeros(), **rules)
+    assert hidden.loc["x", "a"] == SUPPRESSED
+    assert ("x", "a") in forced.calls[0][1]
+    # Figures other than zeros are published afresh, and nothing is remembered outside the block.
+    figures = pd.DataFrame({"a": [12, 3], "total": [15, 15]}, index=pd.Index(["x", "Total"], dtype=object))
+    with remembered():
+        assert publish(figures, **rules) is not publish(figures, **rules)
+    assert publish(zeros(), **rules) is not publish(zeros(), **rules)
