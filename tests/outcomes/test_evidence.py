@@ -288,11 +288,17 @@ def pdf_text(pdf: bytes) -> bytes:
     """The PDF's objects as bytes, with its compressed streams (object streams included) inflated, so that
     dictionary entries can be searched for without a PDF library."""
     parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.DOTALL):
+    # Each stream's bytes with the end of line before "endstream" left on: a compressed stream may end in
+    # a carriage return of its own, which stripping would cut off. zlib stops at the end of its stream and
+    # leaves what follows (the end of line) unused.
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, flags=re.DOTALL):
+        inflate = zlib.decompressobj()
         try:
-            parts.append(zlib.decompress(stream))
+            inflated = inflate.decompress(stream)
         except zlib.error:
             continue
+        if inflate.eof:  # the whole stream, not the start of one cut short
+            parts.append(inflated)
     return b"\n".join(parts)
 
 
