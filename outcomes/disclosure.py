@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from .frames import frame
+from .frames import dtypes_of, frame
 
 T = TypeVar("T")
 
@@ -86,15 +86,26 @@ def jointly(forced: Mapping[int, set[Cell]] | None = None) -> Iterator[Joint]:
         _JOINT.reset(token)
 
 
+# A published table's cells by column, then by row label (`cells_of`): what `by_period` sums a year's
+# table from, and so what the dashboards keep of a single year (a few dicts pickle in a small part of the
+# time a table takes).
+Cells = dict[Hashable, dict[Hashable, Any]]
+
+
+def cells_of(table: pd.DataFrame) -> Cells:
+    """A published table's cells, by column and row label (its labels are unique: see `publish`)."""
+    return table.to_dict(orient="dict")
+
+
 @dataclass
 class Periods:
-    """A multi-year table's single years as published, each year's tables in the order of its `publish`
-    calls; `calls` counts the multi-year table's own calls so far."""
+    """A multi-year table's single years as published (`cells_of` each), each year's tables in the order
+    of its `publish` calls; `calls` counts the multi-year table's own calls so far."""
 
-    years: Sequence[Sequence[pd.DataFrame]]
+    years: Sequence[Sequence[Cells]]
     calls: int = 0
 
-    def next(self) -> list[pd.DataFrame]:
+    def next(self) -> list[Cells]:
         k, self.calls = self.calls, self.calls + 1
         return [tables[k] for tables in self.years if k < len(tables)]
 
@@ -103,9 +114,9 @@ _PERIODS: ContextVar[Periods | None] = ContextVar("disclosure_periods", default=
 
 
 @contextmanager
-def by_period(years: Sequence[Sequence[pd.DataFrame]]) -> Iterator[Periods]:
+def by_period(years: Sequence[Sequence[Cells]]) -> Iterator[Periods]:
     """Publish the tables built inside this block as sums of `years`, each year's published tables (the
-    same builder run for that year alone, in the same order of `publish` calls)."""
+    same builder run for that year alone, in the same order of `publish` calls), as `cells_of` gives them."""
     periods = Periods(years)
     token = _PERIODS.set(periods)
     try:
@@ -121,10 +132,10 @@ _SAME: ContextVar[dict[Hashable, tuple[dict[Cell, float], set[Cell], pd.DataFram
 
 @contextmanager
 def remembered() -> Iterator[None]:
-    """Within this block a table of zeros `publish` has already published, under the same rules and with
-    the same cells forced, is published once: its table is given again (callers must not change a published
-    table). A dashboard over a score of years publishes the same tables of zeros for every year with no
-    records, for each ward of its family."""
+    """Within this block a table of zeros (`_content`) that `publish` has already published, under the same
+    rules and with the same cells forced, is published once: its table is given again (callers must not
+    change a published table). A dashboard over a score of years publishes the same tables of zeros for
+    every year with no records, for each ward of its family."""
     if _SAME.get() is not None:
         yield
         return
@@ -136,11 +147,15 @@ def remembered() -> Iterator[None]:
 
 
 def _content(table: pd.DataFrame) -> Hashable | None:
-    """What `publish` reads of a table of zeros, as a key: its labels, their kinds and its columns' kinds.
-    None (not remembered) for any other table: tables of figures seldom repeat, and a key of their values
-    would cost a third of publishing them."""
+    """What `publish` reads of a table of zeros (and missing values: a rate over no one), as a key: its
+    labels, their kinds, its columns' kinds and where its values are missing. None (not remembered) for any
+    other table: tables of figures seldom repeat, and a key of their values would cost a third of
+    publishing them."""
     values = table.to_numpy()
-    if values.dtype.kind not in "iubf" or values.any():
+    if values.dtype.kind not in "iubf":
+        return None
+    missing = np.isnan(values) if values.dtype.kind == "f" else np.zeros(values.shape, dtype=bool)
+    if np.any(values[~missing]):
         return None
     return (
         tuple(table.columns.tolist()),
@@ -148,7 +163,8 @@ def _content(table: pd.DataFrame) -> Hashable | None:
         tuple(table.index.tolist()),
         str(table.index.dtype),
         table.index.name,
-        tuple(map(str, table.dtypes.tolist())),
+        tuple(map(str, dtypes_of(table))),
+        missing.tobytes(),
     )
 
 
@@ -355,7 +371,7 @@ def _numbers(table: pd.DataFrame, names: Sequence[Hashable]) -> dict[Hashable, n
     are not unique, or only one column is wanted (it is read faster alone)."""
     if len(set(names)) < 2 or not table.columns.is_unique:
         return None
-    if not all(isinstance(dtype, np.dtype) and dtype.kind in "iubf" for dtype in table.dtypes.tolist()):
+    if not all(isinstance(dtype, np.dtype) and dtype.kind in "iubf" for dtype in dtypes_of(table)):
         return None
     array = table.to_numpy()
     position = {name: i for i, name in enumerate(table.columns.tolist())}
@@ -374,18 +390,13 @@ def _counts_of(column: pd.Series | np.ndarray) -> list[Any]:
 
 
 def _summed(
-    table: pd.DataFrame, years: Sequence[pd.DataFrame], *, counts: Sequence[str], rates: Mapping[str, Rate]
+    table: pd.DataFrame, by_year: Sequence[Cells], *, counts: Sequence[str], rates: Mapping[str, Rate]
 ) -> pd.DataFrame:
-    """`table` over several years as the sum of its single `years` as published (see the module
-    docstring): a row a year's table lacks counted 0 there, "[c]" where any year shows it. A rate is shown
-    only where its group has n >= 10 and no count of its row is hidden."""
+    """`table` over several years as the sum of its single years as published (`by_year`, each year's
+    `cells_of`; see the module docstring): a row a year's table lacks counted 0 there, "[c]" where any year
+    shows it. A rate is shown only where its group has n >= 10 and no count of its row is hidden."""
     published: dict[Hashable, list[Any]] = {}
     hidden: set[Hashable] = set()
-    # Each year's published column as a mapping from row label (labels are unique: see `publish`).
-    by_year = [
-        {col: dict(zip(year.index, year[col].tolist(), strict=True)) for col in counts if col in year.columns}
-        for year in years
-    ]
     for col in counts:
         shown: list[int | str] = []
         for row in table.index:

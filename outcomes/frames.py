@@ -8,7 +8,8 @@ same values, then builds the table from the typed arrays without the constructor
 here: every column is as long as the index. Pure: pandas and numpy only.
 """
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,13 @@ from pandas.api.extensions import ExtensionArray
 # Python values whose list pandas types as one column of objects, when text (the "[c]" of a hidden cell)
 # is among numbers: the values are kept as they are.
 _MIXED = frozenset({int, float, str})
+
+
+@cache
+def _text_dtype() -> Any:
+    """The dtype pandas infers for a list of text (its string dtype, Arrow-backed where pyarrow is installed,
+    as configured)."""
+    return pd.Series(["text"]).dtype
 
 
 def typed(values: Sequence[Any] | np.ndarray | ExtensionArray | pd.Series) -> np.ndarray | ExtensionArray:
@@ -42,13 +50,13 @@ def typed(values: Sequence[Any] | np.ndarray | ExtensionArray | pd.Series) -> np
         out = np.empty(len(values), dtype=object)
         out[:] = values
         return out
+    if kinds == {str}:  # text alone: the string array pandas infers for text, made as such
+        return _text_dtype().construct_array_type()._from_sequence(values, dtype=_text_dtype())
     inferred = pd.Series(list(values), dtype=None).array
     return inferred.to_numpy() if isinstance(inferred, pd.arrays.NumpyExtensionArray) else inferred
 
 
-def frame(
-    columns: Mapping[Hashable, Any], index: pd.Index, *, labels: pd.Index | None = None
-) -> pd.DataFrame:
+def frame(columns: Mapping[Any, Any], index: pd.Index, *, labels: pd.Index | None = None) -> pd.DataFrame:
     """A table of `columns` (name: values, in order) on `index`, as `pd.DataFrame(columns, index=index)`
     types it. `labels`, if given, are the column labels instead of the mapping's keys (a table whose labels
     repeat, keyed here by position)."""
@@ -60,6 +68,13 @@ def frame(
     if len(names) != len(arrays):
         raise ValueError(f"frame: {len(names)} column labels for {len(arrays)} columns")
     return pd.DataFrame._from_arrays(arrays, columns=names, index=index, verify_integrity=False)
+
+
+def dtypes_of(table: pd.DataFrame) -> list[Any]:
+    """The kinds of a table's columns in order, as `table.dtypes.tolist()` gives them, read from the table's
+    blocks (pandas' `_mgr.get_dtypes`) without making a series of them: `publish` asks this of every table,
+    and the series cost more than the rest of the question."""
+    return table._mgr.get_dtypes().tolist()
 
 
 def columns_of(table: pd.DataFrame) -> Iterable[np.ndarray | ExtensionArray]:

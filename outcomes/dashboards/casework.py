@@ -57,8 +57,9 @@ def _interventions_table(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
             lambda: _years_with_rows(frame, filters),
         )
     ):
-        # No intervention in these years: the table a pivot table of no rows gives, a Total row of zeros.
-        return _from_counts({})
+        # No intervention in these years: the table a pivot table of no rows gives, a Total row of zeros
+        # (the same table for any such years: made once).
+        return memoised(("interventions-none",), lambda: _from_counts({}))
     return _pivoted(frame, filters)
 
 

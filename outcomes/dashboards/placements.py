@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..disclosure import SUPPRESSED, Rate, numeric, publish
+from ..frames import frame
 from ..tables import Column, display
 from .access import Filters
 from .panel import (
@@ -67,9 +68,10 @@ def _counts_by(facts: dict[str, Any], filters: Filters, by: str) -> pd.DataFrame
             lambda: _counts_by_year(placements, filters.codes, by),
         )
         totals: dict[str, int] = {}
-        for (year, label), n in by_year.items():
+        for year, by_label in by_year.items():
             if first <= year <= last:
-                totals[label] = totals.get(label, 0) + n
+                for label, n in by_label.items():
+                    totals[label] = totals.get(label, 0) + n
         if not totals:
             # None in these years: the table as grouped from no rows (the same for any such years).
             if not any(first <= year <= last for year in years_with_rows):
@@ -95,13 +97,16 @@ def _counts_by(facts: dict[str, Any], filters: Filters, by: str) -> pd.DataFrame
 
 def _counts_by_year(
     placements: pd.DataFrame, codes: tuple[str, ...], by: str
-) -> tuple[Counter[tuple[str, str]], set[str]]:
-    """The wards' placements by (year as text, `by`), where `by` is known (as a groupby counts them), and
-    the years of any of their placements."""
+) -> tuple[dict[str, Counter[str]], set[str]]:
+    """The wards' placements by year (as text), then by `by`, where `by` is known (as a groupby counts
+    them), and the years of any of their placements."""
     rows = ward_rows(placements, codes)
     years = [str(y) for y in values_of(placements, "year")[rows].tolist()]
     labels = values_of(placements, by)[rows]
-    counts = Counter((year, label) for year, label in zip(years, labels, strict=True) if label is not None)
+    counts: dict[str, Counter[str]] = {}
+    for year, label in zip(years, labels, strict=True):
+        if label is not None:
+            counts.setdefault(year, Counter())[label] += 1
     return counts, set(years)
 
 
@@ -187,8 +192,9 @@ def _compliance_table(placements: pd.DataFrame, filters: Filters) -> pd.DataFram
     if not years_with_rows:
         return _compliance_pivoted(placements, filters)
     years = [str(y) for y in filters.years]
+    none: Counter[str] = Counter()
     body = np.array(
-        [[by_year.get((year, status), 0) for status in STATUSES] for year in years], dtype=np.int64
+        [[by_year.get(year, none)[status] for status in STATUSES] for year in years], dtype=np.int64
     ).reshape(len(years), len(STATUSES))
     body = np.column_stack([body, body.sum(axis=1)])
     body = np.vstack([body, body.sum(axis=0)])
@@ -198,9 +204,7 @@ def _compliance_table(placements: pd.DataFrame, filters: Filters) -> pd.DataFram
     judged = columns["on_time"] + columns["late"] + columns["missing"]
     columns["judged"] = judged
     columns["on_time_rate"] = 100 * columns["on_time"] / np.where(judged > 0, judged, np.nan)
-    table = pd.DataFrame(dict(enumerate(columns.values())), index=text_index([*years, "Total"], name="year"))
-    table.columns = _COMPLIANCE_COLUMNS.view()
-    return table
+    return frame(columns, text_index([*years, "Total"], name="year"), labels=_COMPLIANCE_COLUMNS.view())
 
 
 def _compliance_pivoted(placements: pd.DataFrame, filters: Filters) -> pd.DataFrame:

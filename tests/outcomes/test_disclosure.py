@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outcomes.disclosure import SUPPRESSED, Rate, publish, round_count
+from outcomes.disclosure import SUPPRESSED, Rate, jointly, publish, remembered, round_count
 
 TOTAL = "Total"
 
@@ -193,8 +193,6 @@ def test_a_total_row_not_in_the_table_is_refused(index: list[object]) -> None:
 
 
 def test_a_table_of_zeros_published_again_within_remembered_is_the_same_table_and_joint_sees_both() -> None:
-    from outcomes.disclosure import jointly, remembered
-
     def zeros(dtype: str = "int64") -> pd.DataFrame:
         return pd.DataFrame(
             {"a": [0, 0, 0], "total": [0, 0, 0]},
@@ -211,7 +209,8 @@ def test_a_table_of_zeros_published_again_within_remembered_is_the_same_table_an
         floats = publish(zeros("float64"), **rules)
         other_rules = publish(zeros(), counts=["a", "total"])
     assert again is first
-    assert floats is not first and other_rules is not first
+    assert floats is not first
+    assert other_rules is not first
     pd.testing.assert_frame_equal(first, alone)
     assert len(joint.calls) == len(joint.tables) == 4
     assert joint.tables[1] is first
@@ -228,3 +227,13 @@ def test_a_table_of_zeros_published_again_within_remembered_is_the_same_table_an
     with remembered():
         assert publish(figures, **rules) is not publish(figures, **rules)
     assert publish(zeros(), **rules) is not publish(zeros(), **rules)
+    # A rate over no one is missing: a table of zeros and missing rates is remembered by where they are.
+
+    def with_rate(rate: list[float]) -> pd.DataFrame:
+        return pd.DataFrame({"n": [0, 0], "rate": rate}, index=pd.Index(["x", "Total"], dtype=object))
+
+    with remembered():
+        nothing = publish(with_rate([np.nan, np.nan]), counts=["n"], rates={"rate": "n"})
+        assert publish(with_rate([np.nan, np.nan]), counts=["n"], rates={"rate": "n"}) is nothing
+        assert publish(with_rate([0.0, np.nan]), counts=["n"], rates={"rate": "n"}) is not nothing
+        assert publish(with_rate([0.5, np.nan]), counts=["n"], rates={"rate": "n"}) is not nothing

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from outcomes.frames import frame
+from outcomes.frames import dtypes_of, frame
 
 COLUMNS = {
     "whole": [10, 0, 15],
@@ -13,6 +13,7 @@ COLUMNS = {
     "hidden among rates": [12.5, "[c]", float("nan")],
     "all hidden": ["[c]", "[c]", "[c]"],
     "text": ["a", "b", None],
+    "text alone": ["a", "b", "c"],
     "booleans": [True, False, True],
     "missing among numbers": [None, 1, 2],
     "whole and floats": [1, 2.5, 3],
@@ -41,3 +42,13 @@ def test_repeated_labels_by_position_and_wrong_lengths_refused():
         frame({"n": [1, 2, 3]}, index)
     with pytest.raises(ValueError, match="1 column labels for 2 columns"):
         frame({0: [1, 2], 1: [3, 4]}, index, labels=pd.Index(["n"]))
+
+
+def test_the_kinds_of_a_tables_columns_are_those_pandas_gives():
+    index = pd.Index(["x", "y", "z"], dtype=object)
+    table = pd.DataFrame(dict(COLUMNS), index=index)
+    # Columns of one kind side by side share a block, in no particular order of the table's columns.
+    table.insert(1, "more whole", [4, 5, 6])
+    assert dtypes_of(table) == table.dtypes.tolist()
+    assert dtypes_of(table.iloc[:, ::-1]) == table.iloc[:, ::-1].dtypes.tolist()
+    assert dtypes_of(pd.DataFrame(index=index)) == []
