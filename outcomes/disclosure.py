@@ -69,7 +69,7 @@ class Joint:
 
     forced: Mapping[int, set[Cell]] = field(default_factory=dict)
     calls: list[tuple[dict[Cell, float], set[Cell]]] = field(default_factory=list)
-    tables: list[pd.DataFrame] = field(default_factory=list)  # what each call published
+    tables: list[Any] = field(default_factory=list)  # what each call published (tables, or `as_cells`)
 
 
 _JOINT: ContextVar[Joint | None] = ContextVar("disclosure_joint", default=None)
@@ -125,7 +125,22 @@ def by_period(years: Sequence[Sequence[Cells]]) -> Iterator[Periods]:
         _PERIODS.reset(token)
 
 
-_SAME: ContextVar[dict[Hashable, tuple[dict[Cell, float], set[Cell], pd.DataFrame]] | None] = ContextVar(
+_CELLS: ContextVar[bool] = ContextVar("disclosure_cells", default=False)
+
+
+@contextmanager
+def as_cells() -> Iterator[None]:
+    """Within this block `publish` gives, and records for `jointly`, each table's published count cells
+    (`Cells` of its count columns: all that `by_period` reads of a single year) instead of the table, which
+    it does not make. For builders that return `publish`'s table as it is (a dashboard's single years)."""
+    token = _CELLS.set(True)
+    try:
+        yield
+    finally:
+        _CELLS.reset(token)
+
+
+_SAME: ContextVar[dict[Hashable, tuple[dict[Cell, float], set[Cell], Any]] | None] = ContextVar(
     "disclosure_same", default=None
 )
 
@@ -146,16 +161,13 @@ def remembered() -> Iterator[None]:
         _SAME.reset(token)
 
 
-def _content(table: pd.DataFrame) -> Hashable | None:
+def _content(table: pd.DataFrame, array: np.ndarray, dtypes: list[Any]) -> Hashable | None:
     """What `publish` reads of a table of zeros (and missing values: a rate over no one), as a key: its
-    labels, their kinds, its columns' kinds and where its values are missing. None (not remembered) for any
-    other table: tables of figures seldom repeat, and a key of their values would cost a third of
-    publishing them."""
-    values = table.to_numpy()
-    if values.dtype.kind not in "iubf":
-        return None
-    missing = np.isnan(values) if values.dtype.kind == "f" else np.zeros(values.shape, dtype=bool)
-    if np.any(values[~missing]):
+    labels, their kinds, its columns' kinds (`dtypes`) and where its values (`array`, of plain numbers) are
+    missing. None (not remembered) for any other table: tables of figures seldom repeat, and a key of their
+    values would cost a third of publishing them."""
+    missing = np.isnan(array) if array.dtype.kind == "f" else np.zeros(array.shape, dtype=bool)
+    if np.any(array[~missing]):
         return None
     return (
         tuple(table.columns.tolist()),
@@ -163,7 +175,7 @@ def _content(table: pd.DataFrame) -> Hashable | None:
         tuple(table.index.tolist()),
         str(table.index.dtype),
         table.index.name,
-        tuple(map(str, dtypes_of(table))),
+        tuple(map(str, dtypes)),
         missing.tobytes(),
     )
 
@@ -280,12 +292,17 @@ def publish(
 
     joint = _JOINT.get()
     forced = frozenset(joint.forced.get(len(joint.calls), ())) if joint is not None else frozenset()
+    # Where every column holds plain numbers (NumPy's), the table's values as one array of their common
+    # type, read once.
+    dtypes = dtypes_of(table)
+    plain = all(isinstance(dtype, np.dtype) and dtype.kind in "iubf" for dtype in dtypes)
+    array = table.to_numpy() if plain else None
     same, key = _SAME.get(), None
-    if same is not None:
-        content = _content(table)
+    if same is not None and array is not None:
+        content = _content(table, array, dtypes)
         if content is not None:
             rules = (tuple(counts), tuple(rate_of.items()), total_row, total_column)
-            key = (content, rules, forced)
+            key = (content, rules, forced, _CELLS.get())
             if key in same:
                 values, suppressed, out = same[key]
                 if joint is not None:
@@ -293,7 +310,7 @@ def publish(
                     joint.tables.append(out)
                 return out
     # Column by column (not through DataFrame.apply, which costs more than the rest of a small table).
-    numbers = _numbers(table, [*counts, *(r.denominator for r in rate_of.values())])
+    numbers = _numbers(table, [*counts, *(r.denominator for r in rate_of.values())], array)
     values = {
         (row, col): float(v)
         for col in counts
@@ -314,6 +331,13 @@ def publish(
         ]
         for col in counts
     }
+    if _CELLS.get():
+        cells: Any = {col: dict(zip(rows.labels, published[col], strict=True)) for col in counts}
+        if joint is not None:
+            joint.tables.append(cells)
+        if key is not None and same is not None:
+            same[key] = (values, suppressed, cells)
+        return cells  # the cells, not the table (`as_cells`)
     for col, rate in rate_of.items():
         sources = [c for c in (rate.denominator, rate.numerator) if c is not None and c in counts]
         groups = (
@@ -364,16 +388,15 @@ def _replaced(table: pd.DataFrame, columns: Mapping[Hashable, list[Any]]) -> pd.
     return frame(data, table.index, labels=table.columns)
 
 
-def _numbers(table: pd.DataFrame, names: Sequence[Hashable]) -> dict[Hashable, np.ndarray] | None:
-    """The columns `names` as read from the table's array at once, where every column of the table holds
-    plain numbers (NumPy's: the array is then of their common type, which changes no count's value as a
-    float, nor any group size's as compared with the threshold); None where one does not, or the labels
-    are not unique, or only one column is wanted (it is read faster alone)."""
-    if len(set(names)) < 2 or not table.columns.is_unique:
+def _numbers(
+    table: pd.DataFrame, names: Sequence[Hashable], array: np.ndarray | None
+) -> dict[Hashable, np.ndarray] | None:
+    """The columns `names` as read from the table's `array`, where every column of the table holds plain
+    numbers (NumPy's: the array is then of their common type, which changes no count's value as a float,
+    nor any group size's as compared with the threshold); None where one does not (no array), or the
+    labels are not unique, or only one column is wanted (it is read faster alone)."""
+    if array is None or len(set(names)) < 2 or not table.columns.is_unique:
         return None
-    if not all(isinstance(dtype, np.dtype) and dtype.kind in "iubf" for dtype in dtypes_of(table)):
-        return None
-    array = table.to_numpy()
     position = {name: i for i, name in enumerate(table.columns.tolist())}
     return {name: array[:, position[name]] for name in names}
 

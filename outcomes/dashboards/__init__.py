@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from django.core.cache import cache
 
-from ..disclosure import COMBINED_MEMBER, Cells, by_period, cells_of, jointly, publish_family
+from ..disclosure import COMBINED_MEMBER, Cells, as_cells, by_period, cells_of, jointly, publish_family
 from . import benefits, casework, housing, place, placements
 from .access import COMBINED, Access, Filters, filters_from
 from .facts import CACHE_SECONDS, Versions, facts, staff_version, versions
@@ -57,7 +57,8 @@ PANEL_PARTS: dict[str, tuple[str, ...]] = {
 # The panels whose figures are totals over the years asked for.
 SUMMED_OVER_YEARS = frozenset({"placements-authority", "placements-type", "interventions", "compliance"})
 # For a panel summed over the years, the one table it publishes, built alone: its single years are
-# published for their tables only, without building the rest of the panel (summary, chart) each time.
+# published for their tables only, without building the rest of the panel (summary, chart) each time. Each
+# returns what `publish` gives as it is: for a range's single years, the table's cells (`_year_cells`).
 YEAR_TABLES: dict[str, Callable[[dict[str, Any], Filters, str], pd.DataFrame]] = {
     "placements-authority": placements.placements_by_authority_table,
     "placements-type": placements.placements_by_type_table,
@@ -144,7 +145,7 @@ def _protected_panel(
     if slug in SUMMED_OVER_YEARS and filters.first_year < filters.last_year:
         kept: dict[int, list[Cells]] = (cache.get(key) or {}) if version else {}
         computed = {
-            year: [cells_of(t) for t in _one_year(slug, figures, filters, access, year)[1]]
+            year: _year_cells(slug, figures, filters, access, year)
             for year in filters.years
             if year not in kept
         }
@@ -160,6 +161,18 @@ def _keep_years(key: str, kept: dict[int, list[Cells]], computed: dict[int, list
     at once may each keep only their own: a year lost is computed again when next wanted."""
     if any(year not in kept for year in computed):
         cache.set(key, {**kept, **computed}, CACHE_SECONDS)
+
+
+def _year_cells(
+    slug: str, figures: dict[str, Any], filters: Filters, access: Access, year: int
+) -> list[Cells]:
+    """The tables summed panel `slug` publishes for `year` alone with its ward family, as their cells: made
+    as cells by `publish` itself (`disclosure.as_cells`) where the panel's table builder returns what
+    `publish` gives (`YEAR_TABLES`), without making the tables."""
+    if slug in YEAR_TABLES:
+        with as_cells():
+            return _one_year(slug, figures, filters, access, year)[1]
+    return [cells_of(table) for table in _one_year(slug, figures, filters, access, year)[1]]
 
 
 def _one_year(

@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outcomes.disclosure import SUPPRESSED, Rate, jointly, publish, remembered, round_count
+from outcomes.disclosure import (
+    SUPPRESSED,
+    Rate,
+    as_cells,
+    cells_of,
+    jointly,
+    publish,
+    remembered,
+    round_count,
+)
 
 TOTAL = "Total"
 
@@ -237,3 +246,35 @@ def test_a_table_of_zeros_published_again_within_remembered_is_the_same_table_an
         assert publish(with_rate([np.nan, np.nan]), counts=["n"], rates={"rate": "n"}) is nothing
         assert publish(with_rate([0.0, np.nan]), counts=["n"], rates={"rate": "n"}) is not nothing
         assert publish(with_rate([0.5, np.nan]), counts=["n"], rates={"rate": "n"}) is not nothing
+
+
+def test_as_cells_gives_the_count_cells_of_the_table_publish_would_make() -> None:
+    table = pd.DataFrame(
+        {"a": [12, 3, 15], "b": [0, 20, 20], "total": [12, 23, 35], "rate": [0.5, 0.25, 0.4]},
+        index=pd.Index(["x", "y", "Total"], dtype=object),
+    )
+    rules = {
+        "counts": ["a", "b", "total"],
+        "rates": {"rate": Rate("total", "a")},
+        "total_row": "Total",
+        "total_column": "total",
+    }
+    made = publish(table, **rules)
+    with remembered(), jointly() as joint:
+        with as_cells():
+            cells = publish(table, **rules)
+        again = publish(table.copy(), **rules)
+    whole = cells_of(made)
+    assert cells == {col: whole[col] for col in ("a", "b", "total")}
+    assert cells["a"]["y"] == SUPPRESSED  # hidden as in the table, its row's other cell with it
+    assert joint.tables[0] is cells
+    assert joint.calls[0] == joint.calls[1]
+    pd.testing.assert_frame_equal(again, made)  # outside the block, a table again
+    # A table of zeros remembered as cells is not given for the table, nor the other way round.
+    zeros = pd.DataFrame({"n": [0, 0]}, index=pd.Index(["x", "Total"], dtype=object))
+    with remembered():
+        with as_cells():
+            zero_cells = publish(zeros, counts=["n"], total_row="Total")
+        zero_table = publish(zeros, counts=["n"], total_row="Total")
+    assert zero_cells == {"n": {"x": 0, "Total": 0}}
+    assert isinstance(zero_table, pd.DataFrame)
