@@ -16,6 +16,7 @@ from .panel import (
     BarChart,
     LineChart,
     Panel,
+    days_of,
     frame_key,
     last_shown,
     memoised,
@@ -335,21 +336,32 @@ def transience_panel(facts: dict[str, Any], filters: Filters, audience: str) -> 
     first = np.ones(len(order), dtype=bool)
     first[1:] = household[order][1:] != household[order][:-1]
     later = ~first
-    move_years = np.where(moved_in_missing[order], "", moved_in[order].astype("U4"))[later]
+    move_years = Counter(np.where(moved_in_missing[order], "", moved_in[order].astype("U4"))[later].tolist())
     households = facts["households"]
     rows = ward_rows(households, filters.codes)
     opened, opened_missing = (column[rows] for column in text_of(households, "opened_on"))
     closed, still_open = (column[rows] for column in text_of(households, "closed_on"))
     if opened_missing.any():  # as compared by the text of pandas' own columns
         opened = households["opened_on"].astype(str).to_numpy()[rows]
-    present = np.array(
-        [
-            int(((opened <= year_end(year)) & (still_open | (closed >= f"{year}-01-01"))).sum())
-            for year in filters.years
-        ],
-        dtype=np.int64,
-    )
-    moved = np.array([int((move_years == str(year)).sum()) for year in filters.years], dtype=np.int64)
+        present = np.array(
+            [
+                int(((opened <= year_end(year)) & (still_open | (closed >= f"{year}-01-01"))).sum())
+                for year in filters.years
+            ],
+            dtype=np.int64,
+        )
+    else:
+        # Every year at once, as days (ISO dates compare as their days do).
+        opened_day, closed_day = (
+            days_of(households, "opened_on")[rows],
+            days_of(households, "closed_on")[rows],
+        )
+        ends = np.array([year_end(year) for year in filters.years], dtype="datetime64[D]")
+        starts = np.array([f"{year}-01-01" for year in filters.years], dtype="datetime64[D]")
+        present = (
+            (opened_day[:, None] <= ends) & (still_open[:, None] | (closed_day[:, None] >= starts))
+        ).sum(axis=0, dtype=np.int64)
+    moved = np.array([move_years[str(year)] for year in filters.years], dtype=np.int64)
     table = pd.DataFrame(
         {"households": present, "moves": moved, "rate": moved / np.where(present > 0, present, np.nan)},
         index=text_index([str(year) for year in filters.years], name="year"),

@@ -220,3 +220,16 @@ def text_of(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
         return np.where(missing, "", values).astype(str), missing
 
     return memoised(("text_of", frame_key(frame), column), compute)
+
+
+def days_of(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A figures frame's text column of ISO dates as days (datetime64[D]), NaT where missing (converted
+    once per `memo_scope`): compared as the text is, a missing day never matching."""
+
+    def compute() -> np.ndarray:
+        text, missing = text_of(frame, column)
+        days = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[D]")
+        days[~missing] = text[~missing].astype("datetime64[D]")
+        return days
+
+    return memoised(("days_of", frame_key(frame), column), compute)

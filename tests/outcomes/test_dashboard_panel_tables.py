@@ -194,12 +194,13 @@ def test_transience_is_the_frames_computation(seed: int) -> None:
             ),
         }
     )
-    years = list(range(2005, 2013))
-    pd.testing.assert_frame_equal(
-        transience_by_year(residences, years=years),
-        reference_transience(residences, years=years),
-        check_exact=True,
-    )
+    # A run of years, and years out of order with gaps, one before any residence.
+    for years in (list(range(2005, 2013)), [2012, 2003, 2008, 2006]):
+        pd.testing.assert_frame_equal(
+            transience_by_year(residences, years=years),
+            reference_transience(residences, years=years),
+            check_exact=True,
+        )
 
 
 def test_a_frame_in_a_memo_key_is_held_for_the_scope_so_its_id_is_not_reused() -> None:
