@@ -166,9 +166,14 @@ def _content(table: pd.DataFrame, array: np.ndarray, dtypes: list[Any]) -> Hasha
     labels, their kinds, its columns' kinds (`dtypes`) and where its values (`array`, of plain numbers) are
     missing. None (not remembered) for any other table: tables of figures seldom repeat, and a key of their
     values would cost a third of publishing them."""
-    missing = np.isnan(array) if array.dtype.kind == "f" else np.zeros(array.shape, dtype=bool)
-    if np.any(array[~missing]):
+    if not array.any():  # zeros alone (a missing value would count as not zero)
+        missing = np.zeros(array.shape, dtype=bool)
+    elif array.dtype.kind != "f":
         return None
+    else:
+        missing = np.isnan(array)
+        if not missing.any() or np.any(array[~missing]):
+            return None
     return (
         tuple(table.columns.tolist()),
         str(table.columns.dtype),
@@ -480,7 +485,9 @@ def _secondary(
             for node in ends[cell]:
                 if node != _FREE:
                     by_line.setdefault(node, []).append(cell)
-        lone = sorted((node for node, cells in by_line.items() if len(cells) == 1), key=repr)
+        lone = [node for node, cells in by_line.items() if len(cells) == 1]
+        if len(lone) > 1:
+            lone.sort(key=repr)
         extra = None
         for node in lone:
             candidates = [c for c in on_line[node] if c not in suppressed]
