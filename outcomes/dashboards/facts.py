@@ -43,7 +43,7 @@ from ..datasets.records import (
     dashboard_housing,
     dashboard_interventions,
     dashboard_moves,
-    placements_frame,
+    dashboard_placements,
 )
 from ..models import AreaStatistic, BenefitRecord
 
@@ -167,12 +167,12 @@ def _areas() -> dict[str, Any]:
 
 def _placements() -> dict[str, Any]:
     today = timezone.localdate()
-    placements = placements_frame()
-    placements["status"] = [
+    placements = dashboard_placements()
+    status = [
         notification_status(n, d, today=today)
         for n, d in zip(placements["notified_on"].tolist(), placements["due_on"].tolist(), strict=True)
     ]
-    return {"placements": placements[["area", "authority", "type", "year", "status"]]}
+    return {"placements": placements[["area", "authority", "type", "year"]].assign(status=status)}
 
 
 @dataclass(frozen=True)
