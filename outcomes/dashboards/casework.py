@@ -16,7 +16,6 @@ from .panel import (
     BarChart,
     LineChart,
     Panel,
-    days_of,
     frame_key,
     last_shown,
     memoised,
@@ -26,6 +25,7 @@ from .panel import (
     values_of,
     ward_rows,
     year_end,
+    years_of,
 )
 
 INTERVENTION_STATUSES = ("referred", "active", "completed", "withdrawn")
@@ -351,16 +351,13 @@ def transience_panel(facts: dict[str, Any], filters: Filters, audience: str) -> 
             dtype=np.int64,
         )
     else:
-        # Every year at once, as days (ISO dates compare as their days do).
-        opened_day, closed_day = (
-            days_of(households, "opened_on")[rows],
-            days_of(households, "closed_on")[rows],
+        # Every year at once, by the years of the days (opened by the end of a year, not closed before it).
+        opened_in = years_of(households, "opened_on")[0][rows]
+        closed_in = years_of(households, "closed_on")[0][rows]
+        years = np.array(filters.years, dtype=np.int64)
+        present = ((opened_in[:, None] <= years) & (still_open[:, None] | (closed_in[:, None] >= years))).sum(
+            axis=0, dtype=np.int64
         )
-        ends = np.array([year_end(year) for year in filters.years], dtype="datetime64[D]")
-        starts = np.array([f"{year}-01-01" for year in filters.years], dtype="datetime64[D]")
-        present = (
-            (opened_day[:, None] <= ends) & (still_open[:, None] | (closed_day[:, None] >= starts))
-        ).sum(axis=0, dtype=np.int64)
     moved = np.array([move_years[str(year)] for year in filters.years], dtype=np.int64)
     table = pd.DataFrame(
         {"households": present, "moves": moved, "rate": moved / np.where(present > 0, present, np.nan)},

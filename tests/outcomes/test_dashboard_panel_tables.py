@@ -10,7 +10,7 @@ import pytest
 from outcomes.analysis.transience import COLUMNS, transience_by_year
 from outcomes.dashboards import benefits, casework, placements
 from outcomes.dashboards.access import Filters
-from outcomes.dashboards.panel import in_period, memo_scope
+from outcomes.dashboards.panel import in_period, memo_scope, years_of
 
 AREAS = ["A", "B", "C", "D", "E"]
 
@@ -219,3 +219,20 @@ def test_a_frame_in_a_memo_key_is_held_for_the_scope_so_its_id_is_not_reused() -
         assert id(held()) == key
     gc.collect()
     assert held() is None  # released with the scope
+
+
+@pytest.mark.parametrize(
+    "days",
+    [
+        ["2011-03-04", None, "1999-12-31", "2026-01-01"],
+        [None, None],
+        [],
+        ["0999-01-01", "2010-06-30"],
+    ],
+)
+def test_the_years_of_iso_days_are_their_first_four_digits(days: list[str | None]) -> None:
+    frame = pd.DataFrame({"day": text(days)})
+    with memo_scope():
+        years, missing = years_of(frame, "day")
+    assert missing.tolist() == [day is None for day in days]
+    assert years.tolist() == [0 if day is None else int(day[:4]) for day in days]
