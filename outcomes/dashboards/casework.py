@@ -16,6 +16,7 @@ from .panel import (
     BarChart,
     LineChart,
     Panel,
+    days_of,
     frame_key,
     last_shown,
     memoised,
@@ -324,7 +325,7 @@ def caseload_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Pa
 
 def transience_panel(facts: dict[str, Any], filters: Filters, audience: str) -> Panel:
     moves = facts["moves"]
-    moved_in, moved_in_missing = text_of(moves, "moved_in")
+    moved_in, moved_in_missing = days_of(moves, "moved_in")
     household = moves["household"].to_numpy()
     # A household's first home is not a move: each household's earliest day moved in (a missing day last)
     # is left out, and the rest counted by year. The moves are sorted so once per `memo_scope`: the
@@ -336,7 +337,7 @@ def transience_panel(facts: dict[str, Any], filters: Filters, audience: str) -> 
     first = np.ones(len(order), dtype=bool)
     first[1:] = household[order][1:] != household[order][:-1]
     later = ~first
-    move_years = Counter(np.where(moved_in_missing[order], "", moved_in[order].astype("U4"))[later].tolist())
+    move_years = Counter((moved_in[order] // 10_000)[later].tolist())  # a missing day: year 0
     households = facts["households"]
     rows = ward_rows(households, filters.codes)
     opened, opened_missing = (column[rows] for column in text_of(households, "opened_on"))
@@ -358,7 +359,7 @@ def transience_panel(facts: dict[str, Any], filters: Filters, audience: str) -> 
         present = ((opened_in[:, None] <= years) & (still_open[:, None] | (closed_in[:, None] >= years))).sum(
             axis=0, dtype=np.int64
         )
-    moved = np.array([move_years[str(year)] for year in filters.years], dtype=np.int64)
+    moved = np.array([move_years[year] for year in filters.years], dtype=np.int64)
     table = pd.DataFrame(
         {"households": present, "moves": moved, "rate": moved / np.where(present > 0, present, np.nan)},
         index=text_index([str(year) for year in filters.years], name="year"),
