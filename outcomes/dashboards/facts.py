@@ -10,7 +10,9 @@ are cached alike, each on the parts it reads (`outcomes.dashboards.PANEL_PARTS`)
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +39,7 @@ from taskforce.org.models import Area, StaffProfile
 from ..analysis.placements import notification_status
 from ..datasets.areas import area_statistics, reference_code, target_codes
 from ..datasets.housing_benefit import housing_benefit_by_ward
-from ..datasets.place import COMPARATOR_TURNOVER, residences_frame
+from ..datasets.place import COMPARATOR_TURNOVER, residence_rows, residences_frame
 from ..datasets.records import (
     dashboard_households,
     dashboard_housing,
@@ -135,13 +137,39 @@ def facts(found: Versions) -> dict[str, Any]:
     keys = {name: f"outcomes:dashboard-facts:{name}:{version}" for name, version in found.parts.items()}
     cached = cache.get_many(list(keys.values()))
     figures: dict[str, Any] = {}
-    for name, key in keys.items():
-        part = cached.get(key)
-        if part is None:
-            part = PARTS[name].compute()
-            cache.set(key, part, CACHE_SECONDS)
-        figures.update(part)
+    with _sharing():
+        for name, key in keys.items():
+            part = cached.get(key)
+            if part is None:
+                part = PARTS[name].compute()
+                cache.set(key, part, CACHE_SECONDS)
+            figures.update(part)
     return figures
+
+
+_READS: ContextVar[dict[str, Any] | None] = ContextVar("dashboard_reads", default=None)
+
+
+@contextmanager
+def _sharing() -> Iterator[None]:
+    """Within this block (one computation of the figures), parts that read the same rows read them once
+    (`_shared`)."""
+    token = _READS.set({})
+    try:
+        yield
+    finally:
+        _READS.reset(token)
+
+
+def _shared(name: str, read: Callable[[], Any]) -> Any:
+    """`read()`, read once within `_sharing` (the moves and the residences both come from every residence);
+    outside it, read afresh. Callers must not change what it gives."""
+    reads = _READS.get()
+    if reads is None:
+        return read()
+    if name not in reads:
+        reads[name] = read()
+    return reads[name]
 
 
 def _areas() -> dict[str, Any]:
@@ -192,19 +220,24 @@ PARTS: dict[str, Part] = {
     "placements": Part((Placement, Household), _placements),
     "interventions": Part((Intervention, Household), lambda: {"interventions": dashboard_interventions()}),
     "households": Part((Household,), lambda: {"households": dashboard_households()}),
-    "moves": Part((Residence, Household), lambda: {"moves": dashboard_moves()}),
+    "moves": Part(
+        (Residence, Household), lambda: {"moves": dashboard_moves(_shared("residences", residence_rows))}
+    ),
     "housing": Part((Property, Licence, Inspection, HazardFinding), lambda: {"housing": dashboard_housing()}),
     "housing_benefit": Part(
         (BenefitRecord, Membership, Residence, Household, Property, Licence, Inspection, HazardFinding),
         lambda: {"housing_benefit": housing_benefit_by_ward()},
     ),
-    "residences": Part((Residence, Property), lambda: {"residences": residences_frame()}),
+    "residences": Part(
+        (Residence, Property), lambda: {"residences": residences_frame(_shared("residences", residence_rows))}
+    ),
 }
 
 
 def _compute() -> dict[str, Any]:
     """Every part of the figures, computed (the cold computation: `bench/dashboard_cold.py`)."""
     figures: dict[str, Any] = {}
-    for part in PARTS.values():
-        figures.update(part.compute())
+    with _sharing():
+        for part in PARTS.values():
+            figures.update(part.compute())
     return figures

@@ -3,16 +3,18 @@ dashboards aggregate, each with its ward and dates and no names or identifiers o
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from django.db.models import CharField
 from django.db.models.functions import Cast, Coalesce
 
 from households.deadlines import notification_due_on
 from households.hhsrs import CATEGORY_1_THRESHOLD
-from households.models import HazardFinding, Household, Licence, Placement, Property, Residence
+from households.models import HazardFinding, Household, Licence, Placement, Property
 from interventions.models import Intervention
 
-from .query import values_frame
+from .place import residence_rows
+from .query import lookup, values_frame
 
 
 def placements_frame() -> pd.DataFrame:
@@ -120,14 +122,19 @@ def dashboard_households() -> pd.DataFrame:
     )
 
 
-def dashboard_moves() -> pd.DataFrame:
-    """One row per residence: household, the ward holding the case, moved-in date."""
-    return values_frame(
-        Residence.objects.annotate(moved=Cast("moved_in", CharField())).values_list(
-            "household_id", "household__ward__gss_code", "moved"
-        ),
-        ["household", "area", "moved_in"],
-        text_as_objects=True,
+def dashboard_moves(rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per residence: household, the ward holding the case, moved-in date (ISO text). From `rows`
+    (`place.residence_rows`, which the residences are made from too) if given; the households' wards
+    looked up, not joined (`query.lookup`): a residence whose household has gone since is left out."""
+    rows = residence_rows() if rows is None else rows
+    household = rows["household"].to_numpy(dtype=np.int64)
+    area, found = lookup(household, Household.objects.values_list("pk", "ward__gss_code"))
+    return pd.DataFrame(
+        {
+            "household": household[found],
+            "area": pd.Series(area[found], dtype=object),
+            "moved_in": pd.Series(rows["moved_in"].to_numpy(dtype=object)[found], dtype=object),
+        }
     )
 
 

@@ -1,6 +1,7 @@
 """The dashboards' figures in parts, each cached on a fingerprint of the records it reads, and each panel
 on the parts it reads: a change to some records computes again only what reads them."""
 
+import importlib
 import re
 from typing import Any
 
@@ -123,3 +124,23 @@ def test_a_new_intervention_computes_again_only_what_reads_interventions(
     _, panels = dashboards.dashboard_for(access, {})
     assert [p.slug for p in panels] == list(dashboards.PANELS)
     assert sorted(built) == ["caseload", "interventions"]
+
+
+def test_one_computation_of_the_figures_reads_the_residences_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The moves and the residences are both made from every residence: computed together (the cache
+    empty) they share one read of them, and are what each part computed alone gives."""
+    facts_module = importlib.import_module("outcomes.dashboards.facts")
+    read = facts_module.residence_rows
+    calls: list[int] = []
+
+    def counted() -> Any:
+        calls.append(1)
+        return read()
+
+    monkeypatch.setattr(facts_module, "residence_rows", counted)
+    figures = facts(versions())
+    assert len(calls) == 1
+    for name in ("moves", "residences"):
+        alone = PARTS[name].compute()[name]
+        assert figures[name].equals(alone), name
+    assert len(calls) == 3  # alone, each reads them itself
