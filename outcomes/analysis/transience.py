@@ -8,6 +8,7 @@ Turnover is (arrivals + departures) per household resident at the start of the y
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -82,19 +83,20 @@ def transience_counts(
     *,
     years: list[int],
     ordered: bool = False,
-) -> dict[str, Counts]:
+) -> dict[Any, Counts]:
     """Each area's counts (in order of area) from the residences' columns as arrays: households, areas
-    (objects, None where there is none, or a numpy string array) and the days moved in and out (datetime64,
-    NaT where unknown or still there); `ordered`: already in `residence_order`. Numpy throughout: the
-    dashboards compute this for each ward of a family and for the wards together."""
+    (objects, None where there is none, or a numpy array of strings or of numbers standing for them) and
+    the days moved in and out (datetime64, NaT where unknown or still there); `ordered`: already in
+    `residence_order`. Numpy throughout: the dashboards compute this for each ward of a family and for the
+    wards together."""
     n = len(household)
     if not ordered:
         order = residence_order(household, moved_in)
         household, area = household[order], area[order]
         moved_in, moved_out = moved_in[order], moved_out[order]
     in_known, out_known = ~np.isnat(moved_in), ~np.isnat(moved_out)
-    # A numpy string array holds no None: every area is known, and its names are sorted in C.
-    strings = area.dtype.kind == "U"
+    # A numpy array of strings or of whole numbers (areas numbered) holds no None: every area is known.
+    strings = area.dtype.kind in "Uiu"
     known = np.ones(n, dtype=bool) if strings else np.not_equal(area, None)  # type: ignore[call-overload]
     # An arrival is a residence not continuing the same household's previous one in the same area (one
     # that ended no earlier than the day before this one began).

@@ -210,6 +210,13 @@ def ward_rows(frame: pd.DataFrame, codes: tuple[str, ...]) -> np.ndarray:
     return memoised(("ward_rows", frame_key(frame), codes), compute)
 
 
+def numbered(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A figures frame's column as whole numbers, one for each distinct value (in order of first appearance)
+    and -1 where missing, numbered once per `memo_scope`: compared as the values are, at the cost of whole
+    numbers."""
+    return memoised(("numbered", frame_key(frame), column), lambda: pd.factorize(values_of(frame, column))[0])
+
+
 def text_of(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """A figures frame's text column (ISO dates) as a numpy string array, "" where missing, and where it is
     missing: compared with a string as the column's text would be, a missing value never matching."""

@@ -11,7 +11,7 @@ from ..analysis.transience import COLUMNS, residence_order, transience_counts, t
 from ..disclosure import Rate, numeric, publish
 from ..tables import Column
 from .access import Filters
-from .panel import LineChart, Panel, frame_key, last_shown, memoised, rows_of, text_index, text_of, ward_rows
+from .panel import LineChart, Panel, frame_key, last_shown, memoised, numbered, rows_of, text_index, ward_rows
 
 
 def comparator_turnover(stats: pd.DataFrame, years: list[int]) -> pd.Series:
@@ -45,7 +45,7 @@ def _transience(residences: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     # The wards' rows in `residence_order`, their areas as a numpy string array (none missing there):
     # compared in C.
     rows = order[ward_rows(residences, filters.codes)[order]]
-    area = text_of(residences, "area")[0][rows]
+    area = numbered(residences, "area")[rows]
     household, moved_in, moved_out = household[rows], moved_in[rows], moved_out[rows]
     per_ward = transience_counts(household, area, moved_in, moved_out, years=filters.years, ordered=True)
     if not per_ward:
@@ -64,7 +64,12 @@ def _transience(residences: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         per_ward
         if len(filters.codes) == 1
         else transience_counts(
-            household, np.full(len(area), "all"), moved_in, moved_out, years=filters.years, ordered=True
+            household,
+            np.zeros(len(area), dtype=np.int64),
+            moved_in,
+            moved_out,
+            years=filters.years,
+            ordered=True,
         )
     )
     (medians,) = [counts.median_years for counts in together.values()]

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from outcomes.analysis.transience import COLUMNS, transience_by_year
+from outcomes.analysis.transience import COLUMNS, transience_by_year, transience_counts
 from outcomes.dashboards import benefits, casework, placements
 from outcomes.dashboards.access import Filters
 from outcomes.dashboards.panel import in_period, memo_scope, years_of
@@ -194,6 +194,21 @@ def test_transience_is_the_frames_computation(seed: int) -> None:
             ),
         }
     )
+    # Areas numbered (as the dashboards pass them) count as the areas themselves, where every one is known.
+    known = residences[residences["area"].notna()]
+    arrays = (
+        known["household"].to_numpy(),
+        pd.to_datetime(known["moved_in"]).to_numpy(),
+        pd.to_datetime(known["moved_out"]).to_numpy(),
+    )
+    codes, names = pd.factorize(known["area"].to_numpy(dtype=object))
+    by_name = transience_counts(
+        arrays[0], known["area"].to_numpy(dtype=object), *arrays[1:], years=[2006, 2010]
+    )
+    by_code = transience_counts(arrays[0], codes, *arrays[1:], years=[2006, 2010])
+    assert {names[code]: counts for code, counts in by_code.items()}.keys() == by_name.keys()
+    for code, counts in by_code.items():
+        assert repr(counts) == repr(by_name[names[code]])
     # A run of years, and years out of order with gaps, one before any residence.
     for years in (list(range(2005, 2013)), [2012, 2003, 2008, 2006]):
         pd.testing.assert_frame_equal(
