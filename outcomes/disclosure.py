@@ -86,9 +86,10 @@ def jointly(forced: Mapping[int, set[Cell]] | None = None) -> Iterator[Joint]:
         _JOINT.reset(token)
 
 
-# A published table's cells by column, then by row label (`cells_of`): what `by_period` sums a year's
-# table from, and so what the dashboards keep of a single year (a few dicts pickle in a small part of the
-# time a table takes).
+# A published table's cells by column, then by row label: what `by_period` sums a year's table from, and
+# so what the dashboards keep of a single year (a few dicts pickle in a small part of the time a table
+# takes). `cells_of` gives every column of a table; `publish` under `as_cells` its count columns alone,
+# all that `by_period` reads.
 Cells = dict[Hashable, dict[Hashable, Any]]
 
 

@@ -10,9 +10,7 @@ are cached alike, each on the parts it reads (`outcomes.dashboards.PANEL_PARTS`)
 """
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +46,7 @@ from ..datasets.records import (
     dashboard_placements,
 )
 from ..models import AreaStatistic, BenefitRecord
+from .panel import memo_scope, memoised
 
 CACHE_SECONDS = 6 * 60 * 60
 # The records the dashboards read; see `versions`. Memberships decide whose housing benefit a home
@@ -137,7 +136,7 @@ def facts(found: Versions) -> dict[str, Any]:
     keys = {name: f"outcomes:dashboard-facts:{name}:{version}" for name, version in found.parts.items()}
     cached = cache.get_many(list(keys.values()))
     figures: dict[str, Any] = {}
-    with _sharing():
+    with memo_scope():  # parts that read the same rows read them once (`memoised`)
         for name, key in keys.items():
             part = cached.get(key)
             if part is None:
@@ -145,31 +144,6 @@ def facts(found: Versions) -> dict[str, Any]:
                 cache.set(key, part, CACHE_SECONDS)
             figures.update(part)
     return figures
-
-
-_READS: ContextVar[dict[str, Any] | None] = ContextVar("dashboard_reads", default=None)
-
-
-@contextmanager
-def _sharing() -> Iterator[None]:
-    """Within this block (one computation of the figures), parts that read the same rows read them once
-    (`_shared`)."""
-    token = _READS.set({})
-    try:
-        yield
-    finally:
-        _READS.reset(token)
-
-
-def _shared(name: str, read: Callable[[], Any]) -> Any:
-    """`read()`, read once within `_sharing` (the moves and the residences both come from every residence);
-    outside it, read afresh. Callers must not change what it gives."""
-    reads = _READS.get()
-    if reads is None:
-        return read()
-    if name not in reads:
-        reads[name] = read()
-    return reads[name]
 
 
 def _areas() -> dict[str, Any]:
@@ -221,7 +195,8 @@ PARTS: dict[str, Part] = {
     "interventions": Part((Intervention, Household), lambda: {"interventions": dashboard_interventions()}),
     "households": Part((Household,), lambda: {"households": dashboard_households()}),
     "moves": Part(
-        (Residence, Household), lambda: {"moves": dashboard_moves(_shared("residences", residence_rows))}
+        (Residence, Household),
+        lambda: {"moves": dashboard_moves(memoised(("residence-rows",), residence_rows))},
     ),
     "housing": Part((Property, Licence, Inspection, HazardFinding), lambda: {"housing": dashboard_housing()}),
     "housing_benefit": Part(
@@ -229,7 +204,8 @@ PARTS: dict[str, Part] = {
         lambda: {"housing_benefit": housing_benefit_by_ward()},
     ),
     "residences": Part(
-        (Residence, Property), lambda: {"residences": residences_frame(_shared("residences", residence_rows))}
+        (Residence, Property),
+        lambda: {"residences": residences_frame(memoised(("residence-rows",), residence_rows))},
     ),
 }
 
@@ -237,7 +213,7 @@ PARTS: dict[str, Part] = {
 def _compute() -> dict[str, Any]:
     """Every part of the figures, computed (the cold computation: `bench/dashboard_cold.py`)."""
     figures: dict[str, Any] = {}
-    with _sharing():
+    with memo_scope():
         for part in PARTS.values():
             figures.update(part.compute())
     return figures

@@ -61,9 +61,10 @@ _MEMO: ContextVar[dict[Hashable, Any] | None] = ContextVar("dashboard_memo", def
 
 @contextmanager
 def memo_scope() -> Iterator[None]:
-    """Within this block (one computation of a dashboard's panels), `memoised` computes each key once: a
-    panel is built many times over (for each single year, each ward of the family, each round of
-    `disclosure.publish_family`) from the same raw tables, and only what is published differs."""
+    """Within this block (one computation of a dashboard's panels, or of the figures), `memoised` computes
+    each key once: a panel is built many times over (for each single year, each ward of the family, each
+    round of `disclosure.publish_family`) from the same raw tables, and only what is published differs;
+    parts of the figures read the same rows (`facts.PARTS`)."""
     if _MEMO.get() is not None:
         yield
         return

@@ -42,8 +42,7 @@ def _transience(residences: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if missing:
         raise AnalysisError(f"The residences frame has no column {', '.join(missing)}.")
     household, moved_in, moved_out, order = _residence_arrays(residences)
-    # The wards' rows in `residence_order`, their areas as a numpy string array (none missing there):
-    # compared in C.
+    # The wards' rows in `residence_order`, their areas numbered (none missing there): compared as numbers.
     rows = order[ward_rows(residences, filters.codes)[order]]
     area = numbered(residences, "area")[rows]
     household, moved_in, moved_out = household[rows], moved_in[rows], moved_out[rows]
